@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { Config } from './config/index.js';
+import { openDatabase, type Database } from './db/client.js';
+import { seedDemo } from './db/seed/demo.seed.js';
+import { sendProblem } from './kernel/errors/index.js';
+import { newId, UUID_RE } from './kernel/ids.js';
+import { createLogger, PinoNestLogger } from './kernel/logger.js';
+import { HealthController } from './modules/health/index.js';
+import { AdminBootstrapService } from './modules/identity/index.js';
+
+export interface App {
+  app: NestFastifyApplication;
+  database: Database;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates when configured, and builds the HTTP application (not yet listening). */
+export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({
+    url: config.database.url,
+    dataDir: config.dataDir,
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    onError: (err) => logger.warn({ err: { message: err.message } }, 'database connection error'),
+  });
+  if (config.database.migrateOnBoot) await database.migrate();
+
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId(),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  } as never);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // A client-sent id is echoed only if it looks like one of ours; anything else gets a fresh id.
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (!UUID_RE.test(String(req.id))) (req as { id: string }).id = newId();
+    reply.header('x-request-id', req.id);
+  });
+  fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply));
+
+  await app.register(helmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+      },
+    },
+  });
+  await app.register(multipart as never, { limits: { fileSize: config.http.uploadLimit, files: 1, fields: 5, fieldSize: 1024 } });
+  app.enableCors({ origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Medyour API')
+      .setDescription('E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  await app.init();
+
+  if (config.auth.admin) await app.get(AdminBootstrapService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
+  if (config.seedDemo) await seedDemo(app, logger);
+
+  let closed = false;
+  return {
+    app,
+    database,
+    logger,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      app.get(HealthController).markShuttingDown();
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const DEV_JWT_SECRET = 'medyour-dev-only-secret-change-me-0123456789';
+
+/** Every variable the process reads. Nothing else in the code base touches process.env (rule 7). */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./.data'),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_MAX: int(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(15000),
+  REDIS_URL: z.url().optional(),
+  REDIS_KEY_PREFIX: z.string().default('medyour:'),
+  MIGRATE_ON_BOOT: bool.optional(),
+  SEED_DEMO: bool.default(true),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  ACCESS_TOKEN_TTL_SECONDS: int(900),
+  REFRESH_TOKEN_TTL_DAYS: int(30),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  CORS_ORIGINS: list,
+  TRUST_PROXY: bool.default(false),
+  BODY_LIMIT_BYTES: int(1_048_576),
+  UPLOAD_LIMIT_BYTES: int(10_485_760),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: int(10),
+  RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS: int(900),
+  RATE_LIMIT_LOGIN_PER_IP: int(30),
+  RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS: int(60),
+  RATE_LIMIT_DEFAULT: int(600),
+  RATE_LIMIT_DEFAULT_WINDOW_SECONDS: int(60),
+  LOCKOUT_THRESHOLD: int(5),
+  LOCKOUT_MINUTES: int(15),
+  CACHE_L1_TTL_SECONDS: int(30),
+  CACHE_L1_MAX_ENTRIES: int(10_000),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_S3_ENDPOINT: z.url().optional(),
+  STORAGE_S3_REGION: z.string().default('us-east-1'),
+  STORAGE_S3_BUCKET: z.string().optional(),
+  STORAGE_S3_ACCESS_KEY_ID: z.string().optional(),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  STORAGE_S3_FORCE_PATH_STYLE: bool.default(true),
+  SIGNED_URL_TTL_SECONDS: int(300),
+  EMAIL_DRIVER: z.enum(['console', 'smtp']).default('console'),
+  EMAIL_FROM: z.string().default('Medyour <no-reply@medyour.local>'),
+  SMTP_URL: z.string().optional(),
+  SMS_DRIVER: z.enum(['console']).default('console'),
+  SHUTDOWN_GRACE_MS: int(8000),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { DEV_JWT_SECRET, envSchema } from './config.schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function buildConfig(env: z.infer<typeof envSchema>) {
+  const production = env.NODE_ENV === 'production';
+  return {
+    env: env.NODE_ENV,
+    production,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      corsOrigins: env.CORS_ORIGINS,
+      trustProxy: env.TRUST_PROXY,
+      bodyLimit: env.BODY_LIMIT_BYTES,
+      uploadLimit: env.UPLOAD_LIMIT_BYTES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    },
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      // `npm start` (embedded) always migrates; a production process only when asked to.
+      migrateOnBoot: env.MIGRATE_ON_BOOT ?? !production,
+    },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
+    seedDemo: env.SEED_DEMO && !production,
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      lockoutThreshold: env.LOCKOUT_THRESHOLD,
+      lockoutMinutes: env.LOCKOUT_MINUTES,
+      admin:
+        env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+          ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
+          : undefined,
+    },
+    rateLimit: {
+      loginPerAccount: { limit: env.RATE_LIMIT_LOGIN_PER_ACCOUNT, windowSeconds: env.RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS },
+      loginPerIp: { limit: env.RATE_LIMIT_LOGIN_PER_IP, windowSeconds: env.RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS },
+      default: { limit: env.RATE_LIMIT_DEFAULT, windowSeconds: env.RATE_LIMIT_DEFAULT_WINDOW_SECONDS },
+    },
+    cache: { l1TtlSeconds: env.CACHE_L1_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
+    storage: {
+      driver: env.STORAGE_DRIVER,
+      signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+      s3: {
+        endpoint: env.STORAGE_S3_ENDPOINT,
+        region: env.STORAGE_S3_REGION,
+        bucket: env.STORAGE_S3_BUCKET,
+        accessKeyId: env.STORAGE_S3_ACCESS_KEY_ID,
+        secretAccessKey: env.STORAGE_S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.STORAGE_S3_FORCE_PATH_STYLE,
+      },
+    },
+    messaging: { emailDriver: env.EMAIL_DRIVER, emailFrom: env.EMAIL_FROM, smtpUrl: env.SMTP_URL, smsDriver: env.SMS_DRIVER },
+  } as const;
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses the environment once. Any problem names the variable; production refuses unsafe defaults. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    if (!e.DATABASE_URL) throw new ConfigError('Refusing to boot in production: DATABASE_URL is not set');
+    if (e.JWT_SECRET === DEV_JWT_SECRET) {
+      throw new ConfigError('Refusing to boot in production: JWT_SECRET is the development default');
+    }
+    if (e.STORAGE_DRIVER === 's3' && (!e.STORAGE_S3_BUCKET || !e.STORAGE_S3_SECRET_ACCESS_KEY)) {
+      throw new ConfigError('Refusing to boot in production: STORAGE_S3_BUCKET and STORAGE_S3_SECRET_ACCESS_KEY are required');
+    }
+    if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
+  }
+  if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Invalid configuration: SMTP_URL: required when EMAIL_DRIVER=smtp');
+  return deepFreeze(buildConfig(e));
+}
+
+/** The one reader of process.env (rule 7). */
+export function configFromProcess(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors/index.js';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './access-token-verifier.js';
+import { can, type UserActor } from './actor.js';
+import { IS_PUBLIC, REQUIRED_PERMISSION } from './decorators.js';
+import type { Permission } from './permissions.js';
+
+export type AuthedRequest = FastifyRequest & { actor?: UserActor };
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+/** Global default-deny: a route passes only if it is @Public() or the actor holds its @Can() permission. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (isPublic) {
+      // A public route still knows who calls it when a valid token comes along (rate limits per user).
+      if (token) request.actor = await this.verifier.verify(token).catch(() => undefined);
+      return true;
+    }
+    if (!permission) throw AppError.forbidden('auth/route-not-declared', 'This route declares no permission');
+    if (!token) throw AppError.unauthenticated();
+    const actor = await this.verifier.verify(token);
+    request.actor = actor;
+    if (!can(actor, permission)) throw AppError.forbidden();
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+/** Every permission string the application knows. Routes name one with @Can(); roles are sets of them. */
+export const PERMISSIONS = [
+  'profile:read',
+  'profile:write',
+  'files:read',
+  'files:write',
+  'users:read',
+  'users:write',
+  'staff:write',
+  'roles:write',
+  'doctors:approve',
+  'audit:read',
+  'catalog:write',
+  'stock:read',
+  'stock:write',
+  'stock:adjust',
+  'orders:read',
+  'orders:write',
+  'prescriptions:verify',
+  'prescriptions:dispense',
+  'offers:write',
+  'tickets:read',
+  'tickets:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const SELF: Permission[] = ['profile:read', 'profile:write', 'files:read', 'files:write'];
+
+/** Implicit role of each account type, and the staff roles an admin assigns. */
+export const ROLE_PERMISSIONS = {
+  customer: SELF,
+  doctor: SELF,
+  admin: [...PERMISSIONS],
+  pharmacist: [...SELF, 'stock:read', 'orders:read', 'orders:write', 'prescriptions:verify', 'prescriptions:dispense'],
+  branch_manager: [...SELF, 'stock:read', 'stock:write', 'stock:adjust', 'orders:read', 'orders:write', 'users:read'],
+  support_agent: [...SELF, 'orders:read', 'tickets:read', 'tickets:write', 'users:read'],
+  catalog_manager: [...SELF, 'catalog:write', 'offers:write', 'stock:read'],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type RoleName = keyof typeof ROLE_PERMISSIONS;
+export const STAFF_ROLES = ['admin', 'pharmacist', 'branch_manager', 'support_agent', 'catalog_manager'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+/** Roles whose power is limited to the branches named in the assignment. */
+export const BRANCH_SCOPED_ROLES: readonly StaffRole[] = ['pharmacist', 'branch_manager'];

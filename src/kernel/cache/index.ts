@@ -1,0 +1,1 @@
+export { CacheService } from './cache.service.js';

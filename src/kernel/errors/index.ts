@@ -1,0 +1,5 @@
+export { AppError, type ErrorKind, type FieldError } from './app-error.js';
+export { ProblemFilter, sendProblem } from './problem.filter.js';
+export { normalizeError, toProblem, type Problem } from './problem.js';
+export { pickLocale, translate, type Locale, LOCALES } from './messages.js';
+export { validationExceptionFactory, issuesToFieldErrors } from './validation.js';

@@ -1,0 +1,103 @@
+import type { ErrorKind } from './app-error.js';
+
+export type Locale = 'en' | 'ar';
+export const LOCALES: readonly Locale[] = ['en', 'ar'];
+
+type Text = { en: string; ar: string };
+
+export const TITLES: Record<ErrorKind, Text> = {
+  validation: { en: 'Invalid request', ar: 'طلب غير صالح' },
+  unauthenticated: { en: 'Unauthorized', ar: 'غير مصرح' },
+  forbidden: { en: 'Forbidden', ar: 'ممنوع' },
+  not_found: { en: 'Not found', ar: 'غير موجود' },
+  conflict: { en: 'Conflict', ar: 'تعارض' },
+  gone: { en: 'Gone', ar: 'لم يعد متاحاً' },
+  too_large: { en: 'Payload too large', ar: 'حجم الطلب كبير جداً' },
+  unsupported_media: { en: 'Unsupported media type', ar: 'نوع المحتوى غير مدعوم' },
+  locked: { en: 'Locked', ar: 'مقفل' },
+  rate_limited: { en: 'Too many requests', ar: 'طلبات كثيرة جداً' },
+  internal: { en: 'Internal server error', ar: 'خطأ داخلي في الخادم' },
+  unavailable: { en: 'Service unavailable', ar: 'الخدمة غير متاحة' },
+};
+
+/** User-facing messages by stable code. A code missing here falls back to the developer message (English). */
+export const MESSAGES: Record<string, Text> = {
+  'common/validation-failed': { en: 'The request is not valid', ar: 'الطلب غير صالح' },
+  'common/not-found': { en: 'The resource was not found', ar: 'المورد غير موجود' },
+  'common/route-not-found': { en: 'No such route', ar: 'المسار غير موجود' },
+  'common/method-not-allowed': { en: 'This method is not allowed here', ar: 'هذه الطريقة غير مسموحة هنا' },
+  'common/malformed-json': { en: 'The request body is not valid JSON', ar: 'محتوى الطلب ليس JSON صالحاً' },
+  'common/payload-too-large': { en: 'The request body is too large', ar: 'محتوى الطلب كبير جداً' },
+  'common/unsupported-media-type': { en: 'This content type is not supported', ar: 'نوع المحتوى غير مدعوم' },
+  'common/internal': { en: 'Something went wrong on our side', ar: 'حدث خطأ من جانبنا' },
+  'common/unavailable': { en: 'The service is temporarily unavailable', ar: 'الخدمة غير متاحة مؤقتاً' },
+  'common/rate-limited': { en: 'Too many requests, try again later', ar: 'طلبات كثيرة جداً، حاول لاحقاً' },
+  'common/idempotency-key-reused': {
+    en: 'This Idempotency-Key was used with a different request',
+    ar: 'تم استخدام مفتاح عدم التكرار مع طلب مختلف',
+  },
+  'common/idempotency-in-progress': {
+    en: 'A request with this Idempotency-Key is still in progress',
+    ar: 'طلب بنفس مفتاح عدم التكرار ما زال قيد التنفيذ',
+  },
+  'common/invalid-cursor': { en: 'The cursor is not valid', ar: 'المؤشر غير صالح' },
+  'auth/unauthenticated': { en: 'Authentication is required', ar: 'يلزم تسجيل الدخول' },
+  'auth/invalid-token': { en: 'The access token is invalid or expired', ar: 'رمز الدخول غير صالح أو منتهي' },
+  'auth/forbidden': { en: 'You are not allowed to do this', ar: 'غير مسموح لك بهذا الإجراء' },
+  'auth/invalid-credentials': { en: 'The identifier or password is wrong', ar: 'المعرّف أو كلمة المرور غير صحيحة' },
+  'auth/account-locked': {
+    en: 'Too many failed attempts; try again later',
+    ar: 'محاولات فاشلة كثيرة؛ حاول مرة أخرى لاحقاً',
+  },
+  'auth/invalid-refresh-token': { en: 'The refresh token is invalid', ar: 'رمز التحديث غير صالح' },
+  'auth/refresh-token-reused': {
+    en: 'This refresh token was already used; the session has been ended',
+    ar: 'تم استخدام رمز التحديث مسبقاً؛ تم إنهاء الجلسة',
+  },
+  'auth/invalid-code': { en: 'The code is wrong or expired', ar: 'الرمز غير صحيح أو منتهي الصلاحية' },
+  'auth/weak-password': { en: 'The password is too weak', ar: 'كلمة المرور ضعيفة جداً' },
+  'auth/wrong-password': { en: 'The current password is wrong', ar: 'كلمة المرور الحالية غير صحيحة' },
+  'identity/registration-conflict': {
+    en: 'An account cannot be created with these details',
+    ar: 'لا يمكن إنشاء حساب بهذه البيانات',
+  },
+  'identity/user-not-found': { en: 'The user was not found', ar: 'المستخدم غير موجود' },
+  'identity/not-a-doctor': { en: 'This account is not a doctor', ar: 'هذا الحساب ليس حساب طبيب' },
+  'identity/invalid-role': { en: 'This role does not exist', ar: 'هذا الدور غير موجود' },
+  'identity/contact-taken': { en: 'This email or phone cannot be used', ar: 'لا يمكن استخدام هذا البريد أو الهاتف' },
+  'identity/no-phone': { en: 'The account has no phone number', ar: 'لا يوجد رقم هاتف للحساب' },
+  'identity/cannot-suspend-self': { en: 'You cannot suspend yourself', ar: 'لا يمكنك إيقاف حسابك' },
+  'files/too-large': { en: 'The file is too large', ar: 'الملف كبير جداً' },
+  'files/type-not-allowed': { en: 'This file type is not allowed', ar: 'نوع الملف غير مسموح' },
+  'files/not-found': { en: 'The file was not found', ar: 'الملف غير موجود' },
+  'files/no-file': { en: 'No file was uploaded', ar: 'لم يتم رفع أي ملف' },
+  'files/invalid-signature': { en: 'The download link is invalid or expired', ar: 'رابط التنزيل غير صالح أو منتهي' },
+};
+
+const FIELD_MESSAGES: Record<string, Text> = {
+  required: { en: 'is required', ar: 'مطلوب' },
+  unknown_field: { en: 'is not allowed', ar: 'غير مسموح' },
+  invalid_type: { en: 'has the wrong type', ar: 'نوعه غير صحيح' },
+  too_small: { en: 'is too small or too short', ar: 'صغير أو قصير جداً' },
+  too_big: { en: 'is too big or too long', ar: 'كبير أو طويل جداً' },
+  invalid_format: { en: 'has an invalid format', ar: 'صيغته غير صحيحة' },
+  invalid_value: { en: 'has an invalid value', ar: 'قيمته غير صحيحة' },
+};
+
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return 'en';
+  for (const part of acceptLanguage.split(',')) {
+    const tag = part.split(';')[0].trim().toLowerCase();
+    if (tag.startsWith('ar')) return 'ar';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export function translate(code: string, fallback: string, locale: Locale): string {
+  return MESSAGES[code]?.[locale] ?? fallback;
+}
+
+export function fieldMessage(code: string, fallback: string, locale: Locale): string {
+  return FIELD_MESSAGES[code]?.[locale] ?? fallback;
+}

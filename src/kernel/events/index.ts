@@ -1,0 +1,2 @@
+export { OutboxService, type EventHandler } from './outbox.service.js';
+export type { OutboxRow } from './outbox.repository.js';

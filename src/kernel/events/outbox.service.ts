@@ -1,0 +1,45 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
+import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
+
+export type EventHandler = (payload: unknown, event: OutboxRow) => Promise<void>;
+
+/**
+ * Events leave only after their transaction commits (rule 10): `publish` writes a row in the caller's
+ * transaction; the relay delivers committed rows to subscribers, at least once (subscribers are idempotent).
+ */
+@Injectable()
+export class OutboxService {
+  private readonly logger = new Logger('Outbox');
+  private readonly handlers = new Map<string, EventHandler[]>();
+
+  constructor(private readonly repo: OutboxRepository) {}
+
+  publish(tx: DbOrTx, topic: string, payload: unknown): Promise<void> {
+    return this.repo.insert(tx, topic, payload);
+  }
+
+  subscribe(topic: string, handler: EventHandler): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  }
+
+  /** Delivers pending events until none is left; returns how many were taken. */
+  async relay(batchSize = 100): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.repo.relayBatch(batchSize, async (row) => {
+        for (const handler of this.handlers.get(row.topic) ?? []) await handler(row.payload, row);
+      });
+      total += n;
+      if (n < batchSize) return total;
+    }
+  }
+
+  async relaySafely(): Promise<void> {
+    try {
+      await this.relay();
+    } catch (err) {
+      this.logger.warn(`relay failed: ${(err as Error).message}`);
+    }
+  }
+}

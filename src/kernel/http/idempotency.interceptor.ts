@@ -1,0 +1,78 @@
+import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { AuthedRequest } from '../auth/index.js';
+import { AppError } from '../errors/index.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+
+const IDEMPOTENT = 'http:idempotent';
+/** The route accepts `Idempotency-Key`: a replay answers the first response; another body with the key, 409. */
+export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
+
+const KEY_RE = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly repo: IdempotencyRepository,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) return next.handle();
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return next.handle();
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!KEY_RE.test(key)) {
+      throw AppError.validation([{ field: 'Idempotency-Key', code: 'invalid_format', message: 'must be 8-128 characters of [A-Za-z0-9_-:.]' }]);
+    }
+    return from(this.run(context, next, request, key));
+  }
+
+  private async run(context: ExecutionContext, next: CallHandler, request: AuthedRequest, key: string): Promise<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const scope = `${request.actor?.userId ?? 'anon'}:${request.method}:${request.routeOptions.url}`;
+    const hash = createHash('sha256')
+      .update(stableStringify({ params: request.params, body: request.body ?? null }))
+      .digest('hex');
+    const stored = await this.repo.claim(scope, key, hash);
+    if (stored) {
+      if (stored.requestHash !== hash) {
+        throw AppError.conflict('common/idempotency-key-reused', 'This Idempotency-Key was used with a different request');
+      }
+      if (stored.statusCode === null) {
+        throw AppError.conflict('common/idempotency-in-progress', 'A request with this Idempotency-Key is in progress');
+      }
+      reply.status(stored.statusCode).header('idempotent-replayed', 'true');
+      return stored.responseBody;
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // Nest applies the route's status after interceptors, so take it from the route's metadata.
+      const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+      await this.repo.complete(scope, key, status, body);
+      return body;
+    } catch (err) {
+      // A failed attempt leaves the key free, so the client may retry it.
+      await this.repo.release(scope, key).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+

@@ -1,0 +1,64 @@
+import { applyDecorators, HttpCode, SerializeOptions } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { z } from 'zod';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: 'Problem' });
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input (problem+json with errors[])',
+  401: 'Missing, invalid or revoked access token',
+  403: 'The actor lacks the permission',
+  404: 'Not found (also for objects that are not yours)',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  423: 'Temporarily locked after repeated failures',
+  429: 'Rate limited (Retry-After)',
+};
+
+interface RouteDoc {
+  summary: string;
+  /** Success status and response schema (also used to cut the response down to its schema). */
+  status?: number;
+  response?: z.ZodType;
+  /** Public routes say so; others document their permission and the 401/403 they can answer. */
+  auth: 'public' | { permission: string };
+  errors?: number[];
+  description?: string;
+}
+
+/** One decorator per route: summary, auth, success schema (documented and enforced), and error statuses. */
+export function Route(doc: RouteDoc) {
+  const status = doc.status ?? 200;
+  const errors = new Set([400, 429, ...(doc.errors ?? [])]);
+  const authNote = doc.auth === 'public' ? 'Public.' : `Requires permission \`${doc.auth.permission}\`.`;
+  if (doc.auth !== 'public') {
+    errors.add(401);
+    errors.add(403);
+  }
+  const decorators = [
+    ApiOperation({ summary: doc.summary, description: [authNote, doc.description].filter(Boolean).join(' ') }),
+    HttpCode(status),
+    ...[...errors].sort().map((s) => ApiResponse({ status: s, description: DESCRIPTIONS[s] ?? 'Error', standardSchema: problemSchema })),
+  ];
+  if (doc.auth !== 'public') decorators.push(ApiBearerAuth());
+  if (doc.response) {
+    decorators.push(ApiResponse({ status, description: 'Success', standardSchema: doc.response }));
+    decorators.push(SerializeOptions({ schema: doc.response }));
+  } else {
+    decorators.push(ApiResponse({ status, description: 'Success, no body' }));
+  }
+  return applyDecorators(...decorators);
+}

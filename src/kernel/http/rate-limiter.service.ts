@@ -1,0 +1,66 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { RedisService } from '../redis/redis.service.js';
+
+export interface RateDecision {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+// INCR and set the window's expiry atomically; returns count and the window's remaining ms.
+const HIT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+/**
+ * Fixed-window counters, shared across nodes through Redis; when Redis is absent or down, counted in
+ * process (a per-node limit is looser but never unlimited).
+ */
+@Injectable()
+export class RateLimiterService implements OnModuleDestroy {
+  private readonly local = new Map<string, { count: number; resetAt: number }>();
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+
+  constructor(private readonly redis: RedisService) {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+    const windowMs = windowSeconds * 1000;
+    const client = this.redis.client;
+    if (client && this.redis.healthy) {
+      try {
+        const [count, ttl] = (await client.eval(HIT_SCRIPT, 1, this.redis.prefix + 'rl:' + key, windowMs)) as [number, number];
+        return decide(count, limit, ttl);
+      } catch {
+        // fall through to the in-process counter
+      }
+    }
+    const now = Date.now();
+    let entry = this.local.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + windowMs };
+      this.local.set(key, entry);
+    }
+    entry.count++;
+    return decide(entry.count, limit, entry.resetAt - now);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [k, v] of this.local) if (v.resetAt <= now) this.local.delete(k);
+  }
+}
+
+function decide(count: number, limit: number, ttlMs: number): RateDecision {
+  return {
+    allowed: count <= limit,
+    remaining: Math.max(0, limit - count),
+    retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
+  };
+}

@@ -1,0 +1,2 @@
+export { JobQueue, type EnqueueOptions } from './job-queue.js';
+export type { JobMap, JobName, JobHandler } from './jobs.js';

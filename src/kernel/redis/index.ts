@@ -1,0 +1,1 @@
+export { RedisService } from './redis.service.js';

@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/index.js';
+import { AppError } from '../../kernel/errors/index.js';
+import { Route } from '../../kernel/http/index.js';
+import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
+import { FilesService } from './files.service.js';
+
+@ApiTags('files')
+@Controller('v1/files')
+export class FilesController {
+  constructor(private readonly files: FilesService) {}
+
+  @Can('files:write')
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['prescription', 'avatar', 'attachment', 'document'] } },
+    },
+  })
+  @Route({ summary: 'Upload a private file (type sniffed from its bytes)', auth: { permission: 'files:write' }, status: 201, response: fileView, errors: [413, 415] })
+  async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
+    if (!req.isMultipart()) throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
+    const part = await req.file();
+    if (!part) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    const bytes = await part.toBuffer();
+    const rawPurpose = (part.fields.purpose as { value?: unknown } | undefined)?.value;
+    const purpose = filePurpose.safeParse(rawPurpose ?? undefined);
+    if (!purpose.success) throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
+    return this.files.upload(actor, { bytes, originalName: part.filename, purpose: purpose.data });
+  }
+
+  @Can('files:read')
+  @Get(':id')
+  @Route({ summary: 'File metadata and a short-lived download link', auth: { permission: 'files:read' }, response: fileView, errors: [404] })
+  get(@Param('id', { schema: fileIdParam }) id: string, @CurrentActor() actor: UserActor) {
+    return this.files.get(actor, id);
+  }
+
+  @Public()
+  @Get(':id/content')
+  @ApiProduces('application/octet-stream')
+  @Route({ summary: 'Download through a signed link', auth: 'public', errors: [403, 404] })
+  async content(
+    @Param('id', { schema: fileIdParam }) id: string,
+    @Query({ schema: downloadQuery }) query: z.infer<typeof downloadQuery>,
+    @Res() reply: FastifyReply,
+  ) {
+    const file = await this.files.content(id, query.expires, query.signature);
+    return reply
+      .header('content-type', file.contentType)
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', 'attachment')
+      .header('x-content-type-options', 'nosniff')
+      .send(file.bytes);
+  }
+}

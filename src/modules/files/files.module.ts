@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CONFIG, type Config } from '../../config/index.js';
+import { FILE_STORAGE } from './file-storage.js';
+import { FilesController } from './files.controller.js';
+import { FilesRepository } from './files.repository.js';
+import { FilesService } from './files.service.js';
+import { LocalFileStorage } from './local.storage.js';
+import { S3FileStorage } from './s3.storage.js';
+
+@Module({
+  controllers: [FilesController],
+  providers: [
+    {
+      provide: FILE_STORAGE,
+      inject: [CONFIG],
+      useFactory: (config: Config) => {
+        const { s3 } = config.storage;
+        return config.storage.driver === 's3' && s3.bucket ? new S3FileStorage({ ...s3, bucket: s3.bucket }) : new LocalFileStorage(config.dataDir);
+      },
+    },
+    FilesRepository,
+    FilesService,
+  ],
+  exports: [FilesService],
+})
+export class FilesModule {}

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { fileTypeFromBuffer } from 'file-type';
+import { CONFIG, type Config } from '../../config/index.js';
+import { can, type UserActor } from '../../kernel/auth/index.js';
+import { AppError } from '../../kernel/errors/index.js';
+import { newId } from '../../kernel/ids.js';
+import { FILE_STORAGE, type FileStorage } from './file-storage.js';
+import type { FileView } from './files.dto.js';
+import { FilesRepository, type FileRow } from './files.repository.js';
+import { ALLOWED_TYPES, signDownload, verifyDownload, type FilePurpose } from './files.rules.js';
+
+const notFound = () => AppError.notFound('files/not-found', 'The file was not found');
+
+/** Private file storage for later modules (Rx photos, avatars, chat attachments). */
+@Injectable()
+export class FilesService {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly repo: FilesRepository,
+  ) {}
+
+  async upload(actor: UserActor, input: { bytes: Buffer; originalName?: string; purpose: FilePurpose }): Promise<FileView> {
+    if (input.bytes.length === 0) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    if (input.bytes.length > this.config.http.uploadLimit) throw new AppError('too_large', 'files/too-large', 'The file is too large');
+    const sniffed = await fileTypeFromBuffer(input.bytes);
+    const ext = sniffed && ALLOWED_TYPES[sniffed.mime];
+    if (!sniffed || !ext) throw new AppError('unsupported_media', 'files/type-not-allowed', 'This file type is not allowed');
+    const id = newId();
+    const storageKey = `${input.purpose}/${id.slice(0, 8)}/${id}.${ext}`;
+    await this.storage.put(storageKey, input.bytes, sniffed.mime);
+    const row = await this.repo.insert({
+      id,
+      ownerId: actor.userId,
+      purpose: input.purpose,
+      storageKey,
+      contentType: sniffed.mime,
+      sizeBytes: input.bytes.length,
+      originalName: input.originalName?.slice(0, 255) ?? null,
+    });
+    return this.view(row);
+  }
+
+  /** The owner (or staff allowed to read files) gets metadata and a short-lived link; anyone else a 404. */
+  async get(actor: UserActor, id: string): Promise<FileView> {
+    const row = await this.repo.findById(id);
+    if (!row || (row.ownerId !== actor.userId && !can(actor, 'users:read'))) throw notFound();
+    return this.view(row);
+  }
+
+  async content(id: string, expires: number, signature: string): Promise<{ bytes: Buffer; contentType: string }> {
+    if (!verifyDownload(this.config.auth.jwtSecret, id, expires, signature, Date.now())) {
+      throw new AppError('forbidden', 'files/invalid-signature', 'The download link is invalid or expired');
+    }
+    const row = await this.repo.findById(id);
+    if (!row) throw notFound();
+    return { bytes: await this.storage.get(row.storageKey), contentType: row.contentType };
+  }
+
+  private async view(row: FileRow): Promise<FileView> {
+    const ttl = this.config.storage.signedUrlTtlSeconds;
+    const expires = Math.floor(Date.now() / 1000) + ttl;
+    const direct = await this.storage.signedUrl(row.storageKey, ttl);
+    const url = direct ?? `/v1/files/${row.id}/content?expires=${expires}&signature=${signDownload(this.config.auth.jwtSecret, row.id, expires)}`;
+    return {
+      id: row.id,
+      purpose: row.purpose,
+      contentType: row.contentType,
+      sizeBytes: row.sizeBytes,
+      originalName: row.originalName,
+      createdAt: row.createdAt.toISOString(),
+      downloadUrl: url,
+      downloadUrlExpiresAt: new Date(expires * 1000).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export { FilesModule } from './files.module.js';
+export { FilesService } from './files.service.js';
+export type { FileStorage } from './file-storage.js';
+export { LocalFileStorage } from './local.storage.js';
+export { S3FileStorage } from './s3.storage.js';

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { BRANCH_SCOPED_ROLES, type StaffRole, type UserActor } from '../../kernel/auth/index.js';
+import { AppError } from '../../kernel/errors/index.js';
+import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import { AuditService } from '../audit/index.js';
+import { AuthService } from './auth.service.js';
+import type { CreateStaffBody, ListUsersQuery, SetRolesBody, UserView } from './identity.dto.js';
+import { assertPasswordAcceptable, hashPassword } from './identity.passwords.js';
+import { IdentityRepository, type UserRow } from './identity.repository.js';
+import { toUserView } from './identity.view.js';
+import { SessionStateService } from './session-state.service.js';
+
+const userNotFound = () => AppError.notFound('identity/user-not-found', 'The user was not found');
+const cursorShape = z.tuple([z.uuid()]);
+
+/** Role grants from a request: branch-scoped roles get one grant per branch, others one global grant. */
+export function grantsFor(roles: readonly StaffRole[], branchIds: readonly string[] = []): { role: StaffRole; branchId: string | null }[] {
+  return [...new Set(roles)].flatMap((role): { role: StaffRole; branchId: string | null }[] =>
+    BRANCH_SCOPED_ROLES.includes(role) && branchIds.length > 0 ? branchIds.map((branchId) => ({ role, branchId })) : [{ role, branchId: null }],
+  );
+}
+
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly auth: AuthService,
+    private readonly sessions: SessionStateService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(query: ListUsersQuery): Promise<Page<UserView>> {
+    const after = decodeCursor(query.cursor, cursorShape);
+    const rows = await this.repo.listUsers({ type: query.type, status: query.status, q: query.q, before: after?.[0] }, query.limit + 1);
+    const roles = await this.repo.rolesOf(rows.map((r) => r.id));
+    return toPage(rows, query.limit, (r) => [r.id], (r) => toUserView(r, roles));
+  }
+
+  async createStaff(actor: UserActor, body: CreateStaffBody, meta: RequestMeta): Promise<{ user: UserView }> {
+    assertPasswordAcceptable(body.password, [body.email, body.phone, body.name]);
+    if (await this.repo.contactTaken(body.email, body.phone)) throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
+    const passwordHash = await hashPassword(body.password);
+    const user = await this.repo.transaction(async (tx) => {
+      const created = await this.repo.insertUser(
+        { type: 'staff', name: body.name, email: body.email, phone: body.phone ?? null, passwordHash, locale: body.locale },
+        tx,
+      );
+      if (!created) throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
+      await this.repo.replaceRoles(created.id, grantsFor(body.roles, body.branchIds), tx);
+      await this.audit.record({ actor, action: 'identity.staff_created', subjectType: 'user', subjectId: created.id, meta, details: { roles: body.roles, branchIds: body.branchIds ?? [] } }, tx);
+      return created;
+    });
+    return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+  }
+
+  async setRoles(actor: UserActor, userId: string, body: SetRolesBody, meta: RequestMeta): Promise<{ user: UserView }> {
+    const user = await this.load(userId);
+    if (user.type !== 'staff') {
+      throw new AppError('conflict', 'identity/not-staff', 'Only staff accounts hold staff roles');
+    }
+    if (user.id === actor.userId && !body.roles.includes('admin')) {
+      throw new AppError('conflict', 'identity/cannot-demote-self', 'You cannot remove your own admin role');
+    }
+    const before = await this.repo.rolesOf([user.id]);
+    await this.repo.transaction(async (tx) => {
+      await this.repo.replaceRoles(user.id, grantsFor(body.roles, body.branchIds), tx);
+      await this.audit.record(
+        { actor, action: 'identity.roles_changed', subjectType: 'user', subjectId: user.id, meta, details: { before: before.map((r) => [r.role, r.branchId]), roles: body.roles, branchIds: body.branchIds ?? [] } },
+        tx,
+      );
+    });
+    await this.sessions.forget(await this.repo.liveSessionIds(user.id));
+    return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+  }
+
+  async approveDoctor(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
+    const user = await this.load(userId);
+    if (user.type !== 'doctor') throw AppError.notFound('identity/user-not-found', 'The doctor was not found');
+    if (user.status === 'suspended') throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
+    const updated = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.updateUser(user.id, { status: 'active' }, tx);
+      await this.audit.record({ actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta }, tx);
+      return row!;
+    });
+    await this.sessions.forget(await this.repo.liveSessionIds(user.id));
+    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+  }
+
+  async suspend(actor: UserActor, userId: string, reason: string | undefined, meta: RequestMeta): Promise<{ user: UserView }> {
+    if (userId === actor.userId) throw new AppError('conflict', 'identity/cannot-suspend-self', 'You cannot suspend yourself');
+    const user = await this.load(userId);
+    const { updated, ended } = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.updateUser(user.id, { status: 'suspended' }, tx);
+      await this.audit.record({ actor, action: 'identity.suspended', subjectType: 'user', subjectId: user.id, meta, details: { reason: reason ?? null } }, tx);
+      return { updated: row!, ended: await this.auth.endAllSessions(user.id, 'suspended', tx) };
+    });
+    await this.auth.forgetSessions(ended);
+    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+  }
+
+  async reactivate(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
+    const user = await this.load(userId);
+    if (user.status !== 'suspended') return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+    const updated = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.updateUser(user.id, { status: user.type === 'doctor' ? 'pending_approval' : 'active' }, tx);
+      await this.audit.record({ actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta }, tx);
+      return row!;
+    });
+    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+  }
+
+  private async load(userId: string): Promise<UserRow> {
+    const user = await this.repo.findUserById(userId);
+    if (!user) throw userNotFound();
+    return user;
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
+import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
+import { AdminUsersService } from './admin-users.service.js';
+import { createStaffBody, idParam, listUsersQuery, meResponse, setRolesBody, suspendBody, usersPage } from './identity.dto.js';
+
+@ApiTags('admin: users')
+@Controller('v1/admin')
+export class IdentityAdminController {
+  constructor(private readonly admin: AdminUsersService) {}
+
+  @Can('users:read')
+  @Get('users')
+  @Route({ summary: 'List accounts (filter by type, status, text)', auth: { permission: 'users:read' }, response: usersPage })
+  list(@Query({ schema: listUsersQuery }) query: z.infer<typeof listUsersQuery>) {
+    return this.admin.list(query);
+  }
+
+  @Can('staff:write')
+  @Post('staff')
+  @Route({ summary: 'Create a staff account with roles', auth: { permission: 'staff:write' }, status: 201, response: meResponse, errors: [409] })
+  createStaff(@Body({ schema: createStaffBody }) body: z.infer<typeof createStaffBody>, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+    return this.admin.createStaff(actor, body, meta);
+  }
+
+  @Can('roles:write')
+  @Post('users/:id/roles')
+  @Route({
+    summary: "Set a staff account's roles (assign and revoke)",
+    description: 'The roles given replace the current ones; branch-scoped roles apply to branchIds.',
+    auth: { permission: 'roles:write' },
+    response: meResponse,
+    errors: [404, 409],
+  })
+  setRoles(
+    @Param('id', { schema: idParam }) id: string,
+    @Body({ schema: setRolesBody }) body: z.infer<typeof setRolesBody>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.admin.setRoles(actor, id, body, meta);
+  }
+
+  @Can('doctors:approve')
+  @Post('doctors/:id/approve')
+  @Route({ summary: 'Approve a doctor after licence checks', auth: { permission: 'doctors:approve' }, response: meResponse, errors: [404, 409] })
+  approve(@Param('id', { schema: idParam }) id: string, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+    return this.admin.approveDoctor(actor, id, meta);
+  }
+
+  @Can('users:write')
+  @Post('users/:id/suspend')
+  @Route({ summary: 'Suspend an account and end its sessions', auth: { permission: 'users:write' }, response: meResponse, errors: [404, 409] })
+  suspend(
+    @Param('id', { schema: idParam }) id: string,
+    @Body({ schema: suspendBody }) body: z.infer<typeof suspendBody>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.admin.suspend(actor, id, body?.reason, meta);
+  }
+
+  @Can('users:write')
+  @Post('users/:id/reactivate')
+  @Route({ summary: 'Lift a suspension', auth: { permission: 'users:write' }, response: meResponse, errors: [404] })
+  reactivate(@Param('id', { schema: idParam }) id: string, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+    return this.admin.reactivate(actor, id, meta);
+  }
+}

@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { loginThrottles, oneTimeCodes, refreshTokens, roleAssignments, sessions, users } from './identity.tables.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type RoleRow = { userId: string; role: string; branchId: string | null };
+export type OtpPurpose = (typeof oneTimeCodes.$inferSelect)['purpose'];
+
+/** All SQL of the identity module (rule 4). Decides nothing. */
+@Injectable()
+export class IdentityRepository {
+  constructor(@Inject(DB) readonly db: Db) {}
+
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  // ---- users
+  async insertUser(user: NewUser, tx: DbOrTx = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.insert(users).values(user).onConflictDoNothing().returning();
+    return row;
+  }
+
+  async findUserById(id: string, tx: DbOrTx = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async findUserByIdentifier(identifier: string): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(identifier.includes('@') ? sql`lower(${users.email}) = ${identifier.toLowerCase()}` : eq(users.phone, identifier))
+      .limit(1);
+    return row;
+  }
+
+  async contactTaken(email: string | undefined, phone: string | undefined, exceptUserId?: string): Promise<boolean> {
+    const conds = [email ? sql`lower(${users.email}) = ${email.toLowerCase()}` : undefined, phone ? eq(users.phone, phone) : undefined].filter(
+      (c) => c !== undefined,
+    );
+    if (conds.length === 0) return false;
+    const [row] = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(or(...conds), exceptUserId ? sql`${users.id} <> ${exceptUserId}` : undefined))
+      .limit(1);
+    return row !== undefined;
+  }
+
+  async updateUser(id: string, patch: Partial<NewUser>, tx: DbOrTx = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.update(users).set(patch).where(eq(users.id, id)).returning();
+    return row;
+  }
+
+  /** Ends every session of the user at once: access tokens carry the version, so they stop working too. */
+  async bumpSessionVersion(id: string, tx: DbOrTx = this.db): Promise<void> {
+    await tx
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, id));
+  }
+
+  async anyAdmin(): Promise<boolean> {
+    const [row] = await this.db.select({ id: roleAssignments.id }).from(roleAssignments).where(eq(roleAssignments.role, 'admin')).limit(1);
+    return row !== undefined;
+  }
+
+  listUsers(filter: { type?: UserRow['type']; status?: UserRow['status']; q?: string; before?: string }, limit: number): Promise<UserRow[]> {
+    const like = filter.q ? `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%` : undefined;
+    return this.db
+      .select()
+      .from(users)
+      .where(
+        and(
+          filter.type ? eq(users.type, filter.type) : undefined,
+          filter.status ? eq(users.status, filter.status) : undefined,
+          like ? or(ilike(users.name, like), ilike(users.email, like), ilike(users.phone, like)) : undefined,
+          filter.before ? lt(users.id, filter.before) : undefined,
+        ),
+      )
+      .orderBy(desc(users.id))
+      .limit(limit);
+  }
+
+  // ---- roles
+  async rolesOf(userIds: string[], tx: DbOrTx = this.db): Promise<RoleRow[]> {
+    if (userIds.length === 0) return [];
+    return tx
+      .select({ userId: roleAssignments.userId, role: roleAssignments.role, branchId: roleAssignments.branchId })
+      .from(roleAssignments)
+      .where(inArray(roleAssignments.userId, userIds))
+      .orderBy(roleAssignments.role);
+  }
+
+  async replaceRoles(userId: string, grants: { role: string; branchId: string | null }[], tx: DbOrTx): Promise<void> {
+    await tx.delete(roleAssignments).where(eq(roleAssignments.userId, userId));
+    if (grants.length > 0) await tx.insert(roleAssignments).values(grants.map((g) => ({ userId, ...g }))).onConflictDoNothing();
+  }
+
+  // ---- sessions and refresh tokens
+  async createSession(s: { userId: string; userAgent?: string; ip?: string }, tx: DbOrTx): Promise<string> {
+    const [row] = await tx.insert(sessions).values(s).returning({ id: sessions.id });
+    return row.id;
+  }
+
+  async insertRefreshToken(t: { sessionId: string; tokenHash: string; expiresAt: Date }, tx: DbOrTx): Promise<void> {
+    await tx.insert(refreshTokens).values(t);
+  }
+
+  /**
+   * Marks the token rotated if it is live. The conditional update makes rotation single-use under races:
+   * of two concurrent refreshes with one token, exactly one gets the row back.
+   */
+  async rotateRefreshToken(tokenHash: string, now: Date, tx: DbOrTx) {
+    const [row] = await tx
+      .update(refreshTokens)
+      .set({ rotatedAt: now })
+      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
+      .returning({ sessionId: refreshTokens.sessionId, expiresAt: refreshTokens.expiresAt });
+    return row;
+  }
+
+  async findRefreshToken(tokenHash: string) {
+    const [row] = await this.db
+      .select({ sessionId: refreshTokens.sessionId, rotatedAt: refreshTokens.rotatedAt })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, tokenHash));
+    return row;
+  }
+
+  async findSession(id: string, tx: DbOrTx = this.db) {
+    const [row] = await tx.select().from(sessions).where(eq(sessions.id, id));
+    return row;
+  }
+
+  async touchSession(id: string, tx: DbOrTx): Promise<void> {
+    await tx.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, id));
+  }
+
+  async revokeSession(id: string, reason: string, tx: DbOrTx = this.db): Promise<void> {
+    await tx
+      .update(sessions)
+      .set({ revokedAt: new Date(), revokedReason: reason })
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+  }
+
+  /** Revokes all live sessions of a user; returns their ids (to drop cached session state). */
+  async revokeAllSessions(userId: string, reason: string, tx: DbOrTx = this.db): Promise<string[]> {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date(), revokedReason: reason })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    return rows.map((r) => r.id);
+  }
+
+  async liveSessionIds(userId: string, tx: DbOrTx = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    return rows.map((r) => r.id);
+  }
+
+  /** What the guard needs to trust an access token, in one round trip. */
+  async sessionAuthState(sessionId: string) {
+    const [row] = await this.db
+      .select({
+        userId: users.id,
+        type: users.type,
+        status: users.status,
+        sessionVersion: users.sessionVersion,
+        revokedAt: sessions.revokedAt,
+        roles: sql<{ role: string; branchId: string | null }[]>`coalesce((
+          select json_agg(json_build_object('role', r.role, 'branchId', r.branch_id) order by r.role)
+          from ${roleAssignments} r where r.user_id = ${users.id}), '[]'::json)`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sessionId));
+    return row;
+  }
+
+  async pruneExpired(now: Date): Promise<void> {
+    await this.db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now));
+    await this.db.delete(oneTimeCodes).where(lt(oneTimeCodes.expiresAt, now));
+  }
+
+  // ---- one-time codes
+  async replaceCode(c: { userId: string; purpose: OtpPurpose; codeHash: string; expiresAt: Date }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(oneTimeCodes)
+        .set({ consumedAt: new Date() })
+        .where(and(eq(oneTimeCodes.userId, c.userId), eq(oneTimeCodes.purpose, c.purpose), isNull(oneTimeCodes.consumedAt)));
+      await tx.insert(oneTimeCodes).values(c);
+    });
+  }
+
+  /** Spends one attempt on the user's live code; returns it only if an attempt was left. */
+  async spendCodeAttempt(userId: string, purpose: OtpPurpose, maxAttempts: number, now: Date) {
+    const [row] = await this.db
+      .update(oneTimeCodes)
+      .set({ attempts: sql`${oneTimeCodes.attempts} + 1` })
+      .where(
+        and(
+          eq(oneTimeCodes.userId, userId),
+          eq(oneTimeCodes.purpose, purpose),
+          isNull(oneTimeCodes.consumedAt),
+          gt(oneTimeCodes.expiresAt, now),
+          lt(oneTimeCodes.attempts, maxAttempts),
+        ),
+      )
+      .returning({ id: oneTimeCodes.id, codeHash: oneTimeCodes.codeHash });
+    return row;
+  }
+
+  /** Consumes a code once: true only for the first caller. */
+  async consumeCode(id: string, tx: DbOrTx = this.db): Promise<boolean> {
+    const rows = await tx
+      .update(oneTimeCodes)
+      .set({ consumedAt: new Date() })
+      .where(and(eq(oneTimeCodes.id, id), isNull(oneTimeCodes.consumedAt)))
+      .returning({ id: oneTimeCodes.id });
+    return rows.length === 1;
+  }
+
+  // ---- login throttling
+  async lockedUntil(key: string): Promise<Date | null> {
+    const [row] = await this.db.select({ lockedUntil: loginThrottles.lockedUntil }).from(loginThrottles).where(eq(loginThrottles.key, key));
+    return row?.lockedUntil ?? null;
+  }
+
+  /** Counts a failure atomically; locks when the threshold is reached. Returns the new state. */
+  async recordLoginFailure(key: string, threshold: number, lockUntil: Date) {
+    const [row] = await this.db
+      .insert(loginThrottles)
+      .values({ key, failures: 1, lockedUntil: threshold <= 1 ? lockUntil : null })
+      .onConflictDoUpdate({
+        target: loginThrottles.key,
+        set: {
+          failures: sql`CASE WHEN ${loginThrottles.lockedUntil} IS NOT NULL AND ${loginThrottles.lockedUntil} <= now() THEN 1 ELSE ${loginThrottles.failures} + 1 END`,
+          lockedUntil: sql`CASE
+            WHEN ${loginThrottles.lockedUntil} IS NOT NULL AND ${loginThrottles.lockedUntil} <= now() THEN NULL
+            WHEN ${loginThrottles.failures} + 1 >= ${threshold} THEN ${lockUntil.toISOString()}::timestamptz
+            ELSE ${loginThrottles.lockedUntil} END`,
+        },
+      })
+      .returning({ failures: loginThrottles.failures, lockedUntil: loginThrottles.lockedUntil });
+    return row;
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    await this.db.delete(loginThrottles).where(eq(loginThrottles.key, key));
+  }
+}

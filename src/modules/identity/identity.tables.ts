@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
+
+export const accountType = pgEnum('account_type', ['customer', 'doctor', 'staff']);
+export const accountStatus = pgEnum('account_status', ['active', 'pending_approval', 'suspended']);
+export const otpPurpose = pgEnum('otp_purpose', ['phone_verification', 'password_reset']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: pk(),
+    type: accountType('type').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    passwordHash: text('password_hash').notNull(),
+    locale: text('locale').notNull().default('en'),
+    status: accountStatus('status').notNull().default('active'),
+    phoneVerifiedAt: tsz('phone_verified_at'),
+    // Bumped by password change, logout-everywhere and suspension: access tokens carry it, so revocation is immediate.
+    sessionVersion: integer('session_version').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_phone_key').on(t.phone),
+    index('users_type_created_idx').on(t.type, t.id),
+    check('users_contact_present', sql`${t.email} IS NOT NULL OR ${t.phone} IS NOT NULL`),
+    check('users_session_version_nonneg', sql`${t.sessionVersion} >= 0`),
+  ],
+);
+
+export const roleAssignments = pgTable(
+  'role_assignments',
+  {
+    id: pk(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    branchId: uuid('branch_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('role_assignments_unique').on(t.userId, t.role, t.branchId).nullsNotDistinct()],
+);
+
+/** A login session = one refresh-token family. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: pk(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+    lastUsedAt: tsz('last_used_at').notNull().defaultNow(),
+    revokedAt: tsz('revoked_at'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: pk(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: tsz('expires_at').notNull(),
+    rotatedAt: tsz('rotated_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    // A family has at most one live token: two racing rotations cannot both mint a successor.
+    uniqueIndex('refresh_tokens_one_live_per_session').on(t.sessionId).where(sql`${t.rotatedAt} IS NULL`),
+  ],
+);
+
+export const oneTimeCodes = pgTable(
+  'one_time_codes',
+  {
+    id: pk(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: otpPurpose('purpose').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: tsz('expires_at').notNull(),
+    consumedAt: tsz('consumed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('one_time_codes_user_purpose_idx').on(t.userId, t.purpose)],
+);
+
+/** Failures per login identifier (existing or not), so lockout never reveals whether an account exists. */
+export const loginThrottles = pgTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: tsz('locked_until'),
+  updatedAt: updatedAt(),
+});
