@@ -10,7 +10,6 @@ import { AppModule } from './app.module.js';
 import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
-import { sendProblem } from './kernel/errors/index.js';
 import { newId, UUID_RE } from './kernel/ids.js';
 import { createLogger, PinoNestLogger } from './kernel/logger.js';
 import { HealthController } from './modules/health/index.js';
@@ -55,7 +54,6 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     if (!UUID_RE.test(String(req.id))) (req as { id: string }).id = newId();
     reply.header('x-request-id', req.id);
   });
-  fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply));
 
   await app.register(helmet as never, {
     contentSecurityPolicy: {

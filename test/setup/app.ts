@@ -35,7 +35,7 @@ export async function bootTestApp(overrides: Record<string, string | undefined> 
 export interface Res<T = any> {
   status: number;
   body: T;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 /** Speaks HTTP to the app in process (Fastify inject): same routing, hooks, parsers as a socket. */

@@ -1,6 +1,5 @@
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_BASE = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DB = 'medyour_test_template';
 export const WORKER_DBS = 4;
 
 export function urlFor(database: string): string {
@@ -9,4 +8,4 @@ export function urlFor(database: string): string {
   return url.toString();
 }
 
-export const workerDb = (poolId: string | number) => `medyour_test_w${poolId}`;
+export const workerDb = (run: string, poolId: number) => `medyour_test_${run}_w${poolId}`;
