@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +12,7 @@ import type { Config } from './config/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
 import { newId, UUID_RE } from './kernel/ids.js';
+import { startSchedules } from './kernel/queue/index.js';
 import { createLogger, PinoNestLogger } from './kernel/logger.js';
 import { HealthController } from './modules/health/index.js';
 import { AdminBootstrapService } from './modules/identity/index.js';
@@ -22,9 +24,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates when configured, and builds the HTTP application (not yet listening). */
-export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
+/** The configured database (PGlite or PostgreSQL), migrated first when the configuration says so. */
+export async function openConfiguredDatabase(config: Config, logger: Logger, migrate = config.database.migrateOnBoot): Promise<Database> {
   const database = await openDatabase({
     url: config.database.url,
     dataDir: config.dataDir,
@@ -32,7 +33,17 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     statementTimeoutMs: config.database.statementTimeoutMs,
     onError: (err) => logger.warn({ err: { message: err.message } }, 'database connection error'),
   });
-  if (config.database.migrateOnBoot) await database.migrate();
+  if (migrate) await database.migrate();
+  return database;
+}
+
+/**
+ * Opens the database, migrates when configured, and builds the HTTP application (not yet listening).
+ * `runJobs`: run the repeatable schedules in this process (when there is no separate worker).
+ */
+export async function createApp(config: Config, opts: { logger?: Logger; runJobs?: boolean; imports?: Type[] } = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const database = await openConfiguredDatabase(config, logger);
 
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -44,7 +55,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   } as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database, opts.imports), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
@@ -83,6 +94,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
 
   if (config.auth.admin) await app.get(AdminBootstrapService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
   if (config.seedDemo) await seedDemo(app, logger);
+  if (opts.runJobs) startSchedules(app);
 
   let closed = false;
   return {

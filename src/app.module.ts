@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { StandardSchemaSerializerInterceptor, StandardSchemaValidationPipe } from '@nestjs/common';
 import { CONFIG, type Config } from './config/index.js';
@@ -22,10 +22,11 @@ export class ConfigModule {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, database: Database): DynamicModule {
+  /** `extra`: additional modules (test fixtures exercising kernel pieces through real routes). */
+  static forRoot(config: Config, database: Database, extra: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule.forRoot(database), KernelModule, AuditModule, IdentityModule, FilesModule, HealthModule],
+      imports: [ConfigModule.forRoot(config), DbModule.forRoot(database), KernelModule, AuditModule, IdentityModule, FilesModule, HealthModule, ...extra],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useValue: new StandardSchemaValidationPipe({ transform: true, exceptionFactory: validationExceptionFactory }) },

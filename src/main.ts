@@ -4,7 +4,8 @@ import { configFromProcess, ConfigError } from './config/index.js';
 async function main(): Promise<void> {
   const started = performance.now();
   const config = configFromProcess();
-  const { app, logger, close } = await createApp(config);
+  // Without Redis there is no BullMQ worker to hand jobs to: this process runs the schedules itself.
+  const { app, logger, close } = await createApp(config, { runJobs: !config.redis });
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info({ port: config.http.port, mode: config.database.url ? 'production' : 'embedded', bootMs: Math.round(performance.now() - started) }, 'Medyour API ready');
 

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../../src/app.factory.js';
@@ -26,9 +27,9 @@ export interface TestApp extends App {
   http: HttpClient;
 }
 
-export async function bootTestApp(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function bootTestApp(overrides: Record<string, string | undefined> = {}, imports: Type[] = []): Promise<TestApp> {
   const config = testConfig(overrides);
-  const app = await createApp(config, { logger: createLogger(config.logLevel) });
+  const app = await createApp(config, { logger: createLogger(config.logLevel), imports });
   return { ...app, http: new HttpClient(app.app) };
 }
 

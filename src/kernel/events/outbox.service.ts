@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DbOrTx } from '../../db/client.js';
+import { JobQueue } from '../queue/job-queue.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 export type EventHandler = (payload: unknown, event: OutboxRow) => Promise<void>;
@@ -9,11 +10,18 @@ export type EventHandler = (payload: unknown, event: OutboxRow) => Promise<void>
  * transaction; the relay delivers committed rows to subscribers, at least once (subscribers are idempotent).
  */
 @Injectable()
-export class OutboxService {
+export class OutboxService implements OnModuleInit {
   private readonly logger = new Logger('Outbox');
   private readonly handlers = new Map<string, EventHandler[]>();
 
-  constructor(private readonly repo: OutboxRepository) {}
+  constructor(
+    private readonly repo: OutboxRepository,
+    private readonly queue: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register('outbox.relay', () => this.relaySafely());
+  }
 
   publish(tx: DbOrTx, topic: string, payload: unknown): Promise<void> {
     return this.repo.insert(tx, topic, payload);

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { JobQueue } from '../../kernel/queue/index.js';
 import { ACCESS_TOKEN_VERIFIER } from '../../kernel/auth/index.js';
 import { CLOCK, systemClock } from '../../kernel/clock.js';
 import { AccountService } from './account.service.js';
@@ -27,4 +28,14 @@ import { SessionStateService } from './session-state.service.js';
   ],
   exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService],
 })
-export class IdentityModule {}
+export class IdentityModule implements OnModuleInit {
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly repo: IdentityRepository,
+  ) {}
+
+  onModuleInit(): void {
+    // Rotated and expired refresh tokens and used codes have no further use.
+    this.queue.register('auth.prune-expired', () => this.repo.pruneExpired(new Date()));
+  }
+}

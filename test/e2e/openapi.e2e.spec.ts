@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await bootTestApp({ CORS_ORIGINS: 'https://app.medyour.test' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+type Operation = { summary?: string; description?: string; security?: unknown[]; responses: Record<string, unknown>; requestBody?: unknown };
+
+describe('OpenAPI document', () => {
+  it('documents every route with a summary, its auth and its error statuses', async () => {
+    const res = await t.http.get('/docs-json');
+    expect(res.status).toBe(200);
+    const paths = res.body.paths as Record<string, Record<string, Operation>>;
+    const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    expect(operations.length).toBeGreaterThanOrEqual(20);
+    for (const { path, method, op } of operations) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect(op.summary, where).toBeTruthy();
+      const isPublic = op.description?.startsWith('Public.');
+      if (!isPublic) {
+        expect(op.description, where).toMatch(/Requires permission `[a-z]+:[a-z]+`/);
+        expect(op.security, where).toBeDefined();
+        expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(['401', '403']));
+      }
+      expect(Object.keys(op.responses), where).toContain('400');
+    }
+    for (const p of ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/auth/logout-all', '/v1/auth/otp/request', '/v1/auth/otp/verify', '/v1/auth/password/forgot', '/v1/auth/password/reset', '/v1/me', '/v1/me/password', '/v1/admin/users', '/v1/admin/staff', '/v1/admin/users/{id}/roles', '/v1/admin/doctors/{id}/approve', '/v1/admin/users/{id}/suspend']) {
+      expect(paths, p).toHaveProperty([p]);
+    }
+    // zod limits reach the document
+    const register = paths['/v1/auth/register'].post.requestBody as { content: Record<string, { schema: { properties: Record<string, { maxLength?: number }>; additionalProperties?: boolean } }> };
+    const schema = register.content['application/json'].schema;
+    expect(schema.properties.name.maxLength).toBe(120);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('serves the interactive docs', async () => {
+    const res = await t.http.get('/docs');
+    expect(res.status).toBe(200);
+    expect(String(res.body)).toContain('swagger');
+  });
+});
+
+describe('CORS', () => {
+  it('allows only configured origins', async () => {
+    const ok = await t.http.request('GET', '/health/live', { headers: { origin: 'https://app.medyour.test' } });
+    expect(ok.headers['access-control-allow-origin']).toBe('https://app.medyour.test');
+    const other = await t.http.request('GET', '/health/live', { headers: { origin: 'https://evil.test' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
