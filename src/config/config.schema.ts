@@ -4,6 +4,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const port = z.coerce.number().int().min(0).max(65535).default(3000);
 const list = z
   .string()
   .default('')
@@ -19,7 +20,7 @@ export const DEV_JWT_SECRET = 'medyour-dev-only-secret-change-me-0123456789';
 /** Every variable the process reads. Nothing else in the code base touches process.env (rule 7). */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: int(3000),
+  PORT: port,
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: z.url().optional(),

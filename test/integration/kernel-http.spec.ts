@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, type Res, type TestApp } from '../setup/app.js';
 import { registerUser } from '../factories/user.factory.js';
 import { calls, KernelFixtureModule } from '../fixtures/kernel-fixture.module.js';
 
@@ -63,7 +63,7 @@ describe('cursor pagination', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.http.get(`/v1/test-fixture/numbers?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: Res = await t.http.get(`/v1/test-fixture/numbers?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((i: { n: number }) => i.n));
       expect(res.body.items[0]).not.toHaveProperty('secret');

@@ -84,14 +84,21 @@ const FIELD_MESSAGES: Record<string, Text> = {
   invalid_value: { en: 'has an invalid value', ar: 'قيمته غير صحيحة' },
 };
 
+/** Best supported language of an Accept-Language header; weights (`q=`) rank, not order (RFC 9110 12.5.4). */
 export function pickLocale(acceptLanguage: string | undefined): Locale {
   if (!acceptLanguage) return 'en';
-  for (const part of acceptLanguage.split(',')) {
-    const tag = part.split(';')[0].trim().toLowerCase();
-    if (tag.startsWith('ar')) return 'ar';
-    if (tag.startsWith('en')) return 'en';
+  let best: { locale: Locale; q: number } | undefined;
+  for (const part of acceptLanguage.split(',').slice(0, 20)) {
+    const [rawTag, ...params] = part.split(';');
+    const tag = rawTag.trim().toLowerCase();
+    const locale: Locale | undefined = tag.startsWith('ar') ? 'ar' : tag.startsWith('en') ? 'en' : undefined;
+    if (!locale) continue;
+    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    // q=0 means "not acceptable"; on equal weight the earlier entry wins.
+    if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { locale, q };
   }
-  return 'en';
+  return best?.locale ?? 'en';
 }
 
 export function translate(code: string, fallback: string, locale: Locale): string {

@@ -53,7 +53,15 @@ export function normalizeError(err: unknown): { error: AppError; unexpected: boo
     }
     const kind = KIND_BY_STATUS.get(status) ?? (status >= 500 ? 'internal' : 'validation');
     const code =
-      status === 404 ? 'common/route-not-found' : status === 413 ? 'common/payload-too-large' : status === 405 ? 'common/method-not-allowed' : `common/${kind.replace('_', '-')}`;
+      status === 404
+        ? 'common/route-not-found'
+        : status === 413
+          ? 'common/payload-too-large'
+          : status === 415
+            ? 'common/unsupported-media-type'
+            : status === 405
+              ? 'common/method-not-allowed'
+              : `common/${kind.replace('_', '-')}`;
     return { error: new AppError(kind, code, err.message), unexpected: status >= 500 };
   }
   const e = err as { statusCode?: number; code?: string; message?: string } | undefined;

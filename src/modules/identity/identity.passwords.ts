@@ -14,13 +14,30 @@ const COMMON = new Set(
 
 export const PASSWORD_MIN_LENGTH = 10;
 
+/**
+ * The fragments of an email, phone or name that a password must not contain: the email's local part and
+ * its words, a name's words, and a phone's last 8 digits (E.164 numbers carry a `+` and country code
+ * that people leave out when they type their number into a password).
+ */
+function identifierFragments(value: string): string[] {
+  const local = value.toLowerCase().trim().split('@')[0];
+  if (/^\+?[\d\s().-]+$/.test(local)) {
+    const digits = local.replace(/\D/g, '');
+    return [digits.slice(-8)].filter((d) => d.length >= 4);
+  }
+  const words = local.split(/[^\p{L}\p{N}]+/u);
+  return [local, words.join(''), ...words].filter((w) => [...w].length >= 4);
+}
+
 /** Password policy (NIST 800-63B): length, not a known-common password, not the user's own identifiers. */
 export function passwordProblems(password: string, personal: (string | null | undefined)[] = []): FieldError[] {
   const problems: FieldError[] = [];
-  if (password.length < PASSWORD_MIN_LENGTH) {
+  // NIST 800-63B counts each Unicode code point as one character (an emoji is one, not two UTF-16 units).
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) {
     problems.push({ field: 'password', code: 'too_small', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
   }
-  if (password.length > 128) problems.push({ field: 'password', code: 'too_big', message: 'must be at most 128 characters' });
+  if (length > 128) problems.push({ field: 'password', code: 'too_big', message: 'must be at most 128 characters' });
   const lower = password.toLowerCase();
   const stripped = lower.replace(/[^a-z]/g, '');
   if (COMMON.has(lower) || (stripped.length >= 4 && COMMON.has(stripped) && stripped.length >= lower.length - 4)) {
@@ -28,8 +45,7 @@ export function passwordProblems(password: string, personal: (string | null | un
   }
   if (new Set(password).size < 4) problems.push({ field: 'password', code: 'low_variety', message: 'uses too few different characters' });
   for (const p of personal) {
-    const local = p?.toLowerCase().split('@')[0];
-    if (local && local.length >= 4 && lower.includes(local)) {
+    if (p && identifierFragments(p).some((f) => lower.includes(f))) {
       problems.push({ field: 'password', code: 'contains_identifier', message: 'must not contain your email, phone or name' });
       break;
     }

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { DEV_JWT_SECRET } from './config.schema.js';
+
+const SECRET = 'a-production-secret-that-is-long-enough-0123';
+const PROD = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/medyour', JWT_SECRET: SECRET };
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('boots development with safe defaults from an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.env).toBe('development');
+    expect(c.production).toBe(false);
+    expect(c.http.port).toBe(3000);
+    expect(c.http.host).toBe('0.0.0.0');
+    expect(c.http.corsOrigins).toEqual([]);
+    expect(c.http.trustProxy).toBe(false);
+    expect(c.database.url).toBeUndefined();
+    expect(c.database.migrateOnBoot).toBe(true);
+    expect(c.redis).toBeUndefined();
+    expect(c.seedDemo).toBe(true);
+    expect(c.auth.jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(c.auth.admin).toBeUndefined();
+    expect(c.storage.driver).toBe('local');
+    expect(c.messaging.emailDriver).toBe('console');
+  });
+
+  it('coerces numbers and booleans and treats empty strings as unset', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      TRUST_PROXY: 'yes',
+      SEED_DEMO: '0',
+      DATABASE_URL: '',
+      REDIS_URL: 'redis://r:6379',
+    });
+    expect(c.http.port).toBe(8080);
+    expect(c.http.trustProxy).toBe(true);
+    expect(c.seedDemo).toBe(false);
+    expect(c.database.url).toBeUndefined();
+    expect(c.redis).toEqual({ url: 'redis://r:6379', keyPrefix: 'medyour:' });
+  });
+
+  it('builds the admin bootstrap only when both email and password are set', () => {
+    expect(loadConfig({ ADMIN_EMAIL: 'admin@example.com' }).auth.admin).toBeUndefined();
+    expect(loadConfig({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'pw' }).auth.admin).toEqual({
+      email: 'admin@example.com',
+      password: 'pw',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'not-a-url'],
+    ['REDIS_URL', 'nope'],
+    ['JWT_SECRET', 'too-short'],
+    ['NODE_ENV', 'staging'],
+    ['TRUST_PROXY', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['STORAGE_DRIVER', 'ftp'],
+    ['ADMIN_EMAIL', 'not-an-email'],
+  ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toMatch(/^Invalid configuration: /);
+    expect(err.message).toContain(`${name}:`);
+  });
+
+  it('says why a short JWT_SECRET is rejected without echoing it', () => {
+    const err = configError({ JWT_SECRET: 'short-secret-value' });
+    expect(err.message).toContain('JWT_SECRET: must be at least 32 characters');
+    expect(err.message).not.toContain('short-secret-value');
+  });
+
+  it('names every bad variable at once', () => {
+    const err = configError({ PORT: 'abc', DATABASE_URL: 'not-a-url' });
+    expect(err.message).toContain('PORT:');
+    expect(err.message).toContain('DATABASE_URL:');
+  });
+
+  it('requires SMTP_URL when EMAIL_DRIVER=smtp', () => {
+    expect(configError({ EMAIL_DRIVER: 'smtp' }).message).toContain('SMTP_URL');
+    expect(loadConfig({ EMAIL_DRIVER: 'smtp', SMTP_URL: 'smtp://mail:25' }).messaging.smtpUrl).toBe('smtp://mail:25');
+  });
+
+  describe('production', () => {
+    it('boots with a database URL and a real secret', () => {
+      const c = loadConfig(PROD);
+      expect(c.production).toBe(true);
+      expect(c.database.url).toBe(PROD.DATABASE_URL);
+      expect(c.auth.jwtSecret).toBe(SECRET);
+    });
+
+    it('refuses to boot without DATABASE_URL', () => {
+      const err = configError({ ...PROD, DATABASE_URL: undefined });
+      expect(err.message).toMatch(/^Refusing to boot in production/);
+      expect(err.message).toContain('DATABASE_URL');
+    });
+
+    it('refuses to boot with the development JWT secret, explicit or defaulted', () => {
+      for (const JWT_SECRET of [DEV_JWT_SECRET, undefined]) {
+        const err = configError({ ...PROD, JWT_SECRET });
+        expect(err.message).toMatch(/^Refusing to boot in production/);
+        expect(err.message).toContain('JWT_SECRET');
+      }
+    });
+
+    it('requires the S3 bucket and secret key when STORAGE_DRIVER=s3', () => {
+      const s3 = { ...PROD, STORAGE_DRIVER: 's3', STORAGE_S3_BUCKET: 'files', STORAGE_S3_SECRET_ACCESS_KEY: 'sk' };
+      expect(loadConfig(s3).storage.s3.bucket).toBe('files');
+      for (const missing of ['STORAGE_S3_BUCKET', 'STORAGE_S3_SECRET_ACCESS_KEY']) {
+        const err = configError({ ...s3, [missing]: undefined });
+        expect(err.message).toMatch(/^Refusing to boot in production/);
+        expect(err.message).toContain(missing);
+      }
+    });
+
+    it('does not need S3 settings for local storage', () => {
+      expect(loadConfig({ ...PROD, STORAGE_DRIVER: 'local' }).storage.driver).toBe('local');
+    });
+
+    it('refuses EMAIL_DRIVER=smtp without SMTP_URL', () => {
+      expect(configError({ ...PROD, EMAIL_DRIVER: 'smtp' }).message).toMatch(
+        /^Refusing to boot in production: SMTP_URL/,
+      );
+    });
+
+    it('does not migrate on boot unless MIGRATE_ON_BOOT=true', () => {
+      expect(loadConfig(PROD).database.migrateOnBoot).toBe(false);
+      expect(loadConfig({ ...PROD, MIGRATE_ON_BOOT: 'true' }).database.migrateOnBoot).toBe(true);
+    });
+
+    it('never seeds demo data, even when asked', () => {
+      expect(loadConfig(PROD).seedDemo).toBe(false);
+      expect(loadConfig({ ...PROD, SEED_DEMO: 'true' }).seedDemo).toBe(false);
+    });
+  });
+
+  it('lets development opt out of migrating on boot', () => {
+    expect(loadConfig({ MIGRATE_ON_BOOT: 'false' }).database.migrateOnBoot).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).database.migrateOnBoot).toBe(true);
+  });
+
+  it('splits CORS_ORIGINS into a trimmed list without empty entries', () => {
+    const c = loadConfig({ CORS_ORIGINS: ' https://a.example , https://b.example,,' });
+    expect(c.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('returns a deeply frozen object', () => {
+    const c = loadConfig({ CORS_ORIGINS: 'https://a.example', REDIS_URL: 'redis://r:6379' });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.http)).toBe(true);
+    expect(Object.isFrozen(c.http.corsOrigins)).toBe(true);
+    expect(Object.isFrozen(c.storage.s3)).toBe(true);
+    expect(Object.isFrozen(c.rateLimit.loginPerIp)).toBe(true);
+    expect(Object.isFrozen(c.redis)).toBe(true);
+    expect(() => {
+      (c.http as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => (c.http.corsOrigins as string[]).push('https://evil.example')).toThrow(TypeError);
+    expect(c.http.port).toBe(3000);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { buildUserActor, canAtBranch } from '../../kernel/auth/index.js';
+import { grantsFor } from './admin-users.service.js';
+
+const B1 = '0190a0c8-0000-7000-8000-0000000000b1';
+const B2 = '0190a0c8-0000-7000-8000-0000000000b2';
+
+describe('grantsFor', () => {
+  it('gives branch-scoped roles one grant per branch', () => {
+    expect(grantsFor(['pharmacist'], [B1, B2])).toEqual([
+      { role: 'pharmacist', branchId: B1 },
+      { role: 'pharmacist', branchId: B2 },
+    ]);
+  });
+
+  it('gives other roles one global grant even when branches are named', () => {
+    expect(grantsFor(['admin', 'support_agent', 'catalog_manager'], [B1])).toEqual([
+      { role: 'admin', branchId: null },
+      { role: 'support_agent', branchId: null },
+      { role: 'catalog_manager', branchId: null },
+    ]);
+  });
+
+  it('gives a branch-scoped role a global grant when no branch is named', () => {
+    expect(grantsFor(['branch_manager'])).toEqual([{ role: 'branch_manager', branchId: null }]);
+    expect(grantsFor(['branch_manager'], [])).toEqual([{ role: 'branch_manager', branchId: null }]);
+  });
+
+  it('mixes scoped and global roles and collapses repeated roles', () => {
+    expect(grantsFor(['pharmacist', 'support_agent', 'pharmacist'], [B1])).toEqual([
+      { role: 'pharmacist', branchId: B1 },
+      { role: 'support_agent', branchId: null },
+    ]);
+  });
+
+  it('returns no grants for no roles', () => {
+    expect(grantsFor([], [B1])).toEqual([]);
+  });
+
+  it('produces grants that limit the actor to the named branches', () => {
+    const actor = buildUserActor({
+      userId: 'u',
+      sessionId: 's',
+      accountType: 'staff',
+      roles: grantsFor(['pharmacist'], [B1]),
+    });
+    expect(canAtBranch(actor, 'prescriptions:dispense', B1)).toBe(true);
+    expect(canAtBranch(actor, 'prescriptions:dispense', B2)).toBe(false);
+  });
+});
