@@ -61,6 +61,10 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
   });
   const fastify = app.getHttpAdapter().getInstance();
   // A client-sent id is echoed only if it looks like one of ours; anything else gets a fresh id.
+  const closing: { value: boolean; done?: Promise<void> } = { value: false };
+  fastify.addHook('onSend', async (_req, reply) => {
+    if (closing.value) reply.header('connection', 'close');
+  });
   fastify.addHook('onRequest', async (req, reply) => {
     if (!UUID_RE.test(String(req.id))) (req as { id: string }).id = newId();
     reply.header('x-request-id', req.id);
@@ -96,17 +100,26 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
   if (config.seedDemo) await seedDemo(app, logger);
   if (opts.runJobs) startSchedules(app);
 
-  let closed = false;
-  return {
-    app,
-    database,
-    logger,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      app.get(HealthController).markShuttingDown();
+  return { app, database, logger, close: () => shutdown(app, database, closing) };
+}
+
+/**
+ * Graceful stop: new requests get 503, in-flight ones finish and are answered with `Connection: close`,
+ * keep-alive sockets are closed as soon as they go idle (Fastify's 72 s keep-alive would otherwise hold the
+ * process), then the pools close.
+ */
+async function shutdown(app: NestFastifyApplication, database: Database, closing: { value: boolean; done?: Promise<void> }): Promise<void> {
+  closing.done ??= (async () => {
+    closing.value = true;
+    app.get(HealthController).markShuttingDown();
+    const server = app.getHttpServer() as { closeIdleConnections?: () => void };
+    const reaper = setInterval(() => server.closeIdleConnections?.(), 50);
+    try {
       await app.close();
-      await database.close();
-    },
-  };
+    } finally {
+      clearInterval(reaper);
+    }
+    await database.close();
+  })();
+  return closing.done;
 }

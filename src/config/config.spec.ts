@@ -125,6 +125,11 @@ describe('loadConfig', () => {
       }
     });
 
+    it('requires a bucket for STORAGE_DRIVER=s3 outside production too (no silent fallback to local disk)', () => {
+      const err = configError({ STORAGE_DRIVER: 's3' });
+      expect(err.message).toContain('STORAGE_S3_BUCKET');
+    });
+
     it('does not need S3 settings for local storage', () => {
       expect(loadConfig({ ...PROD, STORAGE_DRIVER: 'local' }).storage.driver).toBe('local');
     });

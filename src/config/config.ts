@@ -93,6 +93,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
   }
   if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Invalid configuration: SMTP_URL: required when EMAIL_DRIVER=smtp');
+  if (e.STORAGE_DRIVER === 's3' && !e.STORAGE_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: STORAGE_S3_BUCKET: required when STORAGE_DRIVER=s3');
+  }
   return deepFreeze(buildConfig(e));
 }
 

@@ -43,7 +43,8 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolMax,
-    connectionTimeoutMillis: 2_000,
+    // Waiting for a free client under a burst is normal; a dead server fails at once (ECONNREFUSED).
+    connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: opts.statementTimeoutMs,
     query_timeout: opts.statementTimeoutMs + 1_000,

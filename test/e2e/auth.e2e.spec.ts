@@ -110,7 +110,8 @@ describe('login', () => {
   });
 
   it('lets 200 different users log in in parallel, locking out no one', async () => {
-    const users = await Promise.all(Array.from({ length: 200 }, () => registerUser(t)));
+    const users: Awaited<ReturnType<typeof registerUser>>[] = [];
+    for (let i = 0; i < 10; i++) users.push(...(await Promise.all(Array.from({ length: 20 }, () => registerUser(t)))));
     const results = await Promise.all(users.map((u) => t.http.post('/v1/auth/login', { identifier: u.input.email, password: PASSWORD })));
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     expect(new Set(results.map((r) => r.body.user.id)).size).toBe(200);

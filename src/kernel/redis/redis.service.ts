@@ -13,6 +13,7 @@ export class RedisService implements OnModuleDestroy {
   readonly client: Redis | undefined;
   private subscriber: Redis | undefined;
   private ready = false;
+  private stopping = false;
   private readonly readyListeners: Array<() => void> = [];
   readonly prefix: string;
   private readonly url: string | undefined;
@@ -61,6 +62,7 @@ export class RedisService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await Promise.all([this.client, this.subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
   }
 
@@ -85,7 +87,7 @@ export class RedisService implements OnModuleDestroy {
         if (wasDown) for (const l of this.readyListeners) l();
       });
       client.on('close', () => {
-        if (this.ready) this.logger.warn('connection lost; degrading to database and in-process fallbacks');
+        if (this.ready && !this.stopping) this.logger.warn('connection lost; degrading to database and in-process fallbacks');
         this.ready = false;
       });
     }

@@ -26,13 +26,11 @@ export class FilesController {
   @Route({ summary: 'Upload a private file (type sniffed from its bytes)', auth: { permission: 'files:write' }, status: 201, response: fileView, errors: [413, 415] })
   async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
     if (!req.isMultipart()) throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
-    const part = await req.file();
-    if (!part) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
-    const bytes = await part.toBuffer();
-    const rawPurpose = (part.fields.purpose as { value?: unknown } | undefined)?.value;
-    const purpose = filePurpose.safeParse(rawPurpose ?? undefined);
+    const form = await readForm(req);
+    if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    const purpose = filePurpose.safeParse(form.fields.purpose);
     if (!purpose.success) throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
-    return this.files.upload(actor, { bytes, originalName: part.filename, purpose: purpose.data });
+    return this.files.upload(actor, { bytes: form.file.bytes, originalName: form.file.filename, purpose: purpose.data });
   }
 
   @Can('files:read')
@@ -59,4 +57,24 @@ export class FilesController {
       .header('x-content-type-options', 'nosniff')
       .send(file.bytes);
   }
+}
+
+/**
+ * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the
+ * file can arrive in a later network chunk, so the body is read to its end rather than stopping at the file.
+ */
+async function readForm(req: FastifyRequest): Promise<{ file?: { bytes: Buffer; filename: string }; fields: Record<string, string | undefined> }> {
+  let file: { bytes: Buffer; filename: string } | undefined;
+  const fields: Record<string, string | undefined> = {};
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') file = { bytes: await part.toBuffer(), filename: part.filename };
+      else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+    }
+  } catch (err) {
+    // The multipart limit stops the stream at UPLOAD_LIMIT_BYTES; answer with the files module's own code.
+    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('too_large', 'files/too-large', 'The file is too large');
+    throw err;
+  }
+  return { file, fields };
 }

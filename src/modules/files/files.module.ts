@@ -15,7 +15,8 @@ import { S3FileStorage } from './s3.storage.js';
       inject: [CONFIG],
       useFactory: (config: Config) => {
         const { s3 } = config.storage;
-        return config.storage.driver === 's3' && s3.bucket ? new S3FileStorage({ ...s3, bucket: s3.bucket }) : new LocalFileStorage(config.dataDir);
+        // Config guarantees a bucket whenever the driver is s3.
+        return config.storage.driver === 's3' ? new S3FileStorage({ ...s3, bucket: s3.bucket! }) : new LocalFileStorage(config.dataDir);
       },
     },
     FilesRepository,

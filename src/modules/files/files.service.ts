@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fileTypeFromBuffer } from 'file-type';
 import { CONFIG, type Config } from '../../config/index.js';
-import { can, type UserActor } from '../../kernel/auth/index.js';
+import type { UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { newId } from '../../kernel/ids.js';
 import { FILE_STORAGE, type FileStorage } from './file-storage.js';
@@ -41,10 +41,14 @@ export class FilesService {
     return this.view(row);
   }
 
-  /** The owner (or staff allowed to read files) gets metadata and a short-lived link; anyone else a 404. */
+  /**
+   * Only the owner gets metadata and a short-lived link; anyone else the same 404 as a missing id. Files hold
+   * health data (Rx photos, reports): staff access is decided by the module that owns the context (a
+   * pharmacist verifying that order's prescription), not by a broad permission such as users:read.
+   */
   async get(actor: UserActor, id: string): Promise<FileView> {
     const row = await this.repo.findById(id);
-    if (!row || (row.ownerId !== actor.userId && !can(actor, 'users:read'))) throw notFound();
+    if (!row || row.ownerId !== actor.userId) throw notFound();
     return this.view(row);
   }
 

@@ -23,7 +23,12 @@ export class S3FileStorage implements FileStorage {
       forcePathStyle: opts.forcePathStyle,
       credentials: opts.accessKeyId && opts.secretAccessKey ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } : undefined,
       maxAttempts: 3,
-      requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 } as never,
+      requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 },
+      // SDK >= 3.729 adds CRC checksums to every put and asks for them on every get; several S3-compatible
+      // stores refuse or ignore those (R2 answered 501, aws/aws-sdk-js-v3#6810). Send them only when an
+      // operation requires it, so "any S3-compatible store" stays true.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
     });
   }
 
@@ -46,5 +51,10 @@ export class S3FileStorage implements FileStorage {
 
   destroy(): void {
     this.client.destroy();
+  }
+
+  /** Nest calls this on app.close(): free the client's keep-alive sockets so shutdown does not wait on them. */
+  onApplicationShutdown(): void {
+    this.destroy();
   }
 }

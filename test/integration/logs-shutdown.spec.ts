@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.factory.js';
+import { REDACT_PATHS } from '../../src/kernel/logger.js';
+import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
+import { HttpClient, testConfig } from '../setup/app.js';
+import { buildUser } from '../factories/user.factory.js';
+import { KernelFixtureModule } from '../fixtures/kernel-fixture.module.js';
+
+describe('logs', () => {
+  it('never contain passwords, tokens or one-time codes, and are JSON lines', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const config = testConfig({ LOG_LEVEL: 'trace', NODE_ENV: 'test' });
+    const app = await createApp(config, { logger });
+    const http = new HttpClient(app.app);
+    try {
+      const input = buildUser({ password: 'Canary-Password-7301' });
+      const reg = await http.post('/v1/auth/register', input);
+      expect(reg.status).toBe(201);
+      await http.post('/v1/auth/login', { identifier: input.email, password: 'Wrong-Canary-Password-1' });
+      const refreshed = await http.post('/v1/auth/refresh', { refreshToken: reg.body.refreshToken });
+      await http.get('/v1/me', refreshed.body.accessToken);
+      await http.post('/v1/auth/password/forgot', { identifier: input.email });
+      const code = app.app.get<SentMessages>(SENT_MESSAGES as never).lastEmailTo(input.email)!.text.match(/\d{6}/)![0];
+      await http.post('/v1/auth/password/reset', { identifier: input.email, code, newPassword: 'Canary-Password-8402' });
+      await http.request('POST', '/v1/auth/login', { raw: '{"identifier":"x\\r\\n{\\"level\\":60}","password":"Canary-Password-7301"}', headers: { 'content-type': 'application/json' } });
+    } finally {
+      await app.close();
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    const all = lines.join('\n');
+    for (const canary of ['Canary-Password-7301', 'Wrong-Canary-Password-1', 'Canary-Password-8402']) expect(all).not.toContain(canary);
+    expect(all).not.toMatch(/eyJhbGciOi/); // no JWT
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes in-flight requests, then stops accepting and closes the pools', async () => {
+    const app = await createApp(testConfig(), { imports: [KernelFixtureModule] });
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.app.getHttpServer().address() as { port: number };
+    const base = `http://127.0.0.1:${address.port}`;
+    const inflight = fetch(`${base}/v1/test-fixture/slow`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = app.close();
+    const res = await inflight;
+    expect(res).toEqual({ status: 200, body: { done: true } });
+    await closing;
+    await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+    await expect(app.database.ping()).rejects.toThrow();
+  });
+});
