@@ -15,9 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through src/config (rule 7).' },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through src/config (rule 7).',
+        },
       ],
     },
   },
-  { files: ['src/config/**', 'test/**', 'bench/**', '*.config.ts', '*.config.js'], rules: { 'no-restricted-syntax': 'off' } },
+  {
+    files: ['src/config/**', 'test/**', 'bench/**', '*.config.ts', '*.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

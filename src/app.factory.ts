@@ -8,7 +8,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import type { Config } from './config/index.js';
+import { ConfigError, type Config } from './config/index.js';
+import { AppError } from './kernel/errors/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
 import { newId, UUID_RE } from './kernel/ids.js';
@@ -25,7 +26,11 @@ export interface App {
 }
 
 /** The configured database (PGlite or PostgreSQL), migrated first when the configuration says so. */
-export async function openConfiguredDatabase(config: Config, logger: Logger, migrate = config.database.migrateOnBoot): Promise<Database> {
+export async function openConfiguredDatabase(
+  config: Config,
+  logger: Logger,
+  migrate = config.database.migrateOnBoot,
+): Promise<Database> {
   const database = await openDatabase({
     url: config.database.url,
     dataDir: config.dataDir,
@@ -41,10 +46,26 @@ export async function openConfiguredDatabase(config: Config, logger: Logger, mig
  * Opens the database, migrates when configured, and builds the HTTP application (not yet listening).
  * `runJobs`: run the repeatable schedules in this process (when there is no separate worker).
  */
-export async function createApp(config: Config, opts: { logger?: Logger; runJobs?: boolean; imports?: Type[] } = {}): Promise<App> {
+export async function createApp(
+  config: Config,
+  opts: { logger?: Logger; runJobs?: boolean; imports?: Type[] } = {},
+): Promise<App> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const database = await openConfiguredDatabase(config, logger);
+  try {
+    return await buildApp(config, database, logger, opts);
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
 
+async function buildApp(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  opts: { runJobs?: boolean; imports?: Type[] },
+): Promise<App> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimit,
@@ -55,12 +76,27 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   } as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database, opts.imports), adapter, {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, database, opts.imports),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+      // Our JSON parser below replaces Nest's (empty bodies, prototype-poisoning refusal).
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   // A client-sent id is echoed only if it looks like one of ours; anything else gets a fresh id.
+  // Many clients send `Content-Type: application/json` with an empty body on bodiless POSTs (logout):
+  // treat that as no body. Everything else goes through Fastify's parser, which refuses __proto__ and
+  // constructor.prototype keys.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    jsonParser(req, body as string, done);
+  });
   const closing: { value: boolean; done?: Promise<void> } = { value: false };
   fastify.addHook('onSend', async (_req, reply) => {
     if (closing.value) reply.header('connection', 'close');
@@ -80,8 +116,14 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
       },
     },
   });
-  await app.register(multipart as never, { limits: { fileSize: config.http.uploadLimit, files: 1, fields: 5, fieldSize: 1024 } });
-  app.enableCors({ origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
+  await app.register(multipart as never, {
+    limits: { fileSize: config.http.uploadLimit, files: 1, fields: 5, fieldSize: 1024 },
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
+    credentials: false,
+    maxAge: 600,
+  });
 
   const doc = SwaggerModule.createDocument(
     app,
@@ -94,13 +136,40 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
-  await app.init();
-
-  if (config.auth.admin) await app.get(AdminBootstrapService).ensureAdmin(config.auth.admin.email, config.auth.admin.password);
-  if (config.seedDemo) await seedDemo(app, logger);
-  if (opts.runJobs) startSchedules(app);
+  try {
+    await app.init();
+    await afterInit(app, config, logger, opts.runJobs);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
 
   return { app, database, logger, close: () => shutdown(app, database, closing) };
+}
+
+/** Boot-time data: the first admin from the environment, demo data, and schedules when asked. */
+async function afterInit(
+  app: NestFastifyApplication,
+  config: Config,
+  logger: Logger,
+  runJobs?: boolean,
+): Promise<void> {
+  const { email: adminEmail, password: adminPassword } = config.auth.admin;
+  if (adminEmail && adminPassword) {
+    await app
+      .get(AdminBootstrapService)
+      .ensureAdmin(adminEmail, adminPassword)
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'auth/weak-password') {
+          throw new ConfigError(
+            `Invalid configuration: ADMIN_PASSWORD: ${err.details.errors?.map((e) => e.message).join(', ')}`,
+          );
+        }
+        throw err;
+      });
+  }
+  if (config.seedDemo) await seedDemo(app, logger);
+  if (runJobs) startSchedules(app);
 }
 
 /**
@@ -108,7 +177,11 @@ export async function createApp(config: Config, opts: { logger?: Logger; runJobs
  * keep-alive sockets are closed as soon as they go idle (Fastify's 72 s keep-alive would otherwise hold the
  * process), then the pools close.
  */
-async function shutdown(app: NestFastifyApplication, database: Database, closing: { value: boolean; done?: Promise<void> }): Promise<void> {
+async function shutdown(
+  app: NestFastifyApplication,
+  database: Database,
+  closing: { value: boolean; done?: Promise<void> },
+): Promise<void> {
   closing.done ??= (async () => {
     closing.value = true;
     app.get(HealthController).markShuttingDown();

@@ -16,7 +16,12 @@ import { IdentityModule } from './modules/identity/index.js';
 @Module({})
 export class ConfigModule {
   static forRoot(config: Config): DynamicModule {
-    return { module: ConfigModule, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] };
+    return {
+      module: ConfigModule,
+      global: true,
+      providers: [{ provide: CONFIG, useValue: config }],
+      exports: [CONFIG],
+    };
   }
 }
 
@@ -26,10 +31,22 @@ export class AppModule {
   static forRoot(config: Config, database: Database, extra: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule.forRoot(database), KernelModule, AuditModule, IdentityModule, FilesModule, HealthModule, ...extra],
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot(database),
+        KernelModule,
+        AuditModule,
+        IdentityModule,
+        FilesModule,
+        HealthModule,
+        ...extra,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_PIPE, useValue: new StandardSchemaValidationPipe({ transform: true, exceptionFactory: validationExceptionFactory }) },
+        {
+          provide: APP_PIPE,
+          useValue: new StandardSchemaValidationPipe({ transform: true, exceptionFactory: validationExceptionFactory }),
+        },
         // Order matters: who you are first, then how often you may ask.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

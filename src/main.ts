@@ -7,7 +7,14 @@ async function main(): Promise<void> {
   // Without Redis there is no BullMQ worker to hand jobs to: this process runs the schedules itself.
   const { app, logger, close } = await createApp(config, { runJobs: !config.redis });
   await app.listen({ port: config.http.port, host: config.http.host });
-  logger.info({ port: config.http.port, mode: config.database.url ? 'production' : 'embedded', bootMs: Math.round(performance.now() - started) }, 'Medyour API ready');
+  logger.info(
+    {
+      port: config.http.port,
+      mode: config.database.url ? 'production' : 'embedded',
+      bootMs: Math.round(performance.now() - started),
+    },
+    'Medyour API ready',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

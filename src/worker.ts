@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const config = configFromProcess();
   const logger = createLogger(config.logLevel);
   const database = await openConfiguredDatabase(config, logger, false);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database), {
+    logger: new PinoNestLogger(logger),
+  });
   startSchedules(app);
   logger.info({ mode: config.database.url ? 'production' : 'embedded' }, 'Medyour worker ready');
   const stop = async (signal: string) => {

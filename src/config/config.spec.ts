@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     expect(c.redis).toBeUndefined();
     expect(c.seedDemo).toBe(true);
     expect(c.auth.jwtSecret).toBe(DEV_JWT_SECRET);
-    expect(c.auth.admin).toBeUndefined();
+    expect(c.auth.admin).toEqual({ email: undefined, password: undefined });
     expect(c.storage.driver).toBe('local');
     expect(c.messaging.emailDriver).toBe('console');
   });
@@ -49,8 +49,11 @@ describe('loadConfig', () => {
     expect(c.redis).toEqual({ url: 'redis://r:6379', keyPrefix: 'medyour:' });
   });
 
-  it('builds the admin bootstrap only when both email and password are set', () => {
-    expect(loadConfig({ ADMIN_EMAIL: 'admin@example.com' }).auth.admin).toBeUndefined();
+  it('passes the admin bootstrap values through (boot needs both; the CLI takes the email as a flag)', () => {
+    expect(loadConfig({ ADMIN_EMAIL: 'admin@example.com' }).auth.admin).toEqual({
+      email: 'admin@example.com',
+      password: undefined,
+    });
     expect(loadConfig({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'pw' }).auth.admin).toEqual({
       email: 'admin@example.com',
       password: 'pw',

@@ -36,13 +36,14 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutMinutes: env.LOCKOUT_MINUTES,
-      admin:
-        env.ADMIN_EMAIL && env.ADMIN_PASSWORD
-          ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
-          : undefined,
+      // The first admin: created at boot when both are set and no admin exists; the CLI reads them too.
+      admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     },
     rateLimit: {
-      loginPerAccount: { limit: env.RATE_LIMIT_LOGIN_PER_ACCOUNT, windowSeconds: env.RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS },
+      loginPerAccount: {
+        limit: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+        windowSeconds: env.RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS,
+      },
       loginPerIp: { limit: env.RATE_LIMIT_LOGIN_PER_IP, windowSeconds: env.RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS },
       default: { limit: env.RATE_LIMIT_DEFAULT, windowSeconds: env.RATE_LIMIT_DEFAULT_WINDOW_SECONDS },
     },
@@ -59,7 +60,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         forcePathStyle: env.STORAGE_S3_FORCE_PATH_STYLE,
       },
     },
-    messaging: { emailDriver: env.EMAIL_DRIVER, emailFrom: env.EMAIL_FROM, smtpUrl: env.SMTP_URL, smsDriver: env.SMS_DRIVER },
+    messaging: {
+      emailDriver: env.EMAIL_DRIVER,
+      emailFrom: env.EMAIL_FROM,
+      smtpUrl: env.SMTP_URL,
+      smsDriver: env.SMS_DRIVER,
+    },
   } as const;
 }
 
@@ -88,11 +94,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       throw new ConfigError('Refusing to boot in production: JWT_SECRET is the development default');
     }
     if (e.STORAGE_DRIVER === 's3' && (!e.STORAGE_S3_BUCKET || !e.STORAGE_S3_SECRET_ACCESS_KEY)) {
-      throw new ConfigError('Refusing to boot in production: STORAGE_S3_BUCKET and STORAGE_S3_SECRET_ACCESS_KEY are required');
+      throw new ConfigError(
+        'Refusing to boot in production: STORAGE_S3_BUCKET and STORAGE_S3_SECRET_ACCESS_KEY are required',
+      );
     }
-    if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
+    if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
+      throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
   }
-  if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL) throw new ConfigError('Invalid configuration: SMTP_URL: required when EMAIL_DRIVER=smtp');
+  if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
+    throw new ConfigError('Invalid configuration: SMTP_URL: required when EMAIL_DRIVER=smtp');
   if (e.STORAGE_DRIVER === 's3' && !e.STORAGE_S3_BUCKET) {
     throw new ConfigError('Invalid configuration: STORAGE_S3_BUCKET: required when STORAGE_DRIVER=s3');
   }

@@ -9,7 +9,16 @@ import { MessagingModule } from './messaging/messaging.module.js';
 import { JobQueue } from './queue/job-queue.js';
 import { RedisService } from './redis/redis.service.js';
 
-const shared = [RedisService, CacheService, RateLimiterService, IdempotencyRepository, IdempotencyInterceptor, OutboxRepository, OutboxService, JobQueue];
+const shared = [
+  RedisService,
+  CacheService,
+  RateLimiterService,
+  IdempotencyRepository,
+  IdempotencyInterceptor,
+  OutboxRepository,
+  OutboxService,
+  JobQueue,
+];
 
 /** Domain-free building blocks, available to every module. */
 @Global()

@@ -50,10 +50,18 @@ describe('admin: staff and roles', () => {
       admin.accessToken,
     );
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ type: 'staff', roles: ['pharmacist'], roleAssignments: [{ role: 'pharmacist', branchId: branchA }] });
+    expect(res.body.user).toMatchObject({
+      type: 'staff',
+      roles: ['pharmacist'],
+      roleAssignments: [{ role: 'pharmacist', branchId: branchA }],
+    });
     const login = await t.http.post('/v1/auth/login', { identifier: input.email, password: PASSWORD });
     expect(login.status).toBe(200);
-    const dup = await t.http.post('/v1/admin/staff', { name: 'Dup', email: input.email, password: PASSWORD, roles: ['admin'] }, admin.accessToken);
+    const dup = await t.http.post(
+      '/v1/admin/staff',
+      { name: 'Dup', email: input.email, password: PASSWORD, roles: ['admin'] },
+      admin.accessToken,
+    );
     expect(dup.status).toBe(409);
     const badRole = await t.http.post('/v1/admin/staff', { ...buildUser(), roles: ['superuser'] }, admin.accessToken);
     expect(badRole.status).toBe(400);
@@ -62,7 +70,11 @@ describe('admin: staff and roles', () => {
   it('assigns and revokes roles; the change applies to live tokens at once', async () => {
     const staff = await createStaff(t, [{ role: 'support_agent', branchId: null }]);
     expect((await t.http.get('/v1/admin/users', staff.accessToken)).status).toBe(200);
-    const revoke = await t.http.post(`/v1/admin/users/${staff.user.id}/roles`, { roles: ['catalog_manager'] }, admin.accessToken);
+    const revoke = await t.http.post(
+      `/v1/admin/users/${staff.user.id}/roles`,
+      { roles: ['catalog_manager'] },
+      admin.accessToken,
+    );
     expect(revoke.status).toBe(200);
     expect(revoke.body.user.roles).toEqual(['catalog_manager']);
     expect((await t.http.get('/v1/admin/users', staff.accessToken)).status).toBe(403);
@@ -70,9 +82,15 @@ describe('admin: staff and roles', () => {
     expect(grant.status).toBe(200);
     expect((await t.http.get('/v1/admin/users', staff.accessToken)).status).toBe(200);
     const customer = await registerUser(t);
-    expect((await t.http.post(`/v1/admin/users/${customer.user.id}/roles`, { roles: ['admin'] }, admin.accessToken)).status).toBe(409);
-    expect((await t.http.post(`/v1/admin/users/${randomUUID()}/roles`, { roles: ['admin'] }, admin.accessToken)).status).toBe(404);
-    expect((await t.http.post(`/v1/admin/users/not-a-uuid/roles`, { roles: ['admin'] }, admin.accessToken)).status).toBe(400);
+    expect(
+      (await t.http.post(`/v1/admin/users/${customer.user.id}/roles`, { roles: ['admin'] }, admin.accessToken)).status,
+    ).toBe(409);
+    expect(
+      (await t.http.post(`/v1/admin/users/${randomUUID()}/roles`, { roles: ['admin'] }, admin.accessToken)).status,
+    ).toBe(404);
+    expect(
+      (await t.http.post(`/v1/admin/users/not-a-uuid/roles`, { roles: ['admin'] }, admin.accessToken)).status,
+    ).toBe(400);
     const audit = (await t.database.db.execute(
       `select count(*)::int as n from audit_log where action = 'identity.roles_changed' and subject_id = '${staff.user.id}'` as never,
     )) as unknown as { rows: { n: number }[] };
@@ -80,17 +98,69 @@ describe('admin: staff and roles', () => {
   });
 });
 
+describe('admin: incremental role changes', () => {
+  it('adds and removes roles, revokes one by DELETE, and never lets an admin demote themself', async () => {
+    const branch = randomUUID();
+    const staff = await createStaff(t, [{ role: 'support_agent', branchId: null }]);
+    const added = await t.http.post(
+      `/v1/admin/users/${staff.user.id}/roles`,
+      { add: ['pharmacist'], branchIds: [branch] },
+      admin.accessToken,
+    );
+    expect(added.status).toBe(200);
+    expect(added.body.user.roleAssignments).toEqual(
+      expect.arrayContaining([
+        { role: 'support_agent', branchId: null },
+        { role: 'pharmacist', branchId: branch },
+      ]),
+    );
+    const removed = await t.http.post(
+      `/v1/admin/users/${staff.user.id}/roles`,
+      { remove: ['support_agent'] },
+      admin.accessToken,
+    );
+    expect(removed.body.user.roles).toEqual(['pharmacist']);
+    const revoked = await t.http.request('DELETE', `/v1/admin/users/${staff.user.id}/roles/pharmacist`, {
+      token: admin.accessToken,
+    });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.user.roles).toEqual([]);
+    expect(
+      (await t.http.request('DELETE', `/v1/admin/users/${staff.user.id}/roles/wizard`, { token: admin.accessToken }))
+        .status,
+    ).toBe(400);
+    expect((await t.http.post(`/v1/admin/users/${staff.user.id}/roles`, {}, admin.accessToken)).status).toBe(400);
+    const self = await t.http.post(`/v1/admin/users/${admin.user.id}/roles`, { remove: ['admin'] }, admin.accessToken);
+    expect(self.status).toBe(409);
+    expect(self.body.code).toBe('identity/cannot-demote-self');
+  });
+
+  it('shows one account to staff who may read users, and 404 for an unknown id', async () => {
+    const u = await registerUser(t);
+    const res = await t.http.get(`/v1/admin/users/${u.user.id}`, admin.accessToken);
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ id: u.user.id, type: 'customer', roles: ['customer'] });
+    expect((await t.http.get(`/v1/admin/users/${randomUUID()}`, admin.accessToken)).status).toBe(404);
+    expect((await t.http.get(`/v1/admin/users/${u.user.id}`, u.accessToken)).status).toBe(403);
+  });
+});
+
 describe('admin: doctors and suspension', () => {
   it('lists pending doctors and approves one', async () => {
     const doctor = await registerUser(t, { type: 'doctor' });
-    const pending = await t.http.get('/v1/admin/users?type=doctor&status=pending_approval&limit=100', admin.accessToken);
+    const pending = await t.http.get(
+      '/v1/admin/users?type=doctor&status=pending_approval&limit=100',
+      admin.accessToken,
+    );
     expect(pending.status).toBe(200);
     expect(pending.body.items.some((u: { id: string }) => u.id === doctor.user.id)).toBe(true);
     const approved = await t.http.post(`/v1/admin/doctors/${doctor.user.id}/approve`, undefined, admin.accessToken);
     expect(approved.status).toBe(200);
     expect(approved.body.user.status).toBe('active');
     const customer = await registerUser(t);
-    expect((await t.http.post(`/v1/admin/doctors/${customer.user.id}/approve`, undefined, admin.accessToken)).status).toBe(404);
+    expect(
+      (await t.http.post(`/v1/admin/doctors/${customer.user.id}/approve`, undefined, admin.accessToken)).status,
+    ).toBe(404);
   });
 
   it('suspends an account: its sessions end and it cannot log in; reactivation restores login', async () => {
@@ -104,7 +174,9 @@ describe('admin: doctors and suspension', () => {
     expect(login.status).toBe(403);
     expect(login.body.code).toBe('auth/account-suspended');
     expect((await t.http.post(`/v1/admin/users/${admin.user.id}/suspend`, {}, admin.accessToken)).status).toBe(409);
-    expect((await t.http.post(`/v1/admin/users/${u.user.id}/reactivate`, undefined, admin.accessToken)).status).toBe(200);
+    expect((await t.http.post(`/v1/admin/users/${u.user.id}/reactivate`, undefined, admin.accessToken)).status).toBe(
+      200,
+    );
     expect((await t.http.post('/v1/auth/login', { identifier: u.input.email, password: PASSWORD })).status).toBe(200);
   });
 
@@ -121,7 +193,9 @@ describe('admin: doctors and suspension', () => {
     const found = await t.http.get('/v1/admin/users?q=Zeta%20Paging', admin.accessToken);
     expect(found.body.items.map((u: { id: string }) => u.id)).toContain(a.user.id);
     expect((await t.http.get('/v1/admin/users?limit=1000', admin.accessToken)).status).toBe(400);
-    expect((await t.http.get('/v1/admin/users?cursor=garbage', admin.accessToken)).body.code).toBe('common/invalid-cursor');
+    expect((await t.http.get('/v1/admin/users?cursor=garbage', admin.accessToken)).body.code).toBe(
+      'common/invalid-cursor',
+    );
   });
 });
 
@@ -135,7 +209,11 @@ describe('me', () => {
     expect((await t.http.patch('/v1/me', { email: other.input.email }, u.accessToken)).status).toBe(409);
     expect((await t.http.patch('/v1/me', { status: 'active' }, u.accessToken)).status).toBe(400);
     expect((await t.http.patch('/v1/me', {}, u.accessToken)).status).toBe(400);
-    const ar = await t.http.request('PATCH', '/v1/me', { body: { roles: ['admin'] }, token: u.accessToken, headers: { 'accept-language': 'ar' } });
+    const ar = await t.http.request('PATCH', '/v1/me', {
+      body: { roles: ['admin'] },
+      token: u.accessToken,
+      headers: { 'accept-language': 'ar' },
+    });
     expect(ar.body.title).toBe('طلب غير صالح');
     const phone = await t.http.patch('/v1/me', { phone: '+201555000111' }, u.accessToken);
     expect(phone.body.user.phoneVerified).toBe(false);
@@ -143,12 +221,22 @@ describe('me', () => {
 
   it('changes the password, ending every session', async () => {
     const u = await registerUser(t);
-    const wrong = await t.http.post('/v1/me/password', { currentPassword: 'Not-The-Password-1', newPassword: 'Another-Good-One-55' }, u.accessToken);
+    const wrong = await t.http.post(
+      '/v1/me/password',
+      { currentPassword: 'Not-The-Password-1', newPassword: 'Another-Good-One-55' },
+      u.accessToken,
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe('auth/wrong-password');
-    const ok = await t.http.post('/v1/me/password', { currentPassword: PASSWORD, newPassword: 'Another-Good-One-55' }, u.accessToken);
+    const ok = await t.http.post(
+      '/v1/me/password',
+      { currentPassword: PASSWORD, newPassword: 'Another-Good-One-55' },
+      u.accessToken,
+    );
     expect(ok.status).toBe(200);
     expect((await t.http.get('/v1/me', u.accessToken)).status).toBe(401);
-    expect((await t.http.post('/v1/auth/login', { identifier: u.input.email, password: 'Another-Good-One-55' })).status).toBe(200);
+    expect(
+      (await t.http.post('/v1/auth/login', { identifier: u.input.email, password: 'Another-Good-One-55' })).status,
+    ).toBe(200);
   });
 });

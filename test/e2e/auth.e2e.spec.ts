@@ -19,7 +19,14 @@ describe('register', () => {
     expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect(typeof res.body.accessToken).toBe('string');
     expect(typeof res.body.refreshToken).toBe('string');
-    expect(res.body.user).toMatchObject({ type: 'customer', email: input.email, phone: input.phone, locale: 'ar', status: 'active', roles: ['customer'] });
+    expect(res.body.user).toMatchObject({
+      type: 'customer',
+      email: input.email,
+      phone: input.phone,
+      locale: 'ar',
+      status: 'active',
+      roles: ['customer'],
+    });
     expect(res.body.user).not.toHaveProperty('passwordHash');
     const me = await t.http.get('/v1/me', res.body.accessToken);
     expect(me.status).toBe(200);
@@ -52,7 +59,10 @@ describe('register', () => {
     expect(extra.status).toBe(400);
     expect(extra.headers['content-type']).toContain('application/problem+json');
     expect(extra.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['priceMinor', 'roles']);
-    const proto = await t.http.request('POST', '/v1/auth/register', { raw: `{"name":"x","password":"${PASSWORD}","email":"p@x.test","__proto__":{"admin":true}}`, headers: { 'content-type': 'application/json' } });
+    const proto = await t.http.request('POST', '/v1/auth/register', {
+      raw: `{"name":"x","password":"${PASSWORD}","email":"p@x.test","__proto__":{"admin":true}}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(proto.status).toBe(400);
     const wrongType = await t.http.post('/v1/auth/register', { ...input, name: 42 });
     expect(wrongType.status).toBe(400);
@@ -64,7 +74,10 @@ describe('register', () => {
   });
 
   it('answers malformed JSON with 400 and oversized bodies with 413', async () => {
-    const bad = await t.http.request('POST', '/v1/auth/login', { raw: '{"identifier":', headers: { 'content-type': 'application/json' } });
+    const bad = await t.http.request('POST', '/v1/auth/login', {
+      raw: '{"identifier":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('common/malformed-json');
     const huge = await t.http.request('POST', '/v1/auth/register', {
@@ -79,13 +92,19 @@ describe('register', () => {
 describe('login', () => {
   it('logs in by email (any case) or phone, and fails the same way for a wrong password or unknown account', async () => {
     const u = await registerUser(t);
-    const byEmail = await t.http.post('/v1/auth/login', { identifier: u.input.email.toUpperCase(), password: PASSWORD });
+    const byEmail = await t.http.post('/v1/auth/login', {
+      identifier: u.input.email.toUpperCase(),
+      password: PASSWORD,
+    });
     expect(byEmail.status).toBe(200);
     expect(byEmail.body.user.id).toBe(u.user.id);
     const byPhone = await t.http.post('/v1/auth/login', { identifier: u.input.phone, password: PASSWORD });
     expect(byPhone.status).toBe(200);
     const wrong = await t.http.post('/v1/auth/login', { identifier: u.input.email, password: 'Wrong-Password-99' });
-    const unknown = await t.http.post('/v1/auth/login', { identifier: 'nobody-here@example.test', password: 'Wrong-Password-99' });
+    const unknown = await t.http.post('/v1/auth/login', {
+      identifier: 'nobody-here@example.test',
+      password: 'Wrong-Password-99',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect({ ...wrong.body, requestId: 0 }).toEqual({ ...unknown.body, requestId: 0 });
@@ -93,7 +112,8 @@ describe('login', () => {
 
   it('locks an identifier after repeated failures, the same for unknown accounts, and audits it', async () => {
     const u = await registerUser(t);
-    const attempt = (identifier: string, password = 'Wrong-Password-99') => t.http.post('/v1/auth/login', { identifier, password });
+    const attempt = (identifier: string, password = 'Wrong-Password-99') =>
+      t.http.post('/v1/auth/login', { identifier, password });
     for (let i = 0; i < 5; i++) expect((await attempt(u.input.email)).status).toBe(401);
     const locked = await attempt(u.input.email, PASSWORD);
     expect(locked.status).toBe(423);
@@ -103,16 +123,18 @@ describe('login', () => {
     const ghost = await attempt('ghost-account@example.test');
     expect(ghost.status).toBe(423);
     expect(ghost.body.code).toBe(locked.body.code);
-    const { rows } = await t.database.db.execute<{ n: number }>(
+    const { rows } = (await t.database.db.execute<{ n: number }>(
       `select count(*)::int as n from audit_log where action = 'auth.lockout' and subject_id = '${u.user.id}'` as never,
-    ) as unknown as { rows: { n: number }[] };
+    )) as unknown as { rows: { n: number }[] };
     expect(rows[0].n).toBe(1);
   });
 
   it('lets 200 different users log in in parallel, locking out no one', async () => {
     const users: Awaited<ReturnType<typeof registerUser>>[] = [];
     for (let i = 0; i < 10; i++) users.push(...(await Promise.all(Array.from({ length: 20 }, () => registerUser(t)))));
-    const results = await Promise.all(users.map((u) => t.http.post('/v1/auth/login', { identifier: u.input.email, password: PASSWORD })));
+    const results = await Promise.all(
+      users.map((u) => t.http.post('/v1/auth/login', { identifier: u.input.email, password: PASSWORD })),
+    );
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     expect(new Set(results.map((r) => r.body.user.id)).size).toBe(200);
   });
@@ -137,7 +159,9 @@ describe('refresh tokens', () => {
 
   it('lets exactly one of many concurrent refreshes with one token win', async () => {
     const u = await registerUser(t);
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/v1/auth/refresh', { refreshToken: u.refreshToken })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => t.http.post('/v1/auth/refresh', { refreshToken: u.refreshToken })),
+    );
     expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
     const { rows } = (await t.database.db.execute(
       `select s.id, count(rt.*) filter (where rt.rotated_at is null)::int as live from sessions s join refresh_tokens rt on rt.session_id = s.id where s.user_id = '${u.user.id}' group by s.id` as never,
@@ -206,14 +230,46 @@ describe('one-time codes', () => {
     const mail = sent().lastEmailTo(u.input.email)!;
     expect(mail.subject).toBe('إعادة تعيين كلمة المرور');
     const code = codeIn(mail.text)!;
-    const weak = await t.http.post('/v1/auth/password/reset', { identifier: u.input.email, code, newPassword: 'password' });
+    const weak = await t.http.post('/v1/auth/password/reset', {
+      identifier: u.input.email,
+      code,
+      newPassword: 'password',
+    });
     expect(weak.status).toBe(400);
     const newPassword = 'Brand-New-Secret-77';
     const ok = await t.http.post('/v1/auth/password/reset', { identifier: u.input.email, code, newPassword });
     expect(ok.status).toBe(200);
     expect((await t.http.get('/v1/me', u.accessToken)).status).toBe(401);
     expect((await t.http.post('/v1/auth/login', { identifier: u.input.email, password: PASSWORD })).status).toBe(401);
-    expect((await t.http.post('/v1/auth/login', { identifier: u.input.email, password: newPassword })).status).toBe(200);
-    expect((await t.http.post('/v1/auth/password/reset', { identifier: 'nobody-else@example.test', code, newPassword })).status).toBe(400);
+    expect((await t.http.post('/v1/auth/login', { identifier: u.input.email, password: newPassword })).status).toBe(
+      200,
+    );
+    expect(
+      (await t.http.post('/v1/auth/password/reset', { identifier: 'nobody-else@example.test', code, newPassword }))
+        .status,
+    ).toBe(400);
+  });
+});
+
+describe('bodiless POSTs', () => {
+  it('accepts an empty body sent as application/json, but not a body that is only whitespace-wrapped garbage', async () => {
+    const u = await registerUser(t);
+    const res = await t.http.request('POST', '/v1/auth/logout', {
+      raw: '',
+      token: u.accessToken,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    const empty = await t.http.request('POST', '/v1/auth/login', {
+      raw: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors[0].field).toBe('(body)');
+    const ctor = await t.http.request('POST', '/v1/auth/login', {
+      raw: '{"identifier":"a@b.test","password":"x","constructor":{"prototype":{"admin":true}}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(ctor.status).toBe(400);
   });
 });

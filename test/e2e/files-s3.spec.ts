@@ -17,13 +17,21 @@ interface S3rverServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
-type S3rverCtor = new (opts: { address: string; port: number; directory: string; silent: boolean; configureBuckets: { name: string }[] }) => S3rverServer;
+type S3rverCtor = new (opts: {
+  address: string;
+  port: number;
+  directory: string;
+  silent: boolean;
+  configureBuckets: { name: string }[];
+}) => S3rverServer;
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverCtor;
 
 // s3rver checks SigV4 signatures against these fixed credentials.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const BUCKET = 'medyour-test';
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
 const BINARY = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
 
 let server: S3rverServer;
@@ -79,8 +87,21 @@ describe('S3FileStorage', () => {
   });
 
   it('surfaces a missing bucket or unknown credentials as errors', async () => {
-    const noBucket = new S3FileStorage({ endpoint, region: 'us-east-1', bucket: 'no-such-bucket', ...CREDENTIALS, forcePathStyle: true });
-    const badKey = new S3FileStorage({ endpoint, region: 'us-east-1', bucket: BUCKET, accessKeyId: 'NOPE', secretAccessKey: 'NOPE', forcePathStyle: true });
+    const noBucket = new S3FileStorage({
+      endpoint,
+      region: 'us-east-1',
+      bucket: 'no-such-bucket',
+      ...CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const badKey = new S3FileStorage({
+      endpoint,
+      region: 'us-east-1',
+      bucket: BUCKET,
+      accessKeyId: 'NOPE',
+      secretAccessKey: 'NOPE',
+      forcePathStyle: true,
+    });
     try {
       await expect(noBucket.put('a/b.pdf', PDF, 'application/pdf')).rejects.toMatchObject({ name: 'NoSuchBucket' });
       await expect(badKey.put('a/b.pdf', PDF, 'application/pdf')).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
@@ -100,7 +121,13 @@ describe('S3FileStorage against stores without checksum support', () => {
     });
     await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
     const { port } = stub.address() as AddressInfo;
-    const plain = new S3FileStorage({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', bucket: BUCKET, ...CREDENTIALS, forcePathStyle: true });
+    const plain = new S3FileStorage({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      bucket: BUCKET,
+      ...CREDENTIALS,
+      forcePathStyle: true,
+    });
     try {
       await plain.put('a/b.pdf', PDF, 'application/pdf');
     } finally {
@@ -109,7 +136,9 @@ describe('S3FileStorage against stores without checksum support', () => {
     }
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'PUT', 'content-type': 'application/pdf' });
-    expect(Object.keys(seen[0]).filter((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm')).toEqual([]);
+    expect(
+      Object.keys(seen[0]).filter((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm'),
+    ).toEqual([]);
   });
 });
 
@@ -135,9 +164,13 @@ describe('upload flow with STORAGE_DRIVER=s3', () => {
     const user = await registerUser(t);
     const boundary = `----medyour-${randomUUID()}`;
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rx.png"\r\nContent-Type: image/png\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rx.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
       PDF,
-      Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nprescription\r\n--${boundary}--\r\n`),
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nprescription\r\n--${boundary}--\r\n`,
+      ),
     ]);
     const res = await t.http.request('POST', '/v1/files', {
       token: user.accessToken,
@@ -145,7 +178,12 @@ describe('upload flow with STORAGE_DRIVER=s3', () => {
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ purpose: 'prescription', contentType: 'application/pdf', sizeBytes: PDF.length, originalName: 'rx.png' });
+    expect(res.body).toMatchObject({
+      purpose: 'prescription',
+      contentType: 'application/pdf',
+      sizeBytes: PDF.length,
+      originalName: 'rx.png',
+    });
 
     const listed = await raw.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'prescription/' }));
     const key = listed.Contents?.map((o) => o.Key).find((k) => k?.endsWith(`/${res.body.id}.pdf`));
@@ -153,7 +191,10 @@ describe('upload flow with STORAGE_DRIVER=s3', () => {
     const head = await raw.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(head.ContentType).toBe('application/pdf');
 
-    for (const url of [res.body.downloadUrl, (await t.http.get(`/v1/files/${res.body.id}`, user.accessToken)).body.downloadUrl]) {
+    for (const url of [
+      res.body.downloadUrl,
+      (await t.http.get(`/v1/files/${res.body.id}`, user.accessToken)).body.downloadUrl,
+    ]) {
       expect(url.startsWith(`${endpoint}/${BUCKET}/prescription/`)).toBe(true);
       expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('120');
       const download = await fetch(url);

@@ -7,12 +7,17 @@ import { bootTestApp, type Res, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 
 // Tiny but real files: a 1x1 PNG, a 1x1 baseline JPEG and a one-page-less PDF.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const JPEG = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
   'base64',
 );
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n',
+);
 const TEXT = Buffer.from('Just some plain text, definitely not an image.\n');
 
 type Part = { name: string; value: string } | { name: string; filename: string; contentType: string; bytes: Buffer };
@@ -26,13 +31,22 @@ function multipart(parts: Part[]): { raw: Buffer; headers: Record<string, string
       'bytes' in p
         ? `Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.contentType}\r\n\r\n`
         : `Content-Disposition: form-data; name="${p.name}"\r\n\r\n`;
-    chunks.push(Buffer.from(`--${boundary}\r\n${head}`), 'bytes' in p ? p.bytes : Buffer.from(p.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${boundary}\r\n${head}`),
+      'bytes' in p ? p.bytes : Buffer.from(p.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { raw: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-const filePart = (filename: string, bytes: Buffer, contentType = 'application/octet-stream'): Part => ({ name: 'file', filename, contentType, bytes });
+const filePart = (filename: string, bytes: Buffer, contentType = 'application/octet-stream'): Part => ({
+  name: 'file',
+  filename,
+  contentType,
+  bytes,
+});
 
 function upload(app: TestApp, token: string | undefined, parts: Part[]): Promise<Res> {
   return app.http.request('POST', '/v1/files', { token, ...multipart(parts) });
@@ -62,9 +76,17 @@ describe('upload', () => {
     ['scan.jpg', JPEG, 'image/jpeg', 'image/jpeg'],
     ['rx.pdf', PDF, 'application/pdf', 'application/pdf'],
   ])('stores %s and answers its metadata', async (filename, bytes, declared, sniffed) => {
-    const res = await upload(t, owner.accessToken, [{ name: 'purpose', value: 'prescription' }, filePart(filename, bytes, declared)]);
+    const res = await upload(t, owner.accessToken, [
+      { name: 'purpose', value: 'prescription' },
+      filePart(filename, bytes, declared),
+    ]);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ purpose: 'prescription', contentType: sniffed, sizeBytes: bytes.length, originalName: filename });
+    expect(res.body).toMatchObject({
+      purpose: 'prescription',
+      contentType: sniffed,
+      sizeBytes: bytes.length,
+      originalName: filename,
+    });
     expect(res.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(Date.parse(res.body.downloadUrlExpiresAt)).toBeGreaterThan(Date.now());
     const content = await download(t, res.body.downloadUrl);
@@ -92,7 +114,12 @@ describe('upload', () => {
     const after = await t.app
       .getHttpAdapter()
       .getInstance()
-      .inject({ method: 'POST', url: '/v1/files', headers: { ...headers, authorization: `Bearer ${owner.accessToken}` }, payload });
+      .inject({
+        method: 'POST',
+        url: '/v1/files',
+        headers: { ...headers, authorization: `Bearer ${owner.accessToken}` },
+        payload,
+      });
     expect(after.statusCode).toBe(201);
     expect(after.json().purpose).toBe('avatar');
   });
@@ -119,7 +146,11 @@ describe('upload', () => {
     const json = await t.http.post('/v1/files', { file: PNG.toString('base64') }, owner.accessToken);
     expect(json.status).toBe(415);
     expect(json.body.code).toBe('common/unsupported-media-type');
-    const octets = await t.http.request('POST', '/v1/files', { token: owner.accessToken, raw: PNG, headers: { 'content-type': 'image/png' } });
+    const octets = await t.http.request('POST', '/v1/files', {
+      token: owner.accessToken,
+      raw: PNG,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(octets.status).toBe(415);
     const noFile = await upload(t, owner.accessToken, [{ name: 'purpose', value: 'avatar' }]);
     expect(noFile.status).toBe(400);
@@ -162,7 +193,9 @@ describe('upload limit', () => {
     const res = await upload(small, user.accessToken, [filePart('big.png', big, 'image/png')]);
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('files/too-large');
-    const { rows } = (await small.database.db.execute(`select count(*)::int as n from files where owner_id = '${user.user.id}'` as never)) as unknown as {
+    const { rows } = (await small.database.db.execute(
+      `select count(*)::int as n from files where owner_id = '${user.user.id}'` as never,
+    )) as unknown as {
       rows: { n: number }[];
     };
     expect(rows[0].n).toBe(1);
@@ -172,7 +205,10 @@ describe('upload limit', () => {
 describe('reading a file', () => {
   let file: { id: string; downloadUrl: string };
   beforeAll(async () => {
-    const res = await upload(t, owner.accessToken, [{ name: 'purpose', value: 'prescription' }, filePart('rx.pdf', PDF)]);
+    const res = await upload(t, owner.accessToken, [
+      { name: 'purpose', value: 'prescription' },
+      filePart('rx.pdf', PDF),
+    ]);
     expect(res.status).toBe(201);
     file = res.body;
   });
@@ -180,7 +216,13 @@ describe('reading a file', () => {
   it('gives the owner metadata and a fresh link that returns the exact bytes', async () => {
     const res = await t.http.get(`/v1/files/${file.id}`, owner.accessToken);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: file.id, purpose: 'prescription', contentType: 'application/pdf', sizeBytes: PDF.length, originalName: 'rx.pdf' });
+    expect(res.body).toMatchObject({
+      id: file.id,
+      purpose: 'prescription',
+      contentType: 'application/pdf',
+      sizeBytes: PDF.length,
+      originalName: 'rx.pdf',
+    });
     const content = await download(t, res.body.downloadUrl);
     expect(content.status).toBe(200);
     expect(content.bytes.equals(PDF)).toBe(true);

@@ -9,14 +9,22 @@ afterAll(async () => {
   await t.close();
 });
 
-type Operation = { summary?: string; description?: string; security?: unknown[]; responses: Record<string, unknown>; requestBody?: unknown };
+type Operation = {
+  summary?: string;
+  description?: string;
+  security?: unknown[];
+  responses: Record<string, unknown>;
+  requestBody?: unknown;
+};
 
 describe('OpenAPI document', () => {
   it('documents every route with a summary, its auth and its error statuses', async () => {
     const res = await t.http.get('/docs-json');
     expect(res.status).toBe(200);
     const paths = res.body.paths as Record<string, Record<string, Operation>>;
-    const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    const operations = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path, method, op })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(20);
     for (const { path, method, op } of operations) {
       const where = `${method.toUpperCase()} ${path}`;
@@ -29,11 +37,33 @@ describe('OpenAPI document', () => {
       }
       expect(Object.keys(op.responses), where).toContain('400');
     }
-    for (const p of ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout', '/v1/auth/logout-all', '/v1/auth/otp/request', '/v1/auth/otp/verify', '/v1/auth/password/forgot', '/v1/auth/password/reset', '/v1/me', '/v1/me/password', '/v1/admin/users', '/v1/admin/staff', '/v1/admin/users/{id}/roles', '/v1/admin/doctors/{id}/approve', '/v1/admin/users/{id}/suspend']) {
+    for (const p of [
+      '/v1/auth/register',
+      '/v1/auth/login',
+      '/v1/auth/refresh',
+      '/v1/auth/logout',
+      '/v1/auth/logout-all',
+      '/v1/auth/otp/request',
+      '/v1/auth/otp/verify',
+      '/v1/auth/password/forgot',
+      '/v1/auth/password/reset',
+      '/v1/me',
+      '/v1/me/password',
+      '/v1/admin/users',
+      '/v1/admin/staff',
+      '/v1/admin/users/{id}/roles',
+      '/v1/admin/doctors/{id}/approve',
+      '/v1/admin/users/{id}/suspend',
+    ]) {
       expect(paths, p).toHaveProperty([p]);
     }
     // zod limits reach the document
-    const register = paths['/v1/auth/register'].post.requestBody as { content: Record<string, { schema: { properties: Record<string, { maxLength?: number }>; additionalProperties?: boolean } }> };
+    const register = paths['/v1/auth/register'].post.requestBody as {
+      content: Record<
+        string,
+        { schema: { properties: Record<string, { maxLength?: number }>; additionalProperties?: boolean } }
+      >;
+    };
     const schema = register.content['application/json'].schema;
     expect(schema.properties.name.maxLength).toBe(120);
     expect(schema.additionalProperties).toBe(false);

@@ -5,10 +5,25 @@ import { AdminBootstrapService } from '../../src/modules/identity/index.js';
 let seq = 0;
 export const PASSWORD = 'Correct-Horse-Battery-42';
 
-export function buildUser(overrides: Partial<{ name: string; email: string; phone: string; password: string; type: 'customer' | 'doctor'; locale: 'en' | 'ar' }> = {}) {
+export function buildUser(
+  overrides: Partial<{
+    name: string;
+    email: string;
+    phone: string;
+    password: string;
+    type: 'customer' | 'doctor';
+    locale: 'en' | 'ar';
+  }> = {},
+) {
   const n = `${Date.now().toString(36)}${(seq++).toString(36)}${randomUUID().slice(0, 4)}`;
   const phoneDigits = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
-  return { name: `Test User ${n}`, email: `user.${n}@example.test`, phone: `+2010${phoneDigits}`, password: PASSWORD, ...overrides };
+  return {
+    name: `Test User ${n}`,
+    email: `user.${n}@example.test`,
+    phone: `+2010${phoneDigits}`,
+    password: PASSWORD,
+    ...overrides,
+  };
 }
 
 /** Registers through the API and returns the token response. */
@@ -16,14 +31,26 @@ export async function registerUser(t: TestApp, overrides: Parameters<typeof buil
   const body = buildUser(overrides);
   const res = await t.http.post('/v1/auth/register', body);
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { ...res.body, input: body } as { accessToken: string; refreshToken: string; user: { id: string }; input: typeof body };
+  return { ...res.body, input: body } as {
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string };
+    input: typeof body;
+  };
 }
 
 /** Creates a staff account with roles directly, then logs it in. */
 export async function createStaff(t: TestApp, roles: { role: string; branchId: string | null }[]) {
   const body = buildUser();
-  await t.app.get(AdminBootstrapService).provision({ type: 'staff', name: body.name, email: body.email, password: body.password, roles });
+  await t.app
+    .get(AdminBootstrapService)
+    .provision({ type: 'staff', name: body.name, email: body.email, password: body.password, roles });
   const res = await t.http.post('/v1/auth/login', { identifier: body.email, password: body.password });
   if (res.status !== 200) throw new Error(`staff login failed: ${res.status}`);
-  return { ...res.body, input: body } as { accessToken: string; refreshToken: string; user: { id: string }; input: typeof body };
+  return { ...res.body, input: body } as {
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string };
+    input: typeof body;
+  };
 }

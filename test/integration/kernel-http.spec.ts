@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 const transfer = (ref: string, amountMinor: number, key?: string, tok = token) =>
-  t.http.request('POST', `/v1/test-fixture/transfers/${ref}`, { body: { amountMinor }, token: tok, headers: key ? { 'idempotency-key': key } : {} });
+  t.http.request('POST', `/v1/test-fixture/transfers/${ref}`, {
+    body: { amountMinor },
+    token: tok,
+    headers: key ? { 'idempotency-key': key } : {},
+  });
 
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body, without running the handler again', async () => {

@@ -29,15 +29,26 @@ describe('logs', () => {
       const refreshed = await http.post('/v1/auth/refresh', { refreshToken: reg.body.refreshToken });
       await http.get('/v1/me', refreshed.body.accessToken);
       await http.post('/v1/auth/password/forgot', { identifier: input.email });
-      const code = app.app.get<SentMessages>(SENT_MESSAGES as never).lastEmailTo(input.email)!.text.match(/\d{6}/)![0];
-      await http.post('/v1/auth/password/reset', { identifier: input.email, code, newPassword: 'Canary-Password-8402' });
-      await http.request('POST', '/v1/auth/login', { raw: '{"identifier":"x\\r\\n{\\"level\\":60}","password":"Canary-Password-7301"}', headers: { 'content-type': 'application/json' } });
+      const code = app.app
+        .get<SentMessages>(SENT_MESSAGES as never)
+        .lastEmailTo(input.email)!
+        .text.match(/\d{6}/)![0];
+      await http.post('/v1/auth/password/reset', {
+        identifier: input.email,
+        code,
+        newPassword: 'Canary-Password-8402',
+      });
+      await http.request('POST', '/v1/auth/login', {
+        raw: '{"identifier":"x\\r\\n{\\"level\\":60}","password":"Canary-Password-7301"}',
+        headers: { 'content-type': 'application/json' },
+      });
     } finally {
       await app.close();
     }
     expect(lines.length).toBeGreaterThan(0);
     const all = lines.join('\n');
-    for (const canary of ['Canary-Password-7301', 'Wrong-Canary-Password-1', 'Canary-Password-8402']) expect(all).not.toContain(canary);
+    for (const canary of ['Canary-Password-7301', 'Wrong-Canary-Password-1', 'Canary-Password-8402'])
+      expect(all).not.toContain(canary);
     expect(all).not.toMatch(/eyJhbGciOi/); // no JWT
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
@@ -49,7 +60,10 @@ describe('graceful shutdown', () => {
     await app.app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.app.getHttpServer().address() as { port: number };
     const base = `http://127.0.0.1:${address.port}`;
-    const inflight = fetch(`${base}/v1/test-fixture/slow`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const inflight = fetch(`${base}/v1/test-fixture/slow`).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
     await new Promise((r) => setTimeout(r, 100));
     const closing = app.close();
     const res = await inflight;

@@ -51,7 +51,9 @@ describe('outbox', () => {
     });
     await outbox.relay();
     expect(delivered).toEqual(['good']);
-    const rows = (await t.database.db.execute(sql`select attempts, last_error from outbox where topic = ${topic} and published_at is null`)) as unknown as {
+    const rows = (await t.database.db.execute(
+      sql`select attempts, last_error from outbox where topic = ${topic} and published_at is null`,
+    )) as unknown as {
       rows: { attempts: number; last_error: string }[];
     };
     expect(rows.rows).toEqual([{ attempts: 1, last_error: 'downstream down' }]);

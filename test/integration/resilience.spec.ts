@@ -2,13 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { PASSWORD, registerUser } from '../factories/user.factory.js';
 
-const login = (t: TestApp, identifier: string, password = 'Wrong-Password-1') => t.http.post('/v1/auth/login', { identifier, password });
+const login = (t: TestApp, identifier: string, password = 'Wrong-Password-1') =>
+  t.http.post('/v1/auth/login', { identifier, password });
 
 describe('rate limits with Redis, shared by every node', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const shared = { REDIS_KEY_PREFIX: `rl-${Date.now()}:`, RATE_LIMIT_LOGIN_PER_ACCOUNT: '4', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_DEFAULT: '6', LOCKOUT_THRESHOLD: '100' };
+    const shared = {
+      REDIS_KEY_PREFIX: `rl-${Date.now()}:`,
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '4',
+      RATE_LIMIT_LOGIN_PER_IP: '1000',
+      RATE_LIMIT_DEFAULT: '6',
+      LOCKOUT_THRESHOLD: '100',
+    };
     a = await bootTestApp(shared);
     b = await bootTestApp(shared);
   });
@@ -72,7 +79,11 @@ describe('session revocation reaches every node at once', () => {
 describe('with Redis unreachable', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await bootTestApp({ REDIS_URL: 'redis://127.0.0.1:1/0', RATE_LIMIT_DEFAULT: '5', RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000' });
+    t = await bootTestApp({
+      REDIS_URL: 'redis://127.0.0.1:1/0',
+      RATE_LIMIT_DEFAULT: '5',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
+    });
   });
   afterAll(async () => {
     await t.close();

@@ -2,7 +2,12 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleEmailSender, ConsoleSmsSender, SentMessages, SmtpEmailSender } from '../../src/kernel/messaging/index.js';
+import {
+  ConsoleEmailSender,
+  ConsoleSmsSender,
+  SentMessages,
+  SmtpEmailSender,
+} from '../../src/kernel/messaging/index.js';
 import { bootTestApp } from '../setup/app.js';
 import { registerUser } from '../factories/user.factory.js';
 
@@ -23,7 +28,8 @@ beforeAll(async () => {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('blocked@')) callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      if (address.address.startsWith('blocked@'))
+        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
       else callback();
     },
     onData(stream, session, callback) {
@@ -31,7 +37,11 @@ beforeAll(async () => {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const { mailFrom, rcptTo } = session.envelope;
-        inbox.push({ mailFrom: mailFrom ? mailFrom.address : undefined, rcptTo: rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        inbox.push({
+          mailFrom: mailFrom ? mailFrom.address : undefined,
+          rcptTo: rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -53,7 +63,12 @@ function decodeWords(value: string): string {
     .replace(/=\?[^?]+\?([BbQq])\?([^?]*)\?=/g, (_, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 
@@ -61,7 +76,10 @@ function decodeWords(value: string): string {
 function parse(raw: string): { headers: Record<string, string>; subject: string; body: string } {
   const split = raw.indexOf('\r\n\r\n');
   const headers: Record<string, string> = {};
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -71,7 +89,12 @@ function parse(raw: string): { headers: Record<string, string>; subject: string;
     cte === 'base64'
       ? Buffer.from(encoded, 'base64').toString('utf8')
       : cte === 'quoted-printable'
-        ? Buffer.from(encoded.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+        ? Buffer.from(
+            encoded
+              .replace(/=\r\n/g, '')
+              .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8')
         : encoded;
   return { headers, subject: decodeWords(headers.subject ?? ''), body: body.replace(/\r\n$/, '') };
 }
@@ -84,7 +107,11 @@ describe('SmtpEmailSender', () => {
   afterAll(() => sender.close());
 
   it('delivers to the recipient with our sender, subject and body', async () => {
-    await sender.send({ to: 'patient@example.test', subject: 'Your order has shipped', text: 'Order 1042 is on its way.\nThank you.' });
+    await sender.send({
+      to: 'patient@example.test',
+      subject: 'Your order has shipped',
+      text: 'Order 1042 is on its way.\nThank you.',
+    });
     expect(inbox).toHaveLength(1);
     const [mail] = inbox;
     expect(mail.mailFrom).toBe('no-reply@medyour.local');
@@ -114,16 +141,22 @@ describe('SmtpEmailSender', () => {
   });
 
   it('rejects when the server refuses the recipient, so the job can retry or fail visibly', async () => {
-    await expect(sender.send({ to: 'blocked@example.test', subject: 's', text: 't' })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(sender.send({ to: 'blocked@example.test', subject: 's', text: 't' })).rejects.toMatchObject({
+      responseCode: 550,
+    });
     expect(inbox).toHaveLength(0);
   });
 
   it('gives up on a server that never greets, within the configured timeout', { timeout: 5_000 }, async () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const stuck = new SmtpEmailSender(`smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`, FROM, { greetingTimeoutMs: 300 });
+    const stuck = new SmtpEmailSender(`smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`, FROM, {
+      greetingTimeoutMs: 300,
+    });
     try {
-      await expect(stuck.send({ to: 'a@example.test', subject: 's', text: 't' })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      await expect(stuck.send({ to: 'a@example.test', subject: 's', text: 't' })).rejects.toMatchObject({
+        code: 'ETIMEDOUT',
+      });
     } finally {
       stuck.close();
       silent.close();
@@ -157,7 +190,14 @@ describe('console senders', () => {
   let lines: string[] = [];
   beforeAll(() => {
     const capture = (message: unknown, context?: unknown) => void lines.push(`${String(context)}: ${String(message)}`);
-    Logger.overrideLogger({ log: capture, error: capture, warn: capture, debug: capture, verbose: capture, fatal: capture });
+    Logger.overrideLogger({
+      log: capture,
+      error: capture,
+      warn: capture,
+      debug: capture,
+      verbose: capture,
+      fatal: capture,
+    });
   });
   afterAll(() => {
     Logger.overrideLogger(new ConsoleLogger());

@@ -27,7 +27,10 @@ export interface TestApp extends App {
   http: HttpClient;
 }
 
-export async function bootTestApp(overrides: Record<string, string | undefined> = {}, imports: Type[] = []): Promise<TestApp> {
+export async function bootTestApp(
+  overrides: Record<string, string | undefined> = {},
+  imports: Type[] = [],
+): Promise<TestApp> {
   const config = testConfig(overrides);
   const app = await createApp(config, { logger: createLogger(config.logLevel), imports });
   return { ...app, http: new HttpClient(app.app) };

@@ -29,10 +29,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workers = Array.from({ length: WORKER_DBS }, (_, i) => workerDb(run, i + 1));
   await withAdmin(async (admin) => {
     // Leftovers of runs that were killed before their teardown.
-    const { rows } = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'medyour\\_test\\_%' and (now() - coalesce((pg_stat_file('base/'||oid||'/PG_VERSION', true)).modification, now())) > interval '3 hours'`,
-    ).catch(() => ({ rows: [] as { datname: string }[] }));
-    for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
+    const { rows } = await admin
+      .query<{ datname: string }>(
+        `select datname from pg_database where datname like 'medyour\\_test\\_%' and (now() - coalesce((pg_stat_file('base/'||oid||'/PG_VERSION', true)).modification, now())) > interval '3 hours'`,
+      )
+      .catch(() => ({ rows: [] as { datname: string }[] }));
+    for (const r of rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
     await admin.query(`CREATE DATABASE "${template}"`);
   });
   const db = await openDatabase({ url: urlFor(template), dataDir: '', poolMax: 1, statementTimeoutMs: 60_000 });

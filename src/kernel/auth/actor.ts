@@ -1,4 +1,10 @@
-import { BRANCH_SCOPED_ROLES, ROLE_PERMISSIONS, type Permission, type RoleName, type StaffRole } from './permissions.js';
+import {
+  BRANCH_SCOPED_ROLES,
+  ROLE_PERMISSIONS,
+  type Permission,
+  type RoleName,
+  type StaffRole,
+} from './permissions.js';
 
 export type AccountType = 'customer' | 'doctor' | 'staff';
 

@@ -7,9 +7,14 @@ import { normalizeError, toProblem } from './problem.js';
 export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { error, unexpected } = normalizeError(err);
   if (unexpected) request.log.error({ err }, 'unhandled error');
-  else if (error.kind === 'unavailable') request.log.warn({ err: { message: (err as Error)?.message } }, 'dependency unavailable');
-  const problem = toProblem(error, pickLocale(request.headers['accept-language']), { url: request.url, requestId: request.id });
-  if (error.details.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.details.retryAfterSeconds));
+  else if (error.kind === 'unavailable')
+    request.log.warn({ err: { message: (err as Error)?.message } }, 'dependency unavailable');
+  const problem = toProblem(error, pickLocale(request.headers['accept-language']), {
+    url: request.url,
+    requestId: request.id,
+  });
+  if (error.details.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(error.details.retryAfterSeconds));
   if (error.kind === 'unavailable') reply.header('retry-after', '2');
   return reply.status(problem.status).type('application/problem+json; charset=utf-8').send(problem);
 }

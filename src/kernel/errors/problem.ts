@@ -38,7 +38,13 @@ function isUnavailable(err: unknown): boolean {
   let e: any = err;
   for (let depth = 0; e && depth < 4; depth++, e = e.cause) {
     if (typeof e.code === 'string' && CONNECTION_ERRORS.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        e.message,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -49,7 +55,10 @@ export function normalizeError(err: unknown): { error: AppError; unexpected: boo
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status === 400 && /JSON/i.test(err.message)) {
-      return { error: new AppError('validation', 'common/malformed-json', 'The request body is not valid JSON'), unexpected: false };
+      return {
+        error: new AppError('validation', 'common/malformed-json', 'The request body is not valid JSON'),
+        unexpected: false,
+      };
     }
     const kind = KIND_BY_STATUS.get(status) ?? (status >= 500 ? 'internal' : 'validation');
     const code =
@@ -66,23 +75,45 @@ export function normalizeError(err: unknown): { error: AppError; unexpected: boo
   }
   const e = err as { statusCode?: number; code?: string; message?: string } | undefined;
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e?.statusCode === 413) {
-    return { error: new AppError('too_large', 'common/payload-too-large', 'The request body is too large'), unexpected: false };
+    return {
+      error: new AppError('too_large', 'common/payload-too-large', 'The request body is too large'),
+      unexpected: false,
+    };
   }
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e?.statusCode === 415) {
-    return { error: new AppError('unsupported_media', 'common/unsupported-media-type', 'Unsupported content type'), unexpected: false };
+    return {
+      error: new AppError('unsupported_media', 'common/unsupported-media-type', 'Unsupported content type'),
+      unexpected: false,
+    };
   }
-  if (e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e?.statusCode === 400 && e instanceof SyntaxError)) {
-    return { error: new AppError('validation', 'common/malformed-json', 'The request body is not valid JSON'), unexpected: false };
+  if (
+    e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    (e?.statusCode === 400 && e instanceof SyntaxError)
+  ) {
+    return {
+      error: new AppError('validation', 'common/malformed-json', 'The request body is not valid JSON'),
+      unexpected: false,
+    };
   }
   if (e?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-    return { error: new AppError('validation', 'common/malformed-json', 'Content-Length does not match the body'), unexpected: false };
+    return {
+      error: new AppError('validation', 'common/malformed-json', 'Content-Length does not match the body'),
+      unexpected: false,
+    };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const kind = KIND_BY_STATUS.get(e.statusCode) ?? 'validation';
-    return { error: new AppError(kind, `common/${kind.replace('_', '-')}`, 'The request could not be processed'), unexpected: false };
+    return {
+      error: new AppError(kind, `common/${kind.replace('_', '-')}`, 'The request could not be processed'),
+      unexpected: false,
+    };
   }
   if (isUnavailable(err)) {
-    return { error: new AppError('unavailable', 'common/unavailable', 'A backing service is unavailable'), unexpected: false };
+    return {
+      error: new AppError('unavailable', 'common/unavailable', 'A backing service is unavailable'),
+      unexpected: false,
+    };
   }
   return { error: new AppError('internal', 'common/internal', 'Internal error'), unexpected: true };
 }

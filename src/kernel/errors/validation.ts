@@ -8,7 +8,8 @@ export function issuesToFieldErrors(issues: readonly StandardSchemaV1.Issue[]): 
     const path = (issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).map(String);
     const raw = issue as StandardSchemaV1.Issue & { code?: string; keys?: string[]; input?: unknown };
     if (raw.code === 'unrecognized_keys' && raw.keys) {
-      for (const key of raw.keys.slice(0, 20)) out.push({ field: [...path, key].join('.'), code: 'unknown_field', message: 'is not allowed' });
+      for (const key of raw.keys.slice(0, 20))
+        out.push({ field: [...path, key].join('.'), code: 'unknown_field', message: 'is not allowed' });
       continue;
     }
     const missing = raw.code === 'invalid_type' && /received undefined/.test(issue.message);

@@ -33,18 +33,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) return next.handle();
+    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()))
+      return next.handle();
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY_RE.test(key)) {
-      throw AppError.validation([{ field: 'Idempotency-Key', code: 'invalid_format', message: 'must be 8-128 characters of [A-Za-z0-9_-:.]' }]);
+      throw AppError.validation([
+        { field: 'Idempotency-Key', code: 'invalid_format', message: 'must be 8-128 characters of [A-Za-z0-9_-:.]' },
+      ]);
     }
     return from(this.run(context, next, request, key));
   }
 
-  private async run(context: ExecutionContext, next: CallHandler, request: AuthedRequest, key: string): Promise<unknown> {
+  private async run(
+    context: ExecutionContext,
+    next: CallHandler,
+    request: AuthedRequest,
+    key: string,
+  ): Promise<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const scope = `${request.actor?.userId ?? 'anon'}:${request.method}:${request.routeOptions.url}`;
     const hash = createHash('sha256')
@@ -53,7 +61,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const stored = await this.repo.claim(scope, key, hash);
     if (stored) {
       if (stored.requestHash !== hash) {
-        throw AppError.conflict('common/idempotency-key-reused', 'This Idempotency-Key was used with a different request');
+        throw AppError.conflict(
+          'common/idempotency-key-reused',
+          'This Idempotency-Key was used with a different request',
+        );
       }
       if (stored.statusCode === null) {
         throw AppError.conflict('common/idempotency-in-progress', 'A request with this Idempotency-Key is in progress');
@@ -64,7 +75,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       // Nest applies the route's status after interceptors, so take it from the route's metadata.
-      const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+      const status =
+        this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
       await this.repo.complete(scope, key, status, body);
       return body;
     } catch (err) {
@@ -74,5 +86,3 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 }
-
-

@@ -22,7 +22,11 @@ export class IdempotencyRepository {
       .returning({ key: idempotencyKeys.key });
     if (inserted.length > 0) return undefined;
     const [row] = await this.db
-      .select({ requestHash: idempotencyKeys.requestHash, statusCode: idempotencyKeys.statusCode, responseBody: idempotencyKeys.responseBody })
+      .select({
+        requestHash: idempotencyKeys.requestHash,
+        statusCode: idempotencyKeys.statusCode,
+        responseBody: idempotencyKeys.responseBody,
+      })
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
     return row;

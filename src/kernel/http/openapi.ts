@@ -51,7 +51,9 @@ export function Route(doc: RouteDoc) {
   const decorators = [
     ApiOperation({ summary: doc.summary, description: [authNote, doc.description].filter(Boolean).join(' ') }),
     HttpCode(status),
-    ...[...errors].sort().map((s) => ApiResponse({ status: s, description: DESCRIPTIONS[s] ?? 'Error', standardSchema: problemSchema })),
+    ...[...errors]
+      .sort()
+      .map((s) => ApiResponse({ status: s, description: DESCRIPTIONS[s] ?? 'Error', standardSchema: problemSchema })),
   ];
   if (doc.auth !== 'public') decorators.push(ApiBearerAuth());
   if (doc.response) {

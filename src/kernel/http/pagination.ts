@@ -16,14 +16,18 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** Opaque cursor: the keyset values of the last row, base64url JSON. */
 export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor<T extends z.ZodType<readonly unknown[]>>(cursor: string | undefined, shape: T): z.infer<T> | undefined {
+export function decodeCursor<T extends z.ZodType<readonly unknown[]>>(
+  cursor: string | undefined,
+  shape: T,
+): z.infer<T> | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -37,7 +41,12 @@ export function decodeCursor<T extends z.ZodType<readonly unknown[]>>(cursor: st
 }
 
 /** Given limit+1 rows fetched, returns the page and the cursor of its last row. */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => readonly (string | number)[], map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => readonly (string | number)[],
+  map: (row: R) => T,
+): Page<T> {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   return { items: slice.map(map), nextCursor: more ? encodeCursor(keyOf(slice[slice.length - 1])) : null };

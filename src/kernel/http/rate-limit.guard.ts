@@ -14,9 +14,11 @@ export interface CredentialLimit {
 const RATE_LIMIT = 'http:rate-limit';
 
 /** Strict limits for routes that guess secrets (login, OTP, password reset). */
-export const CredentialRateLimit = (accountField: string) => SetMetadata(RATE_LIMIT, { accountField } satisfies CredentialLimit);
+export const CredentialRateLimit = (accountField: string) =>
+  SetMetadata(RATE_LIMIT, { accountField } satisfies CredentialLimit);
 
-const hashKey = (value: string) => createHash('sha256').update(value.trim().toLowerCase()).digest('base64url').slice(0, 22);
+const hashKey = (value: string) =>
+  createHash('sha256').update(value.trim().toLowerCase()).digest('base64url').slice(0, 22);
 
 /** Runs after the auth guard, so a signed-in caller is limited per user and everyone else per IP. */
 @Injectable()
@@ -48,12 +50,18 @@ export class RateLimitGuard implements CanActivate {
     return true;
   }
 
-  private async check(key: string, policy: { limit: number; windowSeconds: number }, reply: FastifyReply): Promise<void> {
+  private async check(
+    key: string,
+    policy: { limit: number; windowSeconds: number },
+    reply: FastifyReply,
+  ): Promise<void> {
     const decision = await this.limiter.hit(key, policy.limit, policy.windowSeconds);
     reply.header('ratelimit-limit', String(policy.limit));
     reply.header('ratelimit-remaining', String(decision.remaining));
     if (!decision.allowed) {
-      throw new AppError('rate_limited', 'common/rate-limited', 'Too many requests', { retryAfterSeconds: decision.retryAfterSeconds });
+      throw new AppError('rate_limited', 'common/rate-limited', 'Too many requests', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
     }
   }
 }

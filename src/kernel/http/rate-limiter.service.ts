@@ -31,7 +31,10 @@ export class RateLimiterService implements OnModuleDestroy {
     const client = this.redis.client;
     if (client && this.redis.healthy) {
       try {
-        const [count, ttl] = (await client.eval(HIT_SCRIPT, 1, this.redis.prefix + 'rl:' + key, windowMs)) as [number, number];
+        const [count, ttl] = (await client.eval(HIT_SCRIPT, 1, this.redis.prefix + 'rl:' + key, windowMs)) as [
+          number,
+          number,
+        ];
         return decide(count, limit, ttl);
       } catch {
         // fall through to the in-process counter

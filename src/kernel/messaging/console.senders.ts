@@ -32,7 +32,9 @@ export class ConsoleEmailSender implements EmailSender {
   ) {}
   async send(message: EmailMessage): Promise<void> {
     this.sent.push(this.sent.emails, message);
-    this.logger.log(this.showBody ? `to ${message.to}: ${message.subject}\n${message.text}` : `email "${message.subject}" queued`);
+    this.logger.log(
+      this.showBody ? `to ${message.to}: ${message.subject}\n${message.text}` : `email "${message.subject}" queued`,
+    );
   }
 }
 

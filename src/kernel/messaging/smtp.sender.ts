@@ -8,7 +8,11 @@ export interface SmtpTimeouts {
 }
 
 /** Short enough that a stuck relay fails the job (which retries) instead of holding a worker for minutes. */
-const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionTimeoutMs: 5_000, greetingTimeoutMs: 5_000, socketTimeoutMs: 10_000 };
+const DEFAULT_TIMEOUTS: SmtpTimeouts = {
+  connectionTimeoutMs: 5_000,
+  greetingTimeoutMs: 5_000,
+  socketTimeoutMs: 10_000,
+};
 
 export class SmtpEmailSender implements EmailSender {
   private readonly transport: Transporter;

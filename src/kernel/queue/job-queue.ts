@@ -47,12 +47,19 @@ export class JobQueue implements OnApplicationShutdown {
     await this.drain();
   }
 
-  private schedule<N extends JobName>(name: N, payload: JobMap[N], delayMs: number, attemptsLeft: number, attempt: number): void {
+  private schedule<N extends JobName>(
+    name: N,
+    payload: JobMap[N],
+    delayMs: number,
+    attemptsLeft: number,
+    attempt: number,
+  ): void {
     const run = async () => {
       try {
         await this.runOnce(name, payload, true);
       } catch {
-        if (attemptsLeft > 0 && !this.stopped) this.schedule(name, payload, 100 * 2 ** attempt, attemptsLeft - 1, attempt + 1);
+        if (attemptsLeft > 0 && !this.stopped)
+          this.schedule(name, payload, 100 * 2 ** attempt, attemptsLeft - 1, attempt + 1);
       }
     };
     if (delayMs === 0) {

@@ -87,7 +87,8 @@ export class RedisService implements OnModuleDestroy {
         if (wasDown) for (const l of this.readyListeners) l();
       });
       client.on('close', () => {
-        if (this.ready && !this.stopping) this.logger.warn('connection lost; degrading to database and in-process fallbacks');
+        if (this.ready && !this.stopping)
+          this.logger.warn('connection lost; degrading to database and in-process fallbacks');
         this.ready = false;
       });
     }

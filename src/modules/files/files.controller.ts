@@ -20,22 +20,42 @@ export class FilesController {
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['prescription', 'avatar', 'attachment', 'document'] } },
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        purpose: { type: 'string', enum: ['prescription', 'avatar', 'attachment', 'document'] },
+      },
     },
   })
-  @Route({ summary: 'Upload a private file (type sniffed from its bytes)', auth: { permission: 'files:write' }, status: 201, response: fileView, errors: [413, 415] })
+  @Route({
+    summary: 'Upload a private file (type sniffed from its bytes)',
+    auth: { permission: 'files:write' },
+    status: 201,
+    response: fileView,
+    errors: [413, 415],
+  })
   async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
-    if (!req.isMultipart()) throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
+    if (!req.isMultipart())
+      throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
     const form = await readForm(req);
     if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
     const purpose = filePurpose.safeParse(form.fields.purpose);
-    if (!purpose.success) throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
-    return this.files.upload(actor, { bytes: form.file.bytes, originalName: form.file.filename, purpose: purpose.data });
+    if (!purpose.success)
+      throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
+    return this.files.upload(actor, {
+      bytes: form.file.bytes,
+      originalName: form.file.filename,
+      purpose: purpose.data,
+    });
   }
 
   @Can('files:read')
   @Get(':id')
-  @Route({ summary: 'File metadata and a short-lived download link', auth: { permission: 'files:read' }, response: fileView, errors: [404] })
+  @Route({
+    summary: 'File metadata and a short-lived download link',
+    auth: { permission: 'files:read' },
+    response: fileView,
+    errors: [404],
+  })
   get(@Param('id', { schema: fileIdParam }) id: string, @CurrentActor() actor: UserActor) {
     return this.files.get(actor, id);
   }
@@ -63,7 +83,9 @@ export class FilesController {
  * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the
  * file can arrive in a later network chunk, so the body is read to its end rather than stopping at the file.
  */
-async function readForm(req: FastifyRequest): Promise<{ file?: { bytes: Buffer; filename: string }; fields: Record<string, string | undefined> }> {
+async function readForm(
+  req: FastifyRequest,
+): Promise<{ file?: { bytes: Buffer; filename: string }; fields: Record<string, string | undefined> }> {
   let file: { bytes: Buffer; filename: string } | undefined;
   const fields: Record<string, string | undefined> = {};
   try {
@@ -73,7 +95,8 @@ async function readForm(req: FastifyRequest): Promise<{ file?: { bytes: Buffer; 
     }
   } catch (err) {
     // The multipart limit stops the stream at UPLOAD_LIMIT_BYTES; answer with the files module's own code.
-    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('too_large', 'files/too-large', 'The file is too large');
+    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError('too_large', 'files/too-large', 'The file is too large');
     throw err;
   }
   return { file, fields };

@@ -16,7 +16,9 @@ import { S3FileStorage } from './s3.storage.js';
       useFactory: (config: Config) => {
         const { s3 } = config.storage;
         // Config guarantees a bucket whenever the driver is s3.
-        return config.storage.driver === 's3' ? new S3FileStorage({ ...s3, bucket: s3.bucket! }) : new LocalFileStorage(config.dataDir);
+        return config.storage.driver === 's3'
+          ? new S3FileStorage({ ...s3, bucket: s3.bucket! })
+          : new LocalFileStorage(config.dataDir);
       },
     },
     FilesRepository,

@@ -16,7 +16,13 @@ export function signDownload(secret: string, fileId: string, expires: number): s
   return createHmac('sha256', secret).update(`file:${fileId}:${expires}`).digest('base64url');
 }
 
-export function verifyDownload(secret: string, fileId: string, expires: number, signature: string, nowMs: number): boolean {
+export function verifyDownload(
+  secret: string,
+  fileId: string,
+  expires: number,
+  signature: string,
+  nowMs: number,
+): boolean {
   if (!Number.isInteger(expires) || expires * 1000 < nowMs) return false;
   const expected = Buffer.from(signDownload(secret, fileId, expires));
   const given = Buffer.from(signature);

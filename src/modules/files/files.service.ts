@@ -20,12 +20,17 @@ export class FilesService {
     private readonly repo: FilesRepository,
   ) {}
 
-  async upload(actor: UserActor, input: { bytes: Buffer; originalName?: string; purpose: FilePurpose }): Promise<FileView> {
+  async upload(
+    actor: UserActor,
+    input: { bytes: Buffer; originalName?: string; purpose: FilePurpose },
+  ): Promise<FileView> {
     if (input.bytes.length === 0) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
-    if (input.bytes.length > this.config.http.uploadLimit) throw new AppError('too_large', 'files/too-large', 'The file is too large');
+    if (input.bytes.length > this.config.http.uploadLimit)
+      throw new AppError('too_large', 'files/too-large', 'The file is too large');
     const sniffed = await fileTypeFromBuffer(input.bytes);
     const ext = sniffed && ALLOWED_TYPES[sniffed.mime];
-    if (!sniffed || !ext) throw new AppError('unsupported_media', 'files/type-not-allowed', 'This file type is not allowed');
+    if (!sniffed || !ext)
+      throw new AppError('unsupported_media', 'files/type-not-allowed', 'This file type is not allowed');
     const id = newId();
     const storageKey = `${input.purpose}/${id.slice(0, 8)}/${id}.${ext}`;
     await this.storage.put(storageKey, input.bytes, sniffed.mime);
@@ -65,7 +70,9 @@ export class FilesService {
     const ttl = this.config.storage.signedUrlTtlSeconds;
     const expires = Math.floor(Date.now() / 1000) + ttl;
     const direct = await this.storage.signedUrl(row.storageKey, ttl);
-    const url = direct ?? `/v1/files/${row.id}/content?expires=${expires}&signature=${signDownload(this.config.auth.jwtSecret, row.id, expires)}`;
+    const url =
+      direct ??
+      `/v1/files/${row.id}/content?expires=${expires}&signature=${signDownload(this.config.auth.jwtSecret, row.id, expires)}`;
     return {
       id: row.id,
       purpose: row.purpose,

@@ -21,7 +21,10 @@ export class S3FileStorage implements FileStorage {
       endpoint: opts.endpoint,
       region: opts.region,
       forcePathStyle: opts.forcePathStyle,
-      credentials: opts.accessKeyId && opts.secretAccessKey ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } : undefined,
+      credentials:
+        opts.accessKeyId && opts.secretAccessKey
+          ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }
+          : undefined,
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 },
       // SDK >= 3.729 adds CRC checksums to every put and asks for them on every get; several S3-compatible
@@ -33,7 +36,9 @@ export class S3FileStorage implements FileStorage {
   }
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
   }
 
   async get(key: string): Promise<Buffer> {
@@ -46,7 +51,9 @@ export class S3FileStorage implements FileStorage {
   }
 
   signedUrl(key: string, ttlSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), { expiresIn: ttlSeconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), {
+      expiresIn: ttlSeconds,
+    });
   }
 
   destroy(): void {

@@ -36,10 +36,19 @@ export class HealthController {
       () => 'up' as const,
       () => 'down' as const,
     );
-    const redis = !this.redis.configured ? ('not_configured' as const) : (await withTimeout(this.redis.ping(), 1_000).catch(() => false)) ? ('up' as const) : ('down' as const);
+    const redis = !this.redis.configured
+      ? ('not_configured' as const)
+      : (await withTimeout(this.redis.ping(), 1_000).catch(() => false))
+        ? ('up' as const)
+        : ('down' as const);
     const status = this.shuttingDown || database === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';
     // Degraded still serves (Redis is an optimisation), so the load balancer keeps the node.
     if (status === 'down') reply.status(503);
-    return { status, mode: this.database.kind === 'pglite' ? 'embedded' : 'production', checks: { database, redis }, shuttingDown: this.shuttingDown };
+    return {
+      status,
+      mode: this.database.kind === 'pglite' ? 'embedded' : 'production',
+      checks: { database, redis },
+      shuttingDown: this.shuttingDown,
+    };
   }
 }

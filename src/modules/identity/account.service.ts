@@ -38,17 +38,37 @@ export class AccountService {
         ...(phone !== undefined && { phone, phoneVerifiedAt: null }),
       })
       .catch((err: { code?: string; cause?: { code?: string } }) => {
-        if (err.code === '23505' || err.cause?.code === '23505') throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
+        if (err.code === '23505' || err.cause?.code === '23505')
+          throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
         throw err;
       });
-    if (email || phone) await this.audit.recordSafely({ actor, action: 'identity.contact_changed', subjectType: 'user', subjectId: actor.userId, meta });
+    if (email || phone)
+      await this.audit.recordSafely({
+        actor,
+        action: 'identity.contact_changed',
+        subjectType: 'user',
+        subjectId: actor.userId,
+        meta,
+      });
     return { user: await this.view(updated!) };
   }
 
-  async changePassword(actor: UserActor, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
+  async changePassword(
+    actor: UserActor,
+    currentPassword: string,
+    newPassword: string,
+    meta: RequestMeta,
+  ): Promise<void> {
     const user = await this.load(actor.userId);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      await this.audit.recordSafely({ actor, action: 'auth.password_change', outcome: 'failure', subjectType: 'user', subjectId: user.id, meta });
+      await this.audit.recordSafely({
+        actor,
+        action: 'auth.password_change',
+        outcome: 'failure',
+        subjectType: 'user',
+        subjectId: user.id,
+        meta,
+      });
       throw new AppError('validation', 'auth/wrong-password', 'The current password is wrong', {
         errors: [{ field: 'currentPassword', code: 'wrong_password', message: 'is wrong' }],
       });
@@ -57,7 +77,10 @@ export class AccountService {
     const passwordHash = await hashPassword(newPassword);
     const ended = await this.repo.transaction(async (tx) => {
       await this.repo.updateUser(user.id, { passwordHash }, tx);
-      await this.audit.record({ actor, action: 'auth.password_change', subjectType: 'user', subjectId: user.id, meta }, tx);
+      await this.audit.record(
+        { actor, action: 'auth.password_change', subjectType: 'user', subjectId: user.id, meta },
+        tx,
+      );
       return this.auth.endAllSessions(user.id, 'password_change', tx);
     });
     await this.auth.forgetSessions(ended);

@@ -25,7 +25,13 @@ export class AdminBootstrapService {
   }
 
   async createAdmin(email: string, password: string, name = 'Administrator'): Promise<'created' | 'exists'> {
-    const result = await this.provision({ type: 'staff', name, email, password, roles: [{ role: 'admin', branchId: null }] });
+    const result = await this.provision({
+      type: 'staff',
+      name,
+      email,
+      password,
+      roles: [{ role: 'admin', branchId: null }],
+    });
     if (result === 'created') this.logger.log('admin account created');
     return result;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildUserActor, canAtBranch } from '../../kernel/auth/index.js';
-import { grantsFor } from './admin-users.service.js';
+import { grantsFor, nextGrants } from './admin-users.service.js';
 
 const B1 = '0190a0c8-0000-7000-8000-0000000000b1';
 const B2 = '0190a0c8-0000-7000-8000-0000000000b2';
@@ -46,5 +46,34 @@ describe('grantsFor', () => {
     });
     expect(canAtBranch(actor, 'prescriptions:dispense', B1)).toBe(true);
     expect(canAtBranch(actor, 'prescriptions:dispense', B2)).toBe(false);
+  });
+});
+
+describe('nextGrants', () => {
+  const current = [
+    { role: 'support_agent', branchId: null },
+    { role: 'pharmacist', branchId: 'b1' },
+  ];
+
+  it('replaces the set when roles is given', () => {
+    expect(nextGrants(current, { roles: ['catalog_manager'] })).toEqual([{ role: 'catalog_manager', branchId: null }]);
+  });
+
+  it('adds and removes on top of the current grants, without duplicates', () => {
+    expect(nextGrants(current, { add: ['pharmacist'], branchIds: ['b1', 'b2'] })).toEqual([
+      { role: 'support_agent', branchId: null },
+      { role: 'pharmacist', branchId: 'b1' },
+      { role: 'pharmacist', branchId: 'b2' },
+    ]);
+    expect(nextGrants(current, { remove: ['pharmacist'] })).toEqual([{ role: 'support_agent', branchId: null }]);
+  });
+
+  it('applies remove after a replacement and add last', () => {
+    expect(
+      nextGrants(current, { roles: ['admin', 'support_agent'], remove: ['support_agent'], add: ['catalog_manager'] }),
+    ).toEqual([
+      { role: 'admin', branchId: null },
+      { role: 'catalog_manager', branchId: null },
+    ]);
   });
 });

@@ -15,10 +15,33 @@ const userNotFound = () => AppError.notFound('identity/user-not-found', 'The use
 const cursorShape = z.tuple([z.uuid()]);
 
 /** Role grants from a request: branch-scoped roles get one grant per branch, others one global grant. */
-export function grantsFor(roles: readonly StaffRole[], branchIds: readonly string[] = []): { role: StaffRole; branchId: string | null }[] {
+export function grantsFor(
+  roles: readonly StaffRole[],
+  branchIds: readonly string[] = [],
+): { role: StaffRole; branchId: string | null }[] {
   return [...new Set(roles)].flatMap((role): { role: StaffRole; branchId: string | null }[] =>
-    BRANCH_SCOPED_ROLES.includes(role) && branchIds.length > 0 ? branchIds.map((branchId) => ({ role, branchId })) : [{ role, branchId: null }],
+    BRANCH_SCOPED_ROLES.includes(role) && branchIds.length > 0
+      ? branchIds.map((branchId) => ({ role, branchId }))
+      : [{ role, branchId: null }],
   );
+}
+
+/** The grants after a roles request: `roles` replaces, then `remove` drops and `add` adds. */
+export function nextGrants(
+  current: { role: string; branchId: string | null }[],
+  body: SetRolesBody,
+): { role: string; branchId: string | null }[] {
+  let grants =
+    body.roles !== undefined
+      ? grantsFor(body.roles, body.branchIds)
+      : current.map((g) => ({ role: g.role, branchId: g.branchId }));
+  if (body.remove) grants = grants.filter((g) => !body.remove!.includes(g.role as StaffRole));
+  if (body.add) grants.push(...grantsFor(body.add, body.branchIds));
+  const seen = new Set<string>();
+  return grants.filter((g) => {
+    const k = `${g.role}:${g.branchId}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
 }
 
 @Injectable()
@@ -32,41 +55,79 @@ export class AdminUsersService {
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const after = decodeCursor(query.cursor, cursorShape);
-    const rows = await this.repo.listUsers({ type: query.type, status: query.status, q: query.q, before: after?.[0] }, query.limit + 1);
+    const rows = await this.repo.listUsers(
+      { type: query.type, status: query.status, q: query.q, before: after?.[0] },
+      query.limit + 1,
+    );
     const roles = await this.repo.rolesOf(rows.map((r) => r.id));
-    return toPage(rows, query.limit, (r) => [r.id], (r) => toUserView(r, roles));
+    return toPage(
+      rows,
+      query.limit,
+      (r) => [r.id],
+      (r) => toUserView(r, roles),
+    );
   }
 
   async createStaff(actor: UserActor, body: CreateStaffBody, meta: RequestMeta): Promise<{ user: UserView }> {
     assertPasswordAcceptable(body.password, [body.email, body.phone, body.name]);
-    if (await this.repo.contactTaken(body.email, body.phone)) throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
+    if (await this.repo.contactTaken(body.email, body.phone))
+      throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
     const passwordHash = await hashPassword(body.password);
     const user = await this.repo.transaction(async (tx) => {
       const created = await this.repo.insertUser(
-        { type: 'staff', name: body.name, email: body.email, phone: body.phone ?? null, passwordHash, locale: body.locale },
+        {
+          type: 'staff',
+          name: body.name,
+          email: body.email,
+          phone: body.phone ?? null,
+          passwordHash,
+          locale: body.locale,
+        },
         tx,
       );
       if (!created) throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
       await this.repo.replaceRoles(created.id, grantsFor(body.roles, body.branchIds), tx);
-      await this.audit.record({ actor, action: 'identity.staff_created', subjectType: 'user', subjectId: created.id, meta, details: { roles: body.roles, branchIds: body.branchIds ?? [] } }, tx);
+      await this.audit.record(
+        {
+          actor,
+          action: 'identity.staff_created',
+          subjectType: 'user',
+          subjectId: created.id,
+          meta,
+          details: { roles: body.roles, branchIds: body.branchIds ?? [] },
+        },
+        tx,
+      );
       return created;
     });
     return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
   }
 
+  async get(userId: string): Promise<{ user: UserView }> {
+    const user = await this.load(userId);
+    return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+  }
+
   async setRoles(actor: UserActor, userId: string, body: SetRolesBody, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
-    if (user.type !== 'staff') {
+    if (user.type !== 'staff')
       throw new AppError('conflict', 'identity/not-staff', 'Only staff accounts hold staff roles');
-    }
-    if (user.id === actor.userId && !body.roles.includes('admin')) {
+    const before = await this.repo.rolesOf([user.id]);
+    const next = nextGrants(before, body);
+    if (user.id === actor.userId && !next.some((g) => g.role === 'admin')) {
       throw new AppError('conflict', 'identity/cannot-demote-self', 'You cannot remove your own admin role');
     }
-    const before = await this.repo.rolesOf([user.id]);
     await this.repo.transaction(async (tx) => {
-      await this.repo.replaceRoles(user.id, grantsFor(body.roles, body.branchIds), tx);
+      await this.repo.replaceRoles(user.id, next, tx);
       await this.audit.record(
-        { actor, action: 'identity.roles_changed', subjectType: 'user', subjectId: user.id, meta, details: { before: before.map((r) => [r.role, r.branchId]), roles: body.roles, branchIds: body.branchIds ?? [] } },
+        {
+          actor,
+          action: 'identity.roles_changed',
+          subjectType: 'user',
+          subjectId: user.id,
+          meta,
+          details: { before: before.map((r) => [r.role, r.branchId]), after: next.map((r) => [r.role, r.branchId]) },
+        },
         tx,
       );
     });
@@ -77,22 +138,42 @@ export class AdminUsersService {
   async approveDoctor(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
     if (user.type !== 'doctor') throw AppError.notFound('identity/user-not-found', 'The doctor was not found');
-    if (user.status === 'suspended') throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
+    if (user.status === 'suspended')
+      throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
     const updated = await this.repo.transaction(async (tx) => {
       const row = await this.repo.updateUser(user.id, { status: 'active' }, tx);
-      await this.audit.record({ actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta }, tx);
+      await this.audit.record(
+        { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
+        tx,
+      );
       return row!;
     });
     await this.sessions.forget(await this.repo.liveSessionIds(user.id));
     return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
   }
 
-  async suspend(actor: UserActor, userId: string, reason: string | undefined, meta: RequestMeta): Promise<{ user: UserView }> {
-    if (userId === actor.userId) throw new AppError('conflict', 'identity/cannot-suspend-self', 'You cannot suspend yourself');
+  async suspend(
+    actor: UserActor,
+    userId: string,
+    reason: string | undefined,
+    meta: RequestMeta,
+  ): Promise<{ user: UserView }> {
+    if (userId === actor.userId)
+      throw new AppError('conflict', 'identity/cannot-suspend-self', 'You cannot suspend yourself');
     const user = await this.load(userId);
     const { updated, ended } = await this.repo.transaction(async (tx) => {
       const row = await this.repo.updateUser(user.id, { status: 'suspended' }, tx);
-      await this.audit.record({ actor, action: 'identity.suspended', subjectType: 'user', subjectId: user.id, meta, details: { reason: reason ?? null } }, tx);
+      await this.audit.record(
+        {
+          actor,
+          action: 'identity.suspended',
+          subjectType: 'user',
+          subjectId: user.id,
+          meta,
+          details: { reason: reason ?? null },
+        },
+        tx,
+      );
       return { updated: row!, ended: await this.auth.endAllSessions(user.id, 'suspended', tx) };
     });
     await this.auth.forgetSessions(ended);
@@ -103,8 +184,15 @@ export class AdminUsersService {
     const user = await this.load(userId);
     if (user.status !== 'suspended') return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
     const updated = await this.repo.transaction(async (tx) => {
-      const row = await this.repo.updateUser(user.id, { status: user.type === 'doctor' ? 'pending_approval' : 'active' }, tx);
-      await this.audit.record({ actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta }, tx);
+      const row = await this.repo.updateUser(
+        user.id,
+        { status: user.type === 'doctor' ? 'pending_approval' : 'active' },
+        tx,
+      );
+      await this.audit.record(
+        { actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta },
+        tx,
+      );
       return row!;
     });
     return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };

@@ -32,7 +32,13 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('email')
   @Post('register')
-  @Route({ summary: 'Create a customer or doctor account', auth: 'public', status: 201, response: tokenResponse, errors: [409] })
+  @Route({
+    summary: 'Create a customer or doctor account',
+    auth: 'public',
+    status: 201,
+    response: tokenResponse,
+    errors: [409],
+  })
   register(@Body({ schema: registerBody }) body: z.infer<typeof registerBody>, @ReqMeta() meta: RequestMeta) {
     return this.auth.register(body, meta);
   }
@@ -40,7 +46,12 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('identifier')
   @Post('login')
-  @Route({ summary: 'Log in with email or phone and password', auth: 'public', response: tokenResponse, errors: [401, 403, 423] })
+  @Route({
+    summary: 'Log in with email or phone and password',
+    auth: 'public',
+    response: tokenResponse,
+    errors: [401, 403, 423],
+  })
   login(@Body({ schema: loginBody }) body: z.infer<typeof loginBody>, @ReqMeta() meta: RequestMeta) {
     return this.auth.login(body.identifier, body.password, meta);
   }
@@ -55,7 +66,11 @@ export class AuthController {
   @Can('profile:read')
   @Post('logout')
   @Route({ summary: 'End this session', auth: { permission: 'profile:read' }, response: okResponse })
-  async logout(@Body({ schema: logoutBody }) _body: unknown, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+  async logout(
+    @Body({ schema: logoutBody }) _body: unknown,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     await this.auth.logout(actor, meta);
     return { ok: true as const };
   }
@@ -72,7 +87,10 @@ export class AuthController {
   @CredentialRateLimit('phone')
   @Post('otp/request')
   @Route({ summary: 'Send a phone verification code', auth: 'public', status: 202, response: acceptedResponse })
-  async otpRequest(@Body({ schema: otpRequestBody }) body: z.infer<typeof otpRequestBody>, @ReqMeta() meta: RequestMeta) {
+  async otpRequest(
+    @Body({ schema: otpRequestBody }) body: z.infer<typeof otpRequestBody>,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     await this.otp.requestPhoneVerification(body.phone, meta);
     return ACCEPTED;
   }

@@ -14,7 +14,8 @@ import { toUserView } from './identity.view.js';
 import { SessionStateService } from './session-state.service.js';
 
 const anonymous = { kind: 'anonymous' } as const;
-const invalidCredentials = () => AppError.unauthenticated('auth/invalid-credentials', 'The identifier or password is wrong');
+const invalidCredentials = () =>
+  AppError.unauthenticated('auth/invalid-credentials', 'The identifier or password is wrong');
 const invalidRefresh = () => AppError.unauthenticated('auth/invalid-refresh-token', 'The refresh token is invalid');
 
 @Injectable()
@@ -30,7 +31,8 @@ export class AuthService {
   async register(body: RegisterBody, meta: RequestMeta): Promise<TokenResponse> {
     assertPasswordAcceptable(body.password, [body.email, body.phone, body.name]);
     // One answer for a taken email or phone, naming neither (see the closing note on enumeration).
-    const conflict = () => AppError.conflict('identity/registration-conflict', 'An account cannot be created with these details');
+    const conflict = () =>
+      AppError.conflict('identity/registration-conflict', 'An account cannot be created with these details');
     if (await this.repo.contactTaken(body.email, body.phone)) throw conflict();
     const passwordHash = await hashPassword(body.password);
     return this.repo.transaction(async (tx) => {
@@ -48,7 +50,17 @@ export class AuthService {
         tx,
       );
       if (!user) throw conflict();
-      await this.audit.record({ actor: anonymous, action: 'identity.register', subjectType: 'user', subjectId: user.id, meta, details: { type: user.type } }, tx);
+      await this.audit.record(
+        {
+          actor: anonymous,
+          action: 'identity.register',
+          subjectType: 'user',
+          subjectId: user.id,
+          meta,
+          details: { type: user.type },
+        },
+        tx,
+      );
       return this.openSession(user, meta, tx, 'auth.login');
     });
   }
@@ -58,22 +70,54 @@ export class AuthService {
     const now = this.clock.now();
     const lockedUntil = await this.repo.lockedUntil(throttleKey);
     if (lockedUntil && lockedUntil > now) {
-      await this.audit.recordSafely({ actor: anonymous, action: 'auth.login', outcome: 'denied', meta, details: { reason: 'locked' } });
+      await this.audit.recordSafely({
+        actor: anonymous,
+        action: 'auth.login',
+        outcome: 'denied',
+        meta,
+        details: { reason: 'locked' },
+      });
       throw this.lockedError(lockedUntil, now);
     }
     const user = await this.repo.findUserByIdentifier(identifier.trim());
     const ok = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
       const { auth } = this.config;
-      const state = await this.repo.recordLoginFailure(throttleKey, auth.lockoutThreshold, new Date(now.getTime() + auth.lockoutMinutes * 60_000));
-      await this.audit.recordSafely({ actor: anonymous, action: 'auth.login', outcome: 'failure', subjectType: user ? 'user' : undefined, subjectId: user?.id, meta });
+      const state = await this.repo.recordLoginFailure(
+        throttleKey,
+        auth.lockoutThreshold,
+        new Date(now.getTime() + auth.lockoutMinutes * 60_000),
+      );
+      await this.audit.recordSafely({
+        actor: anonymous,
+        action: 'auth.login',
+        outcome: 'failure',
+        subjectType: user ? 'user' : undefined,
+        subjectId: user?.id,
+        meta,
+      });
       if (state?.lockedUntil && state.lockedUntil > now) {
-        await this.audit.recordSafely({ actor: anonymous, action: 'auth.lockout', subjectType: user ? 'user' : undefined, subjectId: user?.id, meta, details: { until: state.lockedUntil.toISOString() } });
+        await this.audit.recordSafely({
+          actor: anonymous,
+          action: 'auth.lockout',
+          subjectType: user ? 'user' : undefined,
+          subjectId: user?.id,
+          meta,
+          details: { until: state.lockedUntil.toISOString() },
+        });
       }
       throw invalidCredentials();
     }
     if (user.status === 'suspended') {
-      await this.audit.recordSafely({ actor: anonymous, action: 'auth.login', outcome: 'denied', subjectType: 'user', subjectId: user.id, meta, details: { reason: 'suspended' } });
+      await this.audit.recordSafely({
+        actor: anonymous,
+        action: 'auth.login',
+        outcome: 'denied',
+        subjectType: 'user',
+        subjectId: user.id,
+        meta,
+        details: { reason: 'suspended' },
+      });
       throw AppError.forbidden('auth/account-suspended', 'This account is suspended');
     }
     await this.repo.clearLoginFailures(throttleKey);
@@ -90,7 +134,8 @@ export class AuthService {
       if (!rotated) return { reused: true };
       const session = await this.repo.findSession(rotated.sessionId, tx);
       const user = session && (await this.repo.findUserById(session.userId, tx));
-      if (!session || !user || session.revokedAt || rotated.expiresAt <= now || user.status === 'suspended') return { invalid: true };
+      if (!session || !user || session.revokedAt || rotated.expiresAt <= now || user.status === 'suspended')
+        return { invalid: true };
       await this.repo.touchSession(session.id, tx);
       return { tokens: await this.issueTokens(user, session.id, tx) };
     });
@@ -102,9 +147,20 @@ export class AuthService {
     if (session && !session.revokedAt) {
       await this.repo.revokeSession(session.id, 'refresh_token_reuse');
       await this.sessions.forget([session.id]);
-      await this.audit.recordSafely({ actor: anonymous, action: 'auth.refresh_reuse', outcome: 'denied', subjectType: 'user', subjectId: session.userId, meta, details: { sessionId: session.id } });
+      await this.audit.recordSafely({
+        actor: anonymous,
+        action: 'auth.refresh_reuse',
+        outcome: 'denied',
+        subjectType: 'user',
+        subjectId: session.userId,
+        meta,
+        details: { sessionId: session.id },
+      });
     }
-    throw AppError.unauthenticated('auth/refresh-token-reused', 'This refresh token was already used; the session has been ended');
+    throw AppError.unauthenticated(
+      'auth/refresh-token-reused',
+      'This refresh token was already used; the session has been ended',
+    );
   }
 
   async logout(actor: UserActor, meta: RequestMeta): Promise<void> {
@@ -115,7 +171,13 @@ export class AuthService {
 
   async logoutAll(actor: UserActor, meta: RequestMeta): Promise<void> {
     await this.endAllSessions(actor.userId, 'logout_all');
-    await this.audit.recordSafely({ actor, action: 'auth.logout_all', subjectType: 'user', subjectId: actor.userId, meta });
+    await this.audit.recordSafely({
+      actor,
+      action: 'auth.logout_all',
+      subjectType: 'user',
+      subjectId: actor.userId,
+      meta,
+    });
   }
 
   /**
@@ -140,7 +202,10 @@ export class AuthService {
 
   async openSession(user: UserRow, meta: RequestMeta, tx: DbOrTx, action: string): Promise<TokenResponse> {
     const sessionId = await this.repo.createSession({ userId: user.id, userAgent: meta.userAgent, ip: meta.ip }, tx);
-    await this.audit.record({ actor: anonymous, action, subjectType: 'user', subjectId: user.id, meta, details: { sessionId } }, tx);
+    await this.audit.record(
+      { actor: anonymous, action, subjectType: 'user', subjectId: user.id, meta, details: { sessionId } },
+      tx,
+    );
     return this.issueTokens(user, sessionId, tx);
   }
 
@@ -148,12 +213,26 @@ export class AuthService {
     const { accessTokenTtlSeconds, refreshTokenTtlDays } = this.config.auth;
     const refreshToken = newRefreshToken();
     await this.repo.insertRefreshToken(
-      { sessionId, tokenHash: hashToken(refreshToken), expiresAt: new Date(this.clock.now().getTime() + refreshTokenTtlDays * 86_400_000) },
+      {
+        sessionId,
+        tokenHash: hashToken(refreshToken),
+        expiresAt: new Date(this.clock.now().getTime() + refreshTokenTtlDays * 86_400_000),
+      },
       tx,
     );
-    const accessToken = await signAccessToken({ sub: user.id, sid: sessionId, sv: user.sessionVersion }, this.sessions.signingSecret, accessTokenTtlSeconds);
+    const accessToken = await signAccessToken(
+      { sub: user.id, sid: sessionId, sv: user.sessionVersion },
+      this.sessions.signingSecret,
+      accessTokenTtlSeconds,
+    );
     const roles = await this.repo.rolesOf([user.id], tx);
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: accessTokenTtlSeconds, user: toUserView(user, roles) };
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: accessTokenTtlSeconds,
+      user: toUserView(user, roles),
+    };
   }
 
   private lockedError(until: Date, now: Date): AppError {

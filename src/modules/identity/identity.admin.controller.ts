@@ -1,10 +1,19 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { AdminUsersService } from './admin-users.service.js';
-import { createStaffBody, idParam, listUsersQuery, meResponse, setRolesBody, suspendBody, usersPage } from './identity.dto.js';
+import {
+  createStaffBody,
+  idParam,
+  listUsersQuery,
+  meResponse,
+  roleParam,
+  setRolesBody,
+  suspendBody,
+  usersPage,
+} from './identity.dto.js';
 
 @ApiTags('admin: users')
 @Controller('v1/admin')
@@ -13,23 +22,50 @@ export class IdentityAdminController {
 
   @Can('users:read')
   @Get('users')
-  @Route({ summary: 'List accounts (filter by type, status, text)', auth: { permission: 'users:read' }, response: usersPage })
+  @Route({
+    summary: 'List accounts (filter by type, status, text)',
+    auth: { permission: 'users:read' },
+    response: usersPage,
+  })
   list(@Query({ schema: listUsersQuery }) query: z.infer<typeof listUsersQuery>) {
     return this.admin.list(query);
   }
 
+  @Can('users:read')
+  @Get('users/:id')
+  @Route({
+    summary: 'One account with its roles',
+    auth: { permission: 'users:read' },
+    response: meResponse,
+    errors: [404],
+  })
+  get(@Param('id', { schema: idParam }) id: string) {
+    return this.admin.get(id);
+  }
+
   @Can('staff:write')
   @Post('staff')
-  @Route({ summary: 'Create a staff account with roles', auth: { permission: 'staff:write' }, status: 201, response: meResponse, errors: [409] })
-  createStaff(@Body({ schema: createStaffBody }) body: z.infer<typeof createStaffBody>, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+  @Route({
+    summary: 'Create a staff account with roles',
+    auth: { permission: 'staff:write' },
+    status: 201,
+    response: meResponse,
+    errors: [409],
+  })
+  createStaff(
+    @Body({ schema: createStaffBody }) body: z.infer<typeof createStaffBody>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.admin.createStaff(actor, body, meta);
   }
 
   @Can('roles:write')
   @Post('users/:id/roles')
   @Route({
-    summary: "Set a staff account's roles (assign and revoke)",
-    description: 'The roles given replace the current ones; branch-scoped roles apply to branchIds.',
+    summary: "Assign and revoke a staff account's roles",
+    description:
+      '`roles` replaces the current set; `add` and `remove` change it; branch-scoped roles (pharmacist, branch_manager) apply to `branchIds`.',
     auth: { permission: 'roles:write' },
     response: meResponse,
     errors: [404, 409],
@@ -43,16 +79,47 @@ export class IdentityAdminController {
     return this.admin.setRoles(actor, id, body, meta);
   }
 
+  @Can('roles:write')
+  @Delete('users/:id/roles/:role')
+  @Route({
+    summary: 'Revoke one role (at every branch)',
+    auth: { permission: 'roles:write' },
+    response: meResponse,
+    errors: [404, 409],
+  })
+  revokeRole(
+    @Param('id', { schema: idParam }) id: string,
+    @Param('role', { schema: roleParam }) role: z.infer<typeof roleParam>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.admin.setRoles(actor, id, { remove: [role] }, meta);
+  }
+
   @Can('doctors:approve')
   @Post('doctors/:id/approve')
-  @Route({ summary: 'Approve a doctor after licence checks', auth: { permission: 'doctors:approve' }, response: meResponse, errors: [404, 409] })
-  approve(@Param('id', { schema: idParam }) id: string, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+  @Route({
+    summary: 'Approve a doctor after licence checks',
+    auth: { permission: 'doctors:approve' },
+    response: meResponse,
+    errors: [404, 409],
+  })
+  approve(
+    @Param('id', { schema: idParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.admin.approveDoctor(actor, id, meta);
   }
 
   @Can('users:write')
   @Post('users/:id/suspend')
-  @Route({ summary: 'Suspend an account and end its sessions', auth: { permission: 'users:write' }, response: meResponse, errors: [404, 409] })
+  @Route({
+    summary: 'Suspend an account and end its sessions',
+    auth: { permission: 'users:write' },
+    response: meResponse,
+    errors: [404, 409],
+  })
   suspend(
     @Param('id', { schema: idParam }) id: string,
     @Body({ schema: suspendBody }) body: z.infer<typeof suspendBody>,
@@ -65,7 +132,11 @@ export class IdentityAdminController {
   @Can('users:write')
   @Post('users/:id/reactivate')
   @Route({ summary: 'Lift a suspension', auth: { permission: 'users:write' }, response: meResponse, errors: [404] })
-  reactivate(@Param('id', { schema: idParam }) id: string, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+  reactivate(
+    @Param('id', { schema: idParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.admin.reactivate(actor, id, meta);
   }
 }

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { STAFF_ROLES } from '../../kernel/auth/index.js';
 import { pageQuery } from '../../kernel/http/index.js';
 
-const email = z.email().max(254).transform((v) => v.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((v) => v.toLowerCase());
 /** E.164: + and 8-15 digits. */
 const phone = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be in E.164 format, e.g. +201001234567');
 const name = z.string().trim().min(1).max(120);
@@ -20,7 +23,10 @@ export const registerBody = z
     type: z.enum(['customer', 'doctor']).default('customer'),
     locale: locale.default('en'),
   })
-  .refine((b) => b.email !== undefined || b.phone !== undefined, { message: 'email or phone is required', path: ['email'] });
+  .refine((b) => b.email !== undefined || b.phone !== undefined, {
+    message: 'email or phone is required',
+    path: ['email'],
+  });
 export type RegisterBody = z.infer<typeof registerBody>;
 
 export const loginBody = z.strictObject({ identifier, password });
@@ -47,10 +53,19 @@ export const createStaffBody = z.strictObject({
   locale: locale.default('en'),
 });
 export type CreateStaffBody = z.infer<typeof createStaffBody>;
-export const setRolesBody = z.strictObject({
-  roles: z.array(staffRole).max(STAFF_ROLES.length),
-  branchIds: z.array(z.uuid()).max(100).optional(),
-});
+const roleList = z.array(staffRole).max(STAFF_ROLES.length);
+/** `roles` replaces the set; `add` / `remove` change it. branchIds scope the branch-scoped roles given. */
+export const setRolesBody = z
+  .strictObject({
+    roles: roleList.optional(),
+    add: roleList.optional(),
+    remove: roleList.optional(),
+    branchIds: z.array(z.uuid()).max(100).optional(),
+  })
+  .refine((b) => b.roles !== undefined || b.add !== undefined || b.remove !== undefined, {
+    message: 'roles, add or remove is required',
+    path: ['roles'],
+  });
 export type SetRolesBody = z.infer<typeof setRolesBody>;
 export const suspendBody = z.strictObject({ reason: z.string().trim().max(500).optional() }).optional();
 
@@ -62,6 +77,7 @@ export const listUsersQuery = pageQuery.extend({
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 
 export const idParam = z.uuid();
+export const roleParam = staffRole;
 
 // ---- responses
 export const roleAssignmentView = z.object({ role: z.string(), branchId: z.string().nullable() });

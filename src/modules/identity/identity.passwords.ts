@@ -35,7 +35,11 @@ export function passwordProblems(password: string, personal: (string | null | un
   // NIST 800-63B counts each Unicode code point as one character (an emoji is one, not two UTF-16 units).
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) {
-    problems.push({ field: 'password', code: 'too_small', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
+    problems.push({
+      field: 'password',
+      code: 'too_small',
+      message: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
+    });
   }
   if (length > 128) problems.push({ field: 'password', code: 'too_big', message: 'must be at most 128 characters' });
   const lower = password.toLowerCase();
@@ -43,20 +47,31 @@ export function passwordProblems(password: string, personal: (string | null | un
   if (COMMON.has(lower) || (stripped.length >= 4 && COMMON.has(stripped) && stripped.length >= lower.length - 4)) {
     problems.push({ field: 'password', code: 'common_password', message: 'is too common' });
   }
-  if (new Set(password).size < 4) problems.push({ field: 'password', code: 'low_variety', message: 'uses too few different characters' });
+  if (new Set(password).size < 4)
+    problems.push({ field: 'password', code: 'low_variety', message: 'uses too few different characters' });
   for (const p of personal) {
     if (p && identifierFragments(p).some((f) => lower.includes(f))) {
-      problems.push({ field: 'password', code: 'contains_identifier', message: 'must not contain your email, phone or name' });
+      problems.push({
+        field: 'password',
+        code: 'contains_identifier',
+        message: 'must not contain your email, phone or name',
+      });
       break;
     }
   }
   return problems;
 }
 
-export function assertPasswordAcceptable(password: string, personal: (string | null | undefined)[], field = 'password'): void {
+export function assertPasswordAcceptable(
+  password: string,
+  personal: (string | null | undefined)[],
+  field = 'password',
+): void {
   const problems = passwordProblems(password, personal);
   if (problems.length > 0) {
-    throw new AppError('validation', 'auth/weak-password', 'The password is too weak', { errors: problems.map((p) => ({ ...p, field })) });
+    throw new AppError('validation', 'auth/weak-password', 'The password is too weak', {
+      errors: problems.map((p) => ({ ...p, field })),
+    });
   }
 }
 

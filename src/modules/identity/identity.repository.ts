@@ -32,15 +32,20 @@ export class IdentityRepository {
     const [row] = await this.db
       .select()
       .from(users)
-      .where(identifier.includes('@') ? sql`lower(${users.email}) = ${identifier.toLowerCase()}` : eq(users.phone, identifier))
+      .where(
+        identifier.includes('@')
+          ? sql`lower(${users.email}) = ${identifier.toLowerCase()}`
+          : eq(users.phone, identifier),
+      )
       .limit(1);
     return row;
   }
 
   async contactTaken(email: string | undefined, phone: string | undefined, exceptUserId?: string): Promise<boolean> {
-    const conds = [email ? sql`lower(${users.email}) = ${email.toLowerCase()}` : undefined, phone ? eq(users.phone, phone) : undefined].filter(
-      (c) => c !== undefined,
-    );
+    const conds = [
+      email ? sql`lower(${users.email}) = ${email.toLowerCase()}` : undefined,
+      phone ? eq(users.phone, phone) : undefined,
+    ].filter((c) => c !== undefined);
     if (conds.length === 0) return false;
     const [row] = await this.db
       .select({ id: users.id })
@@ -64,11 +69,18 @@ export class IdentityRepository {
   }
 
   async anyAdmin(): Promise<boolean> {
-    const [row] = await this.db.select({ id: roleAssignments.id }).from(roleAssignments).where(eq(roleAssignments.role, 'admin')).limit(1);
+    const [row] = await this.db
+      .select({ id: roleAssignments.id })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.role, 'admin'))
+      .limit(1);
     return row !== undefined;
   }
 
-  listUsers(filter: { type?: UserRow['type']; status?: UserRow['status']; q?: string; before?: string }, limit: number): Promise<UserRow[]> {
+  listUsers(
+    filter: { type?: UserRow['type']; status?: UserRow['status']; q?: string; before?: string },
+    limit: number,
+  ): Promise<UserRow[]> {
     const like = filter.q ? `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%` : undefined;
     return this.db
       .select()
@@ -97,7 +109,11 @@ export class IdentityRepository {
 
   async replaceRoles(userId: string, grants: { role: string; branchId: string | null }[], tx: DbOrTx): Promise<void> {
     await tx.delete(roleAssignments).where(eq(roleAssignments.userId, userId));
-    if (grants.length > 0) await tx.insert(roleAssignments).values(grants.map((g) => ({ userId, ...g }))).onConflictDoNothing();
+    if (grants.length > 0)
+      await tx
+        .insert(roleAssignments)
+        .values(grants.map((g) => ({ userId, ...g })))
+        .onConflictDoNothing();
   }
 
   // ---- sessions and refresh tokens
@@ -195,7 +211,9 @@ export class IdentityRepository {
       await tx
         .update(oneTimeCodes)
         .set({ consumedAt: new Date() })
-        .where(and(eq(oneTimeCodes.userId, c.userId), eq(oneTimeCodes.purpose, c.purpose), isNull(oneTimeCodes.consumedAt)));
+        .where(
+          and(eq(oneTimeCodes.userId, c.userId), eq(oneTimeCodes.purpose, c.purpose), isNull(oneTimeCodes.consumedAt)),
+        );
       await tx.insert(oneTimeCodes).values(c);
     });
   }
@@ -230,7 +248,10 @@ export class IdentityRepository {
 
   // ---- login throttling
   async lockedUntil(key: string): Promise<Date | null> {
-    const [row] = await this.db.select({ lockedUntil: loginThrottles.lockedUntil }).from(loginThrottles).where(eq(loginThrottles.key, key));
+    const [row] = await this.db
+      .select({ lockedUntil: loginThrottles.lockedUntil })
+      .from(loginThrottles)
+      .where(eq(loginThrottles.key, key));
     return row?.lockedUntil ?? null;
   }
 

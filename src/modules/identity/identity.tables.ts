@@ -79,7 +79,9 @@ export const refreshTokens = pgTable(
   (t) => [
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
     // A family has at most one live token: two racing rotations cannot both mint a successor.
-    uniqueIndex('refresh_tokens_one_live_per_session').on(t.sessionId).where(sql`${t.rotatedAt} IS NULL`),
+    uniqueIndex('refresh_tokens_one_live_per_session')
+      .on(t.sessionId)
+      .where(sql`${t.rotatedAt} IS NULL`),
   ],
 );
 

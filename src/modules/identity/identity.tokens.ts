@@ -25,7 +25,8 @@ export async function signAccessToken(claims: AccessClaims, secret: Uint8Array, 
 export async function verifyAccessToken(token: string, secret: Uint8Array): Promise<AccessClaims | undefined> {
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.sv !== 'number') return undefined;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.sv !== 'number')
+      return undefined;
     return { sub: payload.sub, sid: payload.sid, sv: payload.sv };
   } catch {
     return undefined;
@@ -46,4 +47,5 @@ export function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 /** Throttle key for a login identifier: the same for an account that exists and one that does not. */
-export const identifierKey = (identifier: string) => 'login:' + createHash('sha256').update(identifier.trim().toLowerCase()).digest('hex');
+export const identifierKey = (identifier: string) =>
+  'login:' + createHash('sha256').update(identifier.trim().toLowerCase()).digest('hex');

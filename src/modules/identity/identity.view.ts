@@ -3,7 +3,8 @@ import type { RoleRow, UserRow } from './identity.repository.js';
 
 export function toUserView(user: UserRow, roles: RoleRow[]): UserView {
   const own = roles.filter((r) => r.userId === user.id);
-  const names = user.type === 'staff' ? [...new Set(own.map((r) => r.role))] : [user.type, ...new Set(own.map((r) => r.role))];
+  const names =
+    user.type === 'staff' ? [...new Set(own.map((r) => r.role))] : [user.type, ...new Set(own.map((r) => r.role))];
   return {
     id: user.id,
     type: user.type,

@@ -20,14 +20,27 @@ export class MeController {
 
   @Can('profile:write')
   @Patch()
-  @Route({ summary: 'Update name, locale, email or phone', auth: { permission: 'profile:write' }, response: meResponse, errors: [409] })
-  update(@Body({ schema: updateMeBody }) body: z.infer<typeof updateMeBody>, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
+  @Route({
+    summary: 'Update name, locale, email or phone',
+    auth: { permission: 'profile:write' },
+    response: meResponse,
+    errors: [409],
+  })
+  update(
+    @Body({ schema: updateMeBody }) body: z.infer<typeof updateMeBody>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.account.update(actor, body, meta);
   }
 
   @Can('profile:write')
   @Post('password')
-  @Route({ summary: 'Change password (ends every session)', auth: { permission: 'profile:write' }, response: okResponse })
+  @Route({
+    summary: 'Change password (ends every session)',
+    auth: { permission: 'profile:write' },
+    response: okResponse,
+  })
   async changePassword(
     @Body({ schema: changePasswordBody }) body: z.infer<typeof changePasswordBody>,
     @CurrentActor() actor: UserActor,

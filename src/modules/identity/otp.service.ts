@@ -36,7 +36,13 @@ export class OtpService {
     if (!user || user.phoneVerifiedAt || user.status === 'suspended') return;
     const code = await this.issue(user, 'phone_verification');
     await this.sms.send({ to: phone, text: otpText(user.locale, 'phone_verification', code) });
-    await this.audit.recordSafely({ actor: { kind: 'anonymous' }, action: 'auth.otp_requested', subjectType: 'user', subjectId: user.id, meta });
+    await this.audit.recordSafely({
+      actor: { kind: 'anonymous' },
+      action: 'auth.otp_requested',
+      subjectType: 'user',
+      subjectId: user.id,
+      meta,
+    });
   }
 
   async verifyPhone(phone: string, code: string, meta: RequestMeta): Promise<void> {
@@ -56,11 +62,21 @@ export class OtpService {
     const code = await this.issue(user, 'password_reset');
     const text = otpText(user.locale, 'password_reset', code);
     if (identifier.includes('@') && user.email) {
-      await this.email.send({ to: user.email, subject: user.locale === 'ar' ? 'إعادة تعيين كلمة المرور' : 'Reset your Medyour password', text });
+      await this.email.send({
+        to: user.email,
+        subject: user.locale === 'ar' ? 'إعادة تعيين كلمة المرور' : 'Reset your Medyour password',
+        text,
+      });
     } else if (user.phone) {
       await this.sms.send({ to: user.phone, text });
     }
-    await this.audit.recordSafely({ actor: { kind: 'anonymous' }, action: 'auth.password_reset_requested', subjectType: 'user', subjectId: user.id, meta });
+    await this.audit.recordSafely({
+      actor: { kind: 'anonymous' },
+      action: 'auth.password_reset_requested',
+      subjectType: 'user',
+      subjectId: user.id,
+      meta,
+    });
   }
 
   async resetPassword(identifier: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
@@ -72,7 +88,16 @@ export class OtpService {
       const ended = await this.repo.transaction(async (tx) => {
         if (!(await this.repo.consumeCode(codeId, tx))) throw invalidCode();
         await this.repo.updateUser(user.id, { passwordHash }, tx);
-        await this.audit.record({ actor: { kind: 'anonymous' }, action: 'auth.password_reset', subjectType: 'user', subjectId: user.id, meta }, tx);
+        await this.audit.record(
+          {
+            actor: { kind: 'anonymous' },
+            action: 'auth.password_reset',
+            subjectType: 'user',
+            subjectId: user.id,
+            meta,
+          },
+          tx,
+        );
         return this.auth.endAllSessions(user.id, 'password_reset', tx);
       });
       await this.auth.forgetSessions(ended);
@@ -90,10 +115,23 @@ export class OtpService {
     return code;
   }
 
-  private async check(user: UserRow, purpose: OtpPurpose, code: string, meta: RequestMeta, onMatch: (codeId: string) => Promise<void>): Promise<void> {
+  private async check(
+    user: UserRow,
+    purpose: OtpPurpose,
+    code: string,
+    meta: RequestMeta,
+    onMatch: (codeId: string) => Promise<void>,
+  ): Promise<void> {
     const live = await this.repo.spendCodeAttempt(user.id, purpose, OTP_MAX_ATTEMPTS, this.clock.now());
     if (!live || !sameHash(live.codeHash, hashOtp(this.config.auth.jwtSecret, user.id, purpose, code))) {
-      await this.audit.recordSafely({ actor: { kind: 'anonymous' }, action: `auth.${purpose}`, outcome: 'failure', subjectType: 'user', subjectId: user.id, meta });
+      await this.audit.recordSafely({
+        actor: { kind: 'anonymous' },
+        action: `auth.${purpose}`,
+        outcome: 'failure',
+        subjectType: 'user',
+        subjectId: user.id,
+        meta,
+      });
       throw invalidCode();
     }
     await onMatch(live.id);

@@ -42,7 +42,13 @@ export class SessionStateService implements AccessTokenVerifier {
     const claims = await verifyAccessToken(token, this.secret);
     if (!claims) throw AppError.unauthenticated('auth/invalid-token', 'The access token is invalid or expired');
     const state = await this.cache.getOrLoad(key(claims.sid), STATE_TTL_SECONDS, () => this.load(claims.sid));
-    if (!state || state.revoked || state.userId !== claims.sub || state.status === 'suspended' || state.sessionVersion !== claims.sv) {
+    if (
+      !state ||
+      state.revoked ||
+      state.userId !== claims.sub ||
+      state.status === 'suspended' ||
+      state.sessionVersion !== claims.sv
+    ) {
       throw AppError.unauthenticated('auth/invalid-token', 'The access token is invalid or expired');
     }
     return buildUserActor({
