@@ -240,3 +240,29 @@ describe('me', () => {
     ).toBe(200);
   });
 });
+
+describe('identity events', () => {
+  it('publishes registration, approval, suspension and password changes through the outbox, in their transaction', async () => {
+    const doctor = await registerUser(t, { type: 'doctor' });
+    await t.http.post(`/v1/admin/doctors/${doctor.user.id}/approve`, undefined, admin.accessToken);
+    await t.http.post(`/v1/admin/users/${doctor.user.id}/suspend`, {}, admin.accessToken);
+    await t.http.post(`/v1/admin/users/${doctor.user.id}/reactivate`, undefined, admin.accessToken);
+    const customer = await registerUser(t);
+    await t.http.post(
+      '/v1/me/password',
+      { currentPassword: PASSWORD, newPassword: 'Fresh-Secret-Words-31' },
+      customer.accessToken,
+    );
+    const rows = (await t.database.db.execute(
+      `select topic, payload->>'userId' as "userId" from outbox where payload->>'userId' in ('${doctor.user.id}', '${customer.user.id}') order by id` as never,
+    )) as unknown as { rows: { topic: string; userId: string }[] };
+    expect(rows.rows).toEqual([
+      { topic: 'identity.user.registered', userId: doctor.user.id },
+      { topic: 'identity.doctor.approved', userId: doctor.user.id },
+      { topic: 'identity.user.suspended', userId: doctor.user.id },
+      { topic: 'identity.user.reactivated', userId: doctor.user.id },
+      { topic: 'identity.user.registered', userId: customer.user.id },
+      { topic: 'identity.password.changed', userId: customer.user.id },
+    ]);
+  });
+});

@@ -163,12 +163,28 @@ describe('SmtpEmailSender', () => {
     }
   });
 
+  it('answers forgot-password 202 even when the mail server is down (no existence or outage leak)', async () => {
+    const t = await bootTestApp({ EMAIL_DRIVER: 'smtp', SMTP_URL: 'smtp://127.0.0.1:1', EMAIL_FROM: FROM });
+    try {
+      const user = await registerUser(t);
+      const known = await t.http.post('/v1/auth/password/forgot', { identifier: user.input.email });
+      const unknown = await t.http.post('/v1/auth/password/forgot', { identifier: 'no-such-person@example.test' });
+      expect(known.status).toBe(202);
+      expect(known.body).toEqual(unknown.body);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('is the email driver when EMAIL_DRIVER=smtp: a reset code sent by the app works', async () => {
     const t = await bootTestApp({ EMAIL_DRIVER: 'smtp', SMTP_URL: url, EMAIL_FROM: FROM });
     try {
       const user = await registerUser(t, { locale: 'ar' });
       const forgot = await t.http.post('/v1/auth/password/forgot', { identifier: user.input.email });
       expect(forgot.status).toBe(202);
+      // Delivery does not hold the answer: wait for the message to reach the server.
+      for (let i = 0; i < 100 && !inbox.some((m) => m.rcptTo.includes(user.input.email)); i++)
+        await new Promise((r) => setTimeout(r, 20));
       const mail = inbox.find((m) => m.rcptTo.includes(user.input.email));
       expect(mail).toBeDefined();
       const { subject, body } = parse(mail!.raw);

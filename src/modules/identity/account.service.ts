@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
+import { OutboxService } from '../../kernel/events/index.js';
 import { AuditService } from '../audit/index.js';
+import { IdentityEvents, type UserEvent } from './identity.events.js';
 import { AuthService } from './auth.service.js';
 import type { UpdateMeBody, UserView } from './identity.dto.js';
 import { assertPasswordAcceptable, hashPassword, verifyPassword } from './identity.passwords.js';
@@ -16,6 +18,7 @@ export class AccountService {
     private readonly repo: IdentityRepository,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async me(actor: UserActor): Promise<{ user: UserView }> {
@@ -77,6 +80,9 @@ export class AccountService {
     const passwordHash = await hashPassword(newPassword);
     const ended = await this.repo.transaction(async (tx) => {
       await this.repo.updateUser(user.id, { passwordHash }, tx);
+      // Tells the person, in their language once notifications exist, that their password changed.
+      const changed: UserEvent = { userId: user.id, type: user.type, locale: user.locale };
+      await this.outbox.publish(tx, IdentityEvents.passwordChanged, changed);
       await this.audit.record(
         { actor, action: 'auth.password_change', subjectType: 'user', subjectId: user.id, meta },
         tx,

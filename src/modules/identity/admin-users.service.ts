@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { BRANCH_SCOPED_ROLES, type StaffRole, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import { OutboxService } from '../../kernel/events/index.js';
 import { AuditService } from '../audit/index.js';
+import { IdentityEvents, type UserEvent } from './identity.events.js';
 import { AuthService } from './auth.service.js';
 import type { CreateStaffBody, ListUsersQuery, SetRolesBody, UserView } from './identity.dto.js';
 import { assertPasswordAcceptable, hashPassword } from './identity.passwords.js';
@@ -11,6 +13,7 @@ import { IdentityRepository, type UserRow } from './identity.repository.js';
 import { toUserView } from './identity.view.js';
 import { SessionStateService } from './session-state.service.js';
 
+const event = (u: UserRow): UserEvent => ({ userId: u.id, type: u.type, locale: u.locale });
 const userNotFound = () => AppError.notFound('identity/user-not-found', 'The user was not found');
 const cursorShape = z.tuple([z.uuid()]);
 
@@ -51,6 +54,7 @@ export class AdminUsersService {
     private readonly auth: AuthService,
     private readonly sessions: SessionStateService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
@@ -142,6 +146,7 @@ export class AdminUsersService {
       throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
     const updated = await this.repo.transaction(async (tx) => {
       const row = await this.repo.updateUser(user.id, { status: 'active' }, tx);
+      await this.outbox.publish(tx, IdentityEvents.doctorApproved, event(user));
       await this.audit.record(
         { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
         tx,
@@ -163,6 +168,7 @@ export class AdminUsersService {
     const user = await this.load(userId);
     const { updated, ended } = await this.repo.transaction(async (tx) => {
       const row = await this.repo.updateUser(user.id, { status: 'suspended' }, tx);
+      await this.outbox.publish(tx, IdentityEvents.userSuspended, event(user));
       await this.audit.record(
         {
           actor,
@@ -189,6 +195,7 @@ export class AdminUsersService {
         { status: user.type === 'doctor' ? 'pending_approval' : 'active' },
         tx,
       );
+      await this.outbox.publish(tx, IdentityEvents.userReactivated, event(user));
       await this.audit.record(
         { actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta },
         tx,

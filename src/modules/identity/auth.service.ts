@@ -5,7 +5,9 @@ import { CLOCK, type Clock } from '../../kernel/clock.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
+import { OutboxService } from '../../kernel/events/index.js';
 import { AuditService } from '../audit/index.js';
+import { IdentityEvents, type UserEvent } from './identity.events.js';
 import type { RegisterBody, TokenResponse } from './identity.dto.js';
 import { assertPasswordAcceptable, burnPasswordCheck, hashPassword, verifyPassword } from './identity.passwords.js';
 import { IdentityRepository, type UserRow } from './identity.repository.js';
@@ -26,6 +28,7 @@ export class AuthService {
     private readonly repo: IdentityRepository,
     private readonly sessions: SessionStateService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async register(body: RegisterBody, meta: RequestMeta): Promise<TokenResponse> {
@@ -50,6 +53,11 @@ export class AuthService {
         tx,
       );
       if (!user) throw conflict();
+      await this.outbox.publish(tx, IdentityEvents.userRegistered, {
+        userId: user.id,
+        type: user.type,
+        locale: user.locale,
+      } satisfies UserEvent);
       await this.audit.record(
         {
           actor: anonymous,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
@@ -21,6 +21,7 @@ const invalidCode = () => new AppError('validation', 'auth/invalid-code', 'The c
  */
 @Injectable()
 export class OtpService {
+  private readonly logger = new Logger('Otp');
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -35,7 +36,7 @@ export class OtpService {
     const user = await this.repo.findUserByIdentifier(phone);
     if (!user || user.phoneVerifiedAt || user.status === 'suspended') return;
     const code = await this.issue(user, 'phone_verification');
-    await this.sms.send({ to: phone, text: otpText(user.locale, 'phone_verification', code) });
+    this.deliver(() => this.sms.send({ to: phone, text: otpText(user.locale, 'phone_verification', code) }));
     await this.audit.recordSafely({
       actor: { kind: 'anonymous' },
       action: 'auth.otp_requested',
@@ -61,14 +62,12 @@ export class OtpService {
     if (!user || user.status === 'suspended') return;
     const code = await this.issue(user, 'password_reset');
     const text = otpText(user.locale, 'password_reset', code);
-    if (identifier.includes('@') && user.email) {
-      await this.email.send({
-        to: user.email,
-        subject: user.locale === 'ar' ? 'إعادة تعيين كلمة المرور' : 'Reset your Medyour password',
-        text,
-      });
-    } else if (user.phone) {
-      await this.sms.send({ to: user.phone, text });
+    const { email, phone } = user;
+    if (identifier.includes('@') && email) {
+      const subject = user.locale === 'ar' ? 'إعادة تعيين كلمة المرور' : 'Reset your Medyour password';
+      this.deliver(() => this.email.send({ to: email, subject, text }));
+    } else if (phone) {
+      this.deliver(() => this.sms.send({ to: phone, text }));
     }
     await this.audit.recordSafely({
       actor: { kind: 'anonymous' },
@@ -102,6 +101,15 @@ export class OtpService {
       });
       await this.auth.forgetSessions(ended);
     });
+  }
+
+  /**
+   * Sends after the code's row has committed, without holding the answer: the reply (always 202) neither
+   * waits on nor reveals the provider, so an outage or its timing tells an attacker nothing. Codes go
+   * straight to the provider instead of the outbox because they must never be stored in plain text.
+   */
+  private deliver(send: () => Promise<void>): void {
+    send().catch((err: unknown) => this.logger.error(`one-time code delivery failed: ${(err as Error).message}`));
   }
 
   private async issue(user: UserRow, purpose: OtpPurpose): Promise<string> {
