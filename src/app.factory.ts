@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import helmet from '@fastify/helmet';
-import multipart from '@fastify/multipart';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -12,7 +9,9 @@ import { ConfigError, type Config } from './config/index.js';
 import { AppError } from './kernel/errors/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
-import { newId, UUID_RE } from './kernel/ids.js';
+import { newId } from './kernel/ids.js';
+import { configureHttp, type ClosingState } from './kernel/http/fastify-setup.js';
+import { setupDocs } from './kernel/http/docs.js';
 import { startSchedules } from './kernel/queue/index.js';
 import { createLogger, PinoNestLogger } from './kernel/logger.js';
 import { HealthController } from './modules/health/index.js';
@@ -86,55 +85,9 @@ async function buildApp(
       bodyParser: false,
     },
   );
-  const fastify = app.getHttpAdapter().getInstance();
-  // A client-sent id is echoed only if it looks like one of ours; anything else gets a fresh id.
-  // Many clients send `Content-Type: application/json` with an empty body on bodiless POSTs (logout):
-  // treat that as no body. Everything else goes through Fastify's parser, which refuses __proto__ and
-  // constructor.prototype keys.
-  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    jsonParser(req, body as string, done);
-  });
-  const closing: { value: boolean; done?: Promise<void> } = { value: false };
-  fastify.addHook('onSend', async (_req, reply) => {
-    if (closing.value) reply.header('connection', 'close');
-  });
-  fastify.addHook('onRequest', async (req, reply) => {
-    if (!UUID_RE.test(String(req.id))) (req as { id: string }).id = newId();
-    reply.header('x-request-id', req.id);
-  });
-
-  await app.register(helmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-      },
-    },
-  });
-  await app.register(multipart as never, {
-    limits: { fileSize: config.http.uploadLimit, files: 1, fields: 5, fieldSize: 1024 },
-  });
-  app.enableCors({
-    origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
-    credentials: false,
-    maxAge: 600,
-  });
-
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Medyour API')
-      .setDescription('E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  const closing: ClosingState = { value: false };
+  await configureHttp(app, config, closing);
+  setupDocs(app, config);
   app.enableShutdownHooks();
   try {
     await app.init();
@@ -177,11 +130,7 @@ async function afterInit(
  * keep-alive sockets are closed as soon as they go idle (Fastify's 72 s keep-alive would otherwise hold the
  * process), then the pools close.
  */
-async function shutdown(
-  app: NestFastifyApplication,
-  database: Database,
-  closing: { value: boolean; done?: Promise<void> },
-): Promise<void> {
+async function shutdown(app: NestFastifyApplication, database: Database, closing: ClosingState): Promise<void> {
   closing.done ??= (async () => {
     closing.value = true;
     app.get(HealthController).markShuttingDown();

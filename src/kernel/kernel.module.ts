@@ -5,6 +5,7 @@ import { OutboxService } from './events/outbox.service.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyRepository } from './http/idempotency.repository.js';
 import { RateLimiterService } from './http/rate-limiter.service.js';
+import { RouteIndex } from './http/route-index.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { JobQueue } from './queue/job-queue.js';
 import { RedisService } from './redis/redis.service.js';
@@ -18,6 +19,7 @@ const shared = [
   OutboxRepository,
   OutboxService,
   JobQueue,
+  RouteIndex,
 ];
 
 /** Domain-free building blocks, available to every module. */

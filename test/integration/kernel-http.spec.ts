@@ -100,3 +100,15 @@ describe('errors', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
   });
 });
+
+describe('methods', () => {
+  it('answers a known path with a wrong method 405 and Allow', async () => {
+    const res = await t.http.request('DELETE', '/v1/me');
+    expect(res.status).toBe(405);
+    expect(res.body.code).toBe('common/method-not-allowed');
+    expect(String(res.headers.allow).split(', ').sort()).toEqual(['GET', 'HEAD', 'PATCH']);
+    const put = await t.http.request('PUT', '/v1/auth/login', { body: {} });
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('POST');
+  });
+});

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../../src/app.factory.js';
+import { ResponseValidator } from '../security/response-validator.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/kernel/logger.js';
 
@@ -27,13 +28,22 @@ export interface TestApp extends App {
   http: HttpClient;
 }
 
+let validator: { doc: string; v: ResponseValidator } | undefined;
+
+/** Every app a test boots checks every response against its own OpenAPI document. */
+async function validatorFor(app: App): Promise<ResponseValidator> {
+  const res = await app.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/docs-json' });
+  if (validator?.doc !== res.body) validator = { doc: res.body, v: new ResponseValidator(JSON.parse(res.body)) };
+  return validator.v;
+}
+
 export async function bootTestApp(
   overrides: Record<string, string | undefined> = {},
   imports: Type[] = [],
 ): Promise<TestApp> {
   const config = testConfig(overrides);
   const app = await createApp(config, { logger: createLogger(config.logLevel), imports });
-  return { ...app, http: new HttpClient(app.app) };
+  return { ...app, http: new HttpClient(app.app, config.production ? undefined : await validatorFor(app)) };
 }
 
 export interface Res<T = any> {
@@ -44,7 +54,10 @@ export interface Res<T = any> {
 
 /** Speaks HTTP to the app in process (Fastify inject): same routing, hooks, parsers as a socket. */
 export class HttpClient {
-  constructor(private readonly app: NestFastifyApplication) {}
+  constructor(
+    private readonly app: NestFastifyApplication,
+    private readonly validator?: ResponseValidator,
+  ) {}
 
   async request<T = any>(
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
@@ -62,6 +75,9 @@ export class HttpClient {
     const res = await this.app.getHttpAdapter().getInstance().inject({ method, url, headers, payload });
     let body: unknown = res.body;
     if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body) body = JSON.parse(res.body);
+    const problems =
+      this.validator?.check(method, url, res.statusCode, String(res.headers['content-type'] ?? ''), body) ?? [];
+    if (problems.length > 0) throw new Error(`Response does not match the OpenAPI document:\n${problems.join('\n')}`);
     return { status: res.statusCode, body: body as T, headers: res.headers };
   }
 

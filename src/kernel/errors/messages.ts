@@ -10,6 +10,7 @@ export const TITLES: Record<ErrorKind, Text> = {
   unauthenticated: { en: 'Unauthorized', ar: 'غير مصرح' },
   forbidden: { en: 'Forbidden', ar: 'ممنوع' },
   not_found: { en: 'Not found', ar: 'غير موجود' },
+  method_not_allowed: { en: 'Method not allowed', ar: 'الطريقة غير مسموحة' },
   conflict: { en: 'Conflict', ar: 'تعارض' },
   gone: { en: 'Gone', ar: 'لم يعد متاحاً' },
   too_large: { en: 'Payload too large', ar: 'حجم الطلب كبير جداً' },

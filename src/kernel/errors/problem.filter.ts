@@ -1,4 +1,6 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { RouteIndex } from '../http/route-index.js';
+import { AppError } from './app-error.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pickLocale } from './messages.js';
 import { normalizeError, toProblem } from './problem.js';
@@ -21,9 +23,26 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly routes: RouteIndex) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
-    sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    // Nest answers an unmatched method+path with NotFoundException; a known path deserves 405 + Allow.
+    if (exception instanceof NotFoundException && !request.routeOptions.url) {
+      const allowed = this.routes.allowedMethods(request.url);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        sendProblem(
+          new AppError('method_not_allowed', 'common/method-not-allowed', 'This method is not allowed here'),
+          request,
+          reply,
+        );
+        return;
+      }
+    }
+    sendProblem(exception, request, reply);
   }
 }

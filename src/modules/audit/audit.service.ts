@@ -48,6 +48,21 @@ export class AuditService {
     }
   }
 
+  /**
+   * "Not yours" must answer exactly like "not found" (no id probing), and leave an access.denied row.
+   * Returns the error for the caller to throw.
+   */
+  async notYours(
+    actor: Actor,
+    subjectType: string,
+    subjectId: string,
+    meta: RequestMeta | undefined,
+    notFound: Error,
+  ): Promise<Error> {
+    await this.recordSafely({ actor, action: 'access.denied', subjectType, subjectId, outcome: 'denied', meta });
+    return notFound;
+  }
+
   list(filter: { subjectId?: string; action?: string; before?: string }, limit: number): Promise<AuditRow[]> {
     return this.repo.list(filter, limit);
   }

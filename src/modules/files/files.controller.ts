@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
-import { Route } from '../../kernel/http/index.js';
+import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
 import { FilesService } from './files.service.js';
 
@@ -56,8 +56,12 @@ export class FilesController {
     response: fileView,
     errors: [404],
   })
-  get(@Param('id', { schema: fileIdParam }) id: string, @CurrentActor() actor: UserActor) {
-    return this.files.get(actor, id);
+  get(
+    @Param('id', { schema: fileIdParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.files.get(actor, id, meta);
   }
 
   @Public()

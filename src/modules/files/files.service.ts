@@ -3,7 +3,9 @@ import { fileTypeFromBuffer } from 'file-type';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
+import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
+import { AuditService } from '../audit/index.js';
 import { FILE_STORAGE, type FileStorage } from './file-storage.js';
 import type { FileView } from './files.dto.js';
 import { FilesRepository, type FileRow } from './files.repository.js';
@@ -18,6 +20,7 @@ export class FilesService {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly repo: FilesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async upload(
@@ -51,9 +54,10 @@ export class FilesService {
    * health data (Rx photos, reports): staff access is decided by the module that owns the context (a
    * pharmacist verifying that order's prescription), not by a broad permission such as users:read.
    */
-  async get(actor: UserActor, id: string): Promise<FileView> {
+  async get(actor: UserActor, id: string, meta?: RequestMeta): Promise<FileView> {
     const row = await this.repo.findById(id);
-    if (!row || row.ownerId !== actor.userId) throw notFound();
+    if (!row) throw notFound();
+    if (row.ownerId !== actor.userId) throw await this.audit.notYours(actor, 'file', id, meta, notFound());
     return this.view(row);
   }
 

@@ -1,0 +1,40 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Config } from '../../config/index.js';
+import { ACCESS_TOKEN_VERIFIER, bearerToken, type AccessTokenVerifier } from '../auth/index.js';
+import { AppError, sendProblem } from '../errors/index.js';
+
+/**
+ * OpenAPI at /docs-json and /docs. In production the docs need a staff access token (the route map is
+ * reconnaissance material); elsewhere they are open.
+ */
+export function setupDocs(app: NestFastifyApplication, config: Config): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Medyour API')
+      .setDescription('E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  if (config.production) {
+    const verifier = app.get<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', async (req, reply) => {
+        if (!/^\/docs(?:[/?-]|$)/.test(req.url)) return;
+        const token = bearerToken(req.headers.authorization);
+        const actor = token ? await verifier.verify(token).catch(() => undefined) : undefined;
+        if (!actor || actor.accountType !== 'staff') {
+          return sendProblem(
+            AppError.unauthenticated('auth/docs-require-staff', 'The API docs need a staff token'),
+            req,
+            reply,
+          );
+        }
+      });
+  }
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
