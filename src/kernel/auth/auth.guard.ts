@@ -1,10 +1,11 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.js';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './access-token-verifier.js';
 import { can, type UserActor } from './actor.js';
 import { IS_PUBLIC, REQUIRED_PERMISSION } from './decorators.js';
+import { SECURITY_EVENTS, type SecurityEvents } from './security-events.js';
 import type { Permission } from './permissions.js';
 
 export type AuthedRequest = FastifyRequest & { actor?: UserActor };
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
+    @Optional() @Inject(SECURITY_EVENTS) private readonly events?: SecurityEvents,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,7 +41,10 @@ export class AuthGuard implements CanActivate {
     if (!token) throw AppError.unauthenticated();
     const actor = await this.verifier.verify(token);
     request.actor = actor;
-    if (!can(actor, permission)) throw AppError.forbidden();
+    if (!can(actor, permission)) {
+      await this.events?.forbidden(actor, permission, request);
+      throw AppError.forbidden();
+    }
     return true;
   }
 }

@@ -36,8 +36,9 @@ export class RateLimiterService implements OnModuleDestroy {
           number,
         ];
         return decide(count, limit, ttl);
-      } catch {
-        // fall through to the in-process counter
+      } catch (err) {
+        // Skip Redis for a while (a hung Redis would cost every request the command timeout), and count here.
+        this.redis.reportFailure(err);
       }
     }
     const now = Date.now();

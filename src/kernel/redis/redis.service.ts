@@ -2,10 +2,17 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Redis, type RedisOptions } from 'ioredis';
 import { CONFIG, type Config } from '../../config/index.js';
 
+/** After a failed command, callers skip Redis at least this long; then a PING decides. */
+const COOL_DOWN_MS = 2_000;
+const PROBE_EVERY_MS = 500;
+const PING_TIMEOUT_MS = 250;
+
 /**
  * The Redis connections of this process (commands + one subscriber), or none in embedded mode.
- * `healthy` is what callers check before trusting Redis; every command has a timeout so an outage
- * costs milliseconds, never a hung request.
+ * `healthy` is what callers check before trusting Redis: the connection is up AND no command has failed
+ * recently. A hung Redis keeps its socket open, so the connection state alone would make every request
+ * wait for the command timeout; a failure reported by any caller (`reportFailure`) opens a circuit
+ * breaker instead, and a background PING closes it once Redis answers again.
  */
 @Injectable()
 export class RedisService implements OnModuleDestroy {
@@ -13,6 +20,8 @@ export class RedisService implements OnModuleDestroy {
   readonly client: Redis | undefined;
   private subscriber: Redis | undefined;
   private ready = false;
+  private tripped = false;
+  private probe: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly readyListeners: Array<() => void> = [];
   readonly prefix: string;
@@ -29,12 +38,23 @@ export class RedisService implements OnModuleDestroy {
   }
 
   get healthy(): boolean {
-    return this.ready;
+    return this.ready && !this.tripped;
   }
 
-  /** Called on every (re)connection: caches drop what they may have missed while Redis was away. */
+  /**
+   * Called whenever Redis becomes usable again (reconnection or breaker closed): caches drop and repair
+   * what they may have missed while Redis was skipped.
+   */
   onReady(listener: () => void): void {
     this.readyListeners.push(listener);
+  }
+
+  /** A command failed or timed out: skip Redis for a cool-down, until a PING is answered. */
+  reportFailure(err: unknown): void {
+    if (!this.client || this.stopping || this.tripped || !this.ready) return;
+    this.tripped = true;
+    this.logger.warn(`command failed (${(err as Error)?.message ?? err}); skipping Redis until it answers`);
+    this.scheduleProbe(COOL_DOWN_MS);
   }
 
   async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
@@ -48,22 +68,54 @@ export class RedisService implements OnModuleDestroy {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    if (!this.client || !this.ready) return;
+    if (!this.client || !this.healthy) return;
     await this.client.publish(this.prefix + channel, message);
   }
 
-  async ping(): Promise<boolean> {
+  /** True when Redis answers a PING within a short timeout (never waits for the command timeout). */
+  async ping(timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
     if (!this.client) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    const answer = this.client.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
     try {
-      return (await this.client.ping()) === 'PONG';
-    } catch {
-      return false;
+      return await Promise.race([answer, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.probe);
     await Promise.all([this.client, this.subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
+  }
+
+  private scheduleProbe(delayMs: number): void {
+    clearTimeout(this.probe);
+    this.probe = setTimeout(() => {
+      // A closed connection is restored by its 'ready' event; the probe is for an open but silent one.
+      if (this.stopping || !this.tripped || !this.ready) return;
+      void this.ping().then((up) => {
+        if (!this.tripped || this.stopping) return;
+        if (!up) return this.scheduleProbe(PROBE_EVERY_MS);
+        this.logger.log('answering again; back to Redis');
+        this.becameHealthy(true);
+      });
+    }, delayMs);
+    this.probe.unref();
+  }
+
+  private becameHealthy(wasDown: boolean): void {
+    this.tripped = false;
+    clearTimeout(this.probe);
+    if (wasDown) for (const l of this.readyListeners) l();
   }
 
   private connect(url: string, role: string): Redis {
@@ -82,9 +134,9 @@ export class RedisService implements OnModuleDestroy {
     });
     if (role === 'commands') {
       client.on('ready', () => {
-        const wasDown = !this.ready;
+        const wasDown = !this.healthy;
         this.ready = true;
-        if (wasDown) for (const l of this.readyListeners) l();
+        this.becameHealthy(wasDown);
       });
       client.on('close', () => {
         if (this.ready && !this.stopping)

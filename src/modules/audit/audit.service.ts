@@ -5,7 +5,8 @@ import type { RequestMeta } from '../../kernel/http/index.js';
 import { AuditRepository, type AuditRow } from './audit.repository.js';
 
 export interface AuditEntry {
-  actor: Actor | { kind: 'anonymous' };
+  /** `account`: a person acting before they hold a session (the login that opens one). */
+  actor: Actor | { kind: 'anonymous' } | { kind: 'account'; userId: string; accountType: string };
   action: string;
   subjectType?: string;
   subjectId?: string;
@@ -25,8 +26,8 @@ export class AuditService {
     const actor = entry.actor;
     await this.repo.insert(
       {
-        actorId: actor.kind === 'user' ? actor.userId : null,
-        actorType: actor.kind === 'user' ? actor.accountType : actor.kind,
+        actorId: actor.kind === 'user' || actor.kind === 'account' ? actor.userId : null,
+        actorType: actor.kind === 'user' || actor.kind === 'account' ? actor.accountType : actor.kind,
         action: entry.action,
         subjectType: entry.subjectType,
         subjectId: entry.subjectId,

@@ -36,9 +36,11 @@ export class HealthController {
       () => 'up' as const,
       () => 'down' as const,
     );
+    // Up means in use: while the client skips Redis after a failure, the node is degraded even if a PING
+    // would already be answered (the client's own probe decides when to go back).
     const redis = !this.redis.configured
       ? ('not_configured' as const)
-      : (await withTimeout(this.redis.ping(), 1_000).catch(() => false))
+      : this.redis.healthy && (await withTimeout(this.redis.ping(), 1_000).catch(() => false))
         ? ('up' as const)
         : ('down' as const);
     const status = this.shuttingDown || database === 'down' ? 'down' : redis === 'down' ? 'degraded' : 'ok';

@@ -211,7 +211,14 @@ export class AuthService {
   async openSession(user: UserRow, meta: RequestMeta, tx: DbOrTx, action: string): Promise<TokenResponse> {
     const sessionId = await this.repo.createSession({ userId: user.id, userAgent: meta.userAgent, ip: meta.ip }, tx);
     await this.audit.record(
-      { actor: anonymous, action, subjectType: 'user', subjectId: user.id, meta, details: { sessionId } },
+      {
+        actor: { kind: 'account', userId: user.id, accountType: user.type },
+        action,
+        subjectType: 'user',
+        subjectId: user.id,
+        meta,
+        details: { sessionId },
+      },
       tx,
     );
     return this.issueTokens(user, sessionId, tx);
