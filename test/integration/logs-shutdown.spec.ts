@@ -21,6 +21,7 @@ describe('logs', () => {
     const config = testConfig({ LOG_LEVEL: 'trace', NODE_ENV: 'test' });
     const app = await createApp(config, { logger });
     const http = new HttpClient(app.app);
+    const canaries = ['Canary-Password-7301', 'Wrong-Canary-Password-1', 'Canary-Password-8402'];
     try {
       const input = buildUser({ password: 'Canary-Password-7301' });
       const reg = await http.post('/v1/auth/register', input);
@@ -33,6 +34,7 @@ describe('logs', () => {
         .get<SentMessages>(SENT_MESSAGES as never)
         .lastEmailTo(input.email)!
         .text.match(/\d{6}/)![0];
+      canaries.push(code, reg.body.refreshToken, refreshed.body.refreshToken);
       await http.post('/v1/auth/password/reset', {
         identifier: input.email,
         code,
@@ -42,15 +44,19 @@ describe('logs', () => {
         raw: '{"identifier":"x\\r\\n{\\"level\\":60}","password":"Canary-Password-7301"}',
         headers: { 'content-type': 'application/json' },
       });
+      // CR/LF in a path must not forge a log line.
+      await http.get('/v1/x%0d%0a%7B%22level%22%3A60%7D');
+      await http.get('/v1/me', 'forged\r\n{"level":60}');
     } finally {
       await app.close();
     }
     expect(lines.length).toBeGreaterThan(0);
     const all = lines.join('\n');
-    for (const canary of ['Canary-Password-7301', 'Wrong-Canary-Password-1', 'Canary-Password-8402'])
-      expect(all).not.toContain(canary);
+    expect(canaries).toHaveLength(6);
+    for (const canary of canaries) expect(all).not.toContain(canary);
     expect(all).not.toMatch(/eyJhbGciOi/); // no JWT
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.filter((l) => (JSON.parse(l) as { level: number }).level === 60)).toEqual([]);
   });
 });
 
