@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { invariantViolations } from '../support/invariants.js';
 import { registerUser } from '../factories/user.factory.js';
 import { PgCluster } from './support/pg-cluster.js';
 import { Load, summarize, tally, viaHttp } from './support/load.js';
@@ -101,4 +102,8 @@ describe('PostgreSQL outage under load (private cluster)', () => {
     expect(healthUp.body).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
     expect((await app.http.get('/health/live')).status).toBe(200);
   }, 90_000);
+
+  it('leaves every invariant holding (test/invariants.sql)', async () => {
+    expect(await invariantViolations(t!.database)).toEqual([]);
+  });
 });

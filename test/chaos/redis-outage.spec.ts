@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisService } from '../../src/kernel/redis/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { invariantViolations } from '../support/invariants.js';
 import { registerUser } from '../factories/user.factory.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { burst, Load, summarize, tally, viaHttp, type Sample } from './support/load.js';
@@ -137,4 +138,8 @@ describe('Redis outage under load (private redis-server)', () => {
       },
     );
   }, 90_000);
+
+  it('leaves every invariant holding (test/invariants.sql)', async () => {
+    expect(await invariantViolations(t!.database)).toEqual([]);
+  });
 });
