@@ -25,3 +25,25 @@ FROM one_time_codes WHERE attempts > 5;
 -- kernel: a completed idempotency record has its response
 SELECT 'completed idempotency key without a status' AS invariant, key AS subject
 FROM idempotency_keys WHERE completed_at IS NOT NULL AND status_code IS NULL;
+
+-- inventory: every lot's balances equal the sum of its movements
+SELECT 'lot balance differs from its movements' AS invariant, l.id::text AS subject
+FROM stock_lots l
+LEFT JOIN (SELECT lot_id, sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved FROM stock_movements GROUP BY lot_id) m
+  ON m.lot_id = l.id
+WHERE l.on_hand <> coalesce(m.on_hand, 0) OR l.reserved <> coalesce(m.reserved, 0);
+
+-- inventory: 0 <= reserved <= on hand (also a CHECK constraint)
+SELECT 'lot with reserved outside 0..on_hand' AS invariant, id::text AS subject
+FROM stock_lots WHERE reserved < 0 OR reserved > on_hand;
+
+-- inventory: a lot's reserved quantity is exactly its active reservations
+SELECT 'lot reserved differs from its active reservations' AS invariant, l.id::text AS subject
+FROM stock_lots l
+LEFT JOIN (SELECT lot_id, sum(quantity) AS q FROM stock_reservations WHERE status = 'active' GROUP BY lot_id) r ON r.lot_id = l.id
+WHERE l.reserved <> coalesce(r.q, 0);
+
+-- offers: usage never exceeds the global limit (also a CHECK), and equals the redemptions recorded
+SELECT 'offer used count differs from its redemptions' AS invariant, o.id::text AS subject
+FROM offers o LEFT JOIN (SELECT offer_id, count(*) AS n FROM offer_redemptions GROUP BY offer_id) r ON r.offer_id = o.id
+WHERE o.used_count <> coalesce(r.n, 0);

@@ -4,3 +4,7 @@ export * from '../modules/audit/audit.tables.js';
 export * from '../modules/files/files.tables.js';
 export * from '../kernel/events/outbox.tables.js';
 export * from '../kernel/http/idempotency.tables.js';
+export * from '../modules/catalog/catalog.tables.js';
+export * from '../modules/branches/branches.tables.js';
+export * from '../modules/inventory/inventory.tables.js';
+export * from '../modules/offers/offers.tables.js';
