@@ -1,14 +1,19 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { StandardSchemaSerializerInterceptor, StandardSchemaValidationPipe } from '@nestjs/common';
+import { StandardSchemaSerializerInterceptor } from '@nestjs/common';
 import { CONFIG, type Config } from './config/index.js';
 import type { Database } from './db/client.js';
 import { DbModule } from './db/db.module.js';
 import { AuthGuard } from './kernel/auth/index.js';
 import { ProblemFilter, validationExceptionFactory } from './kernel/errors/index.js';
-import { IdempotencyInterceptor, RateLimitGuard } from './kernel/http/index.js';
+import { IdempotencyInterceptor, InputPipe, RateLimitGuard } from './kernel/http/index.js';
 import { KernelModule } from './kernel/kernel.module.js';
 import { AuditModule } from './modules/audit/index.js';
+import { BranchesModule } from './modules/branches/index.js';
+import { CatalogModule } from './modules/catalog/index.js';
+import { InventoryModule } from './modules/inventory/index.js';
+import { OffersModule } from './modules/offers/index.js';
+import { SearchModule } from './modules/search/index.js';
 import { FilesModule } from './modules/files/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
@@ -38,6 +43,11 @@ export class AppModule {
         AuditModule,
         IdentityModule,
         FilesModule,
+        CatalogModule,
+        BranchesModule,
+        InventoryModule,
+        OffersModule,
+        SearchModule,
         HealthModule,
         ...extra,
       ],
@@ -45,7 +55,8 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
           provide: APP_PIPE,
-          useValue: new StandardSchemaValidationPipe({ transform: true, exceptionFactory: validationExceptionFactory }),
+          // Nest's Standard Schema pipe, refusing text PostgreSQL cannot store (NUL, unpaired surrogates) first.
+          useValue: new InputPipe({ transform: true, exceptionFactory: validationExceptionFactory }),
         },
         // Order matters: who you are first, then how often you may ask.
         { provide: APP_GUARD, useClass: AuthGuard },

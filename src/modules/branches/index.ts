@@ -1,0 +1,1 @@
+export { BranchesModule } from './branches.module.js';
