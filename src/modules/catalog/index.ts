@@ -1,1 +1,2 @@
 export { CatalogModule } from './catalog.module.js';
+export { normalizeSearch, searchTextOf, ingredientsKeyOf } from './catalog.text.js';
