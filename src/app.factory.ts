@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ConfigError, type Config } from './config/index.js';
-import { AppError } from './kernel/errors/index.js';
+import { AppError, sendProblem } from './kernel/errors/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
 import { newId } from './kernel/ids.js';
@@ -73,6 +73,8 @@ async function buildApp(
     genReqId: () => newId(),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' }),
     return503OnClosing: true,
+    // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) are problems too.
+    frameworkErrors: (err: unknown, req: FastifyRequest, reply: FastifyReply) => sendProblem(err, req, reply),
     forceCloseConnections: 'idle',
   } as never);
   const app = await NestFactory.create<NestFastifyApplication>(

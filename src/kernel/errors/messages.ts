@@ -42,6 +42,10 @@ export const MESSAGES: Record<string, Text> = {
     ar: 'طلب بنفس مفتاح عدم التكرار ما زال قيد التنفيذ',
   },
   'common/invalid-cursor': { en: 'The cursor is not valid', ar: 'المؤشر غير صالح' },
+  'common/invalid-url': {
+    en: 'The URL is malformed or a path segment is too long',
+    ar: 'الرابط غير صالح أو أن أحد أجزائه طويل جداً',
+  },
   'auth/unauthenticated': { en: 'Authentication is required', ar: 'يلزم تسجيل الدخول' },
   'auth/invalid-token': { en: 'The access token is invalid or expired', ar: 'رمز الدخول غير صالح أو منتهي' },
   'auth/forbidden': { en: 'You are not allowed to do this', ar: 'غير مسموح لك بهذا الإجراء' },
@@ -72,7 +76,63 @@ export const MESSAGES: Record<string, Text> = {
   'files/type-not-allowed': { en: 'This file type is not allowed', ar: 'نوع الملف غير مسموح' },
   'files/not-found': { en: 'The file was not found', ar: 'الملف غير موجود' },
   'files/no-file': { en: 'No file was uploaded', ar: 'لم يتم رفع أي ملف' },
+  'files/malformed-form': { en: 'The multipart body is malformed', ar: 'محتوى النموذج متعدد الأجزاء غير صالح' },
   'files/invalid-signature': { en: 'The download link is invalid or expired', ar: 'رابط التنزيل غير صالح أو منتهي' },
+  'offers/not-found': { en: 'The offer was not found', ar: 'العرض غير موجود' },
+  'offers/unknown-product': { en: 'The product does not exist', ar: 'المنتج غير موجود' },
+  'offers/unknown-category': { en: 'The category does not exist', ar: 'الفئة غير موجودة' },
+  'offers/coupon-taken': {
+    en: 'Another offer already uses this coupon code',
+    ar: 'رمز القسيمة مستخدم بالفعل في عرض آخر',
+  },
+  'offers/limit-below-usage': {
+    en: 'The global limit cannot be lower than the redemptions so far',
+    ar: 'لا يمكن أن يكون الحد الإجمالي أقل من عدد مرات الاستخدام حتى الآن',
+  },
+  'offers/limit-reached': { en: 'This offer has been used up', ar: 'تم استنفاد هذا العرض' },
+  'offers/customer-limit-reached': {
+    en: 'You have already used this offer as often as allowed',
+    ar: 'لقد استخدمت هذا العرض الحد الأقصى من المرات المسموح بها',
+  },
+  'offers/not-active': { en: 'This offer is not active now', ar: 'هذا العرض غير متاح الآن' },
+  'offers/reference-conflict': {
+    en: 'This reference already redeemed the offer for another customer',
+    ar: 'هذا المرجع استُخدم بالفعل لاسترداد العرض لعميل آخر',
+  },
+  'branches/not-found': { en: 'The branch was not found', ar: 'الفرع غير موجود' },
+  'inventory/insufficient-stock': {
+    en: 'Not enough stock is available for this request',
+    ar: 'لا يتوفر مخزون كافٍ لهذا الطلب',
+  },
+  'inventory/reservation-not-found': { en: 'No reservation has this reference', ar: 'لا يوجد حجز بهذا المرجع' },
+  'inventory/reservation-closed': {
+    en: 'This reservation is already released or completed',
+    ar: 'هذا الحجز تم إلغاؤه أو إتمامه بالفعل',
+  },
+  'inventory/reservation-conflict': {
+    en: 'This reference already holds a different reservation',
+    ar: 'هذا المرجع مرتبط بحجز مختلف بالفعل',
+  },
+  'inventory/lot-not-found': { en: 'The lot was not found at this branch', ar: 'التشغيلة غير موجودة في هذا الفرع' },
+  'inventory/product-not-found': { en: 'The product was not found', ar: 'المنتج غير موجود' },
+  'inventory/lot-expiry-mismatch': {
+    en: 'This lot number is recorded with a different expiry date',
+    ar: 'رقم التشغيلة هذا مسجل بتاريخ انتهاء مختلف',
+  },
+  'inventory/lot-expired': { en: 'The lot has already expired', ar: 'انتهت صلاحية التشغيلة بالفعل' },
+  'inventory/below-reserved': {
+    en: 'Stock on hand cannot go below the reserved quantity',
+    ar: 'لا يمكن أن يقل المخزون الفعلي عن الكمية المحجوزة',
+  },
+  'inventory/quantity-too-large': {
+    en: 'The lot cannot hold that many units',
+    ar: 'لا تتسع التشغيلة لهذا العدد من الوحدات',
+  },
+  'inventory/not-your-branch': {
+    en: 'You do not hold this permission at this branch',
+    ar: 'ليست لديك هذه الصلاحية في هذا الفرع',
+  },
+  'inventory/same-branch': { en: 'A transfer needs two different branches', ar: 'يتطلب النقل فرعين مختلفين' },
 };
 
 const FIELD_MESSAGES: Record<string, Text> = {

@@ -44,9 +44,9 @@ describe('normalizeError', () => {
         code: 'common/rate-limited',
       });
       expect(normalizeError(new HttpException('x', 405)).error).toMatchObject({
-        kind: 'validation',
+        kind: 'method_not_allowed',
         code: 'common/method-not-allowed',
-        status: 400,
+        status: 405,
       });
       expect(normalizeError(new HttpException('x', 413)).error).toMatchObject({
         kind: 'too_large',
@@ -88,6 +88,18 @@ describe('normalizeError', () => {
         Object.assign(new SyntaxError('Unexpected end of JSON input'), { statusCode: 400 }),
       ]) {
         expect(normalizeError(err).error).toMatchObject({ code: 'common/malformed-json', status: 400 });
+      }
+    });
+
+    it("maps the router's refusals (bad percent-encoding, over-long parameter) to 400 common/invalid-url", () => {
+      for (const err of [
+        new errorCodes.FST_ERR_BAD_URL('/v1/files/%E0%A4%A'),
+        new errorCodes.FST_ERR_MAX_PARAM_LENGTH(`/v1/files/${'a'.repeat(101)}`),
+      ]) {
+        const { error, unexpected } = normalizeError(err);
+        expect(error).toMatchObject({ kind: 'validation', code: 'common/invalid-url', status: 400 });
+        expect(error.message).not.toContain('/v1/files');
+        expect(unexpected).toBe(false);
       }
     });
 

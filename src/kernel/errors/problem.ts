@@ -102,6 +102,14 @@ export function normalizeError(err: unknown): { error: AppError; unexpected: boo
       unexpected: false,
     };
   }
+  // The router's own refusals (a percent-encoding that does not decode, a path parameter over
+  // maxParamLength): an id that long or that broken names nothing, like any other invalid id.
+  if (e?.code === 'FST_ERR_BAD_URL' || e?.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return {
+      error: new AppError('validation', 'common/invalid-url', 'The URL is malformed or a path segment is too long'),
+      unexpected: false,
+    };
+  }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const kind = KIND_BY_STATUS.get(e.statusCode) ?? 'validation';
     return {

@@ -1,5 +1,6 @@
 export * from './pagination.js';
 export { Idempotent, IdempotencyInterceptor } from './idempotency.interceptor.js';
+export { InputPipe, unstorableText } from './input.pipe.js';
 export { CredentialRateLimit, RateLimitGuard } from './rate-limit.guard.js';
 export { RateLimiterService, type RateDecision } from './rate-limiter.service.js';
 export { ReqMeta, NO_META, type RequestMeta } from './request-meta.js';

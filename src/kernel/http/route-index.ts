@@ -24,7 +24,8 @@ export class RouteIndex {
           .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
           .replace(/:[A-Za-z0-9_]+/g, '[^/]+')
           .replace(/\*/g, '.*') +
-        '/?$',
+        // Exact: the router does not ignore a trailing slash, so neither may the 405 answer.
+        '$',
     );
     for (const m of Array.isArray(method) ? method : [method])
       this.entries.push({ method: m.toUpperCase(), url, pattern });

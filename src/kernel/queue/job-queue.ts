@@ -16,7 +16,8 @@ export class JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<JobName, JobHandler<JobName>>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending timers, each with what settles its waiter when shutdown cancels it. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private stopped = false;
 
   register<N extends JobName>(name: N, handler: JobHandler<N>): void {
@@ -34,16 +35,21 @@ export class JobQueue implements OnApplicationShutdown {
       if (!this.stopped) this.track(this.runOnce(name, payload));
     }, everyMs);
     timer.unref();
-    this.timers.add(timer);
+    this.timers.set(timer, () => undefined);
   }
 
+  /** Resolves once nothing is running or waiting to run, delayed runs and pending retries included. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const [timer, cancel] of this.timers) {
+      clearInterval(timer);
+      cancel();
+    }
+    this.timers.clear();
     await this.drain();
   }
 
@@ -65,12 +71,17 @@ export class JobQueue implements OnApplicationShutdown {
     if (delayMs === 0) {
       this.track(Promise.resolve().then(run));
     } else {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.track(run());
-      }, delayMs);
-      timer.unref();
-      this.timers.add(timer);
+      // Tracked from now, not from when the timer fires: drain() must wait for a retry that is still waiting.
+      this.track(
+        new Promise<void>((settle) => {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            void run().finally(settle);
+          }, delayMs);
+          timer.unref();
+          this.timers.set(timer, settle);
+        }),
+      );
     }
   }
 

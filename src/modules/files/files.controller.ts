@@ -6,6 +6,7 @@ import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/ind
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
+import { cleanFileName } from './files.rules.js';
 import { FilesService } from './files.service.js';
 
 @ApiTags('files')
@@ -43,7 +44,7 @@ export class FilesController {
       throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
     return this.files.upload(actor, {
       bytes: form.file.bytes,
-      originalName: form.file.filename,
+      originalName: cleanFileName(form.file.filename),
       purpose: purpose.data,
     });
   }
@@ -101,7 +102,10 @@ async function readForm(
     // The multipart limit stops the stream at UPLOAD_LIMIT_BYTES; answer with the files module's own code.
     if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
       throw new AppError('too_large', 'files/too-large', 'The file is too large');
-    throw err;
+    // Limits and refusals of @fastify/multipart carry their status; the parser's own errors (no boundary,
+    // a body cut short, garbage between boundaries) are plain Errors and are the client's fault, not a 500.
+    if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+    throw new AppError('validation', 'files/malformed-form', 'The multipart body is malformed');
   }
   return { file, fields };
 }

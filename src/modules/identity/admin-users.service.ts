@@ -22,9 +22,11 @@ export function grantsFor(
   roles: readonly StaffRole[],
   branchIds: readonly string[] = [],
 ): { role: StaffRole; branchId: string | null }[] {
+  // A branch named twice is one grant (the request schema does not make branchIds unique).
+  const branches = [...new Set(branchIds)];
   return [...new Set(roles)].flatMap((role): { role: StaffRole; branchId: string | null }[] =>
-    BRANCH_SCOPED_ROLES.includes(role) && branchIds.length > 0
-      ? branchIds.map((branchId) => ({ role, branchId }))
+    BRANCH_SCOPED_ROLES.includes(role) && branches.length > 0
+      ? branches.map((branchId) => ({ role, branchId }))
       : [{ role, branchId: null }],
   );
 }

@@ -1,0 +1,139 @@
+import { PASSWORD } from '../../factories/user.factory.js';
+import { filePart, PNG } from './multipart.js';
+import { bodySlots, deref, validValue, type OpenApiDoc, type Op, type Slot } from './openapi.js';
+import type { FuzzRequest } from './request.js';
+import type { Session, World } from './world.js';
+
+type Values = Record<string, unknown>;
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * What the schemas cannot say: which existing object a valid request names, which secret (a code, a
+ * refresh token, a signature) makes it succeed, and which routes need their own caller because they end
+ * its sessions or change its password. Everything else comes from the document.
+ */
+interface Hint {
+  /** A new admin per request: the route ends the caller's sessions or changes its password. */
+  freshCaller?: boolean;
+  params?: (w: World) => Maybe<Values>;
+  query?: (w: World) => Maybe<[string, unknown][]>;
+  body?: (w: World, caller: Session | undefined) => Maybe<Values>;
+  /** The route serves only the caller's own objects: another customer's id must never answer 2xx. */
+  owned?: boolean;
+  /** Bodies other than JSON are built by hand; an unknown content type with no builder fails the run. */
+  form?: (w: World) => Maybe<FuzzRequest['body']>;
+}
+
+export const HINTS: Record<string, Hint> = {
+  'POST /v1/auth/login': { body: (w) => ({ identifier: w.loginUser.input.email, password: PASSWORD }) },
+  'POST /v1/auth/refresh': { body: async (w) => ({ refreshToken: (await w.register()).refreshToken }) },
+  'POST /v1/auth/logout': { freshCaller: true, body: (_w, caller) => ({ refreshToken: caller!.refreshToken }) },
+  'POST /v1/auth/logout-all': { freshCaller: true },
+  'POST /v1/me/password': { freshCaller: true },
+  'POST /v1/auth/otp/verify': {
+    body: async (w) => {
+      const user = await w.register();
+      const res = await w.t.http.post('/v1/auth/otp/request', { phone: user.input.phone });
+      if (res.status !== 202) throw new Error(`otp request failed: ${res.status}`);
+      return { phone: user.input.phone, code: w.codeSentTo(user.input.phone) };
+    },
+  },
+  'POST /v1/auth/password/forgot': { body: (w) => ({ identifier: w.resetUser.input.email }) },
+  'POST /v1/auth/password/reset': {
+    body: async (w) => {
+      const email = w.resetUser.input.email;
+      const res = await w.t.http.post('/v1/auth/password/forgot', { identifier: email });
+      if (res.status !== 202) throw new Error(`forgot failed: ${res.status}`);
+      return { identifier: email, code: w.codeSentTo(email), newPassword: PASSWORD };
+    },
+  },
+  'GET /v1/admin/users/{id}': { params: (w) => ({ id: w.customer.user.id }) },
+  'POST /v1/admin/users/{id}/roles': { params: (w) => ({ id: w.staff.user.id }) },
+  'DELETE /v1/admin/users/{id}/roles/{role}': { params: (w) => ({ id: w.staff.user.id }) },
+  'POST /v1/admin/doctors/{id}/approve': { params: (w) => ({ id: w.doctor.user.id }) },
+  'POST /v1/admin/users/{id}/suspend': { params: (w) => ({ id: w.victim.user.id }) },
+  'POST /v1/admin/users/{id}/reactivate': { params: (w) => ({ id: w.victim.user.id }) },
+  'POST /v1/files': {
+    form: () => ({ kind: 'form', parts: [{ name: 'purpose', value: 'prescription' }, filePart(PNG)] }),
+  },
+  'GET /v1/files/{id}': { owned: true, params: (w) => ({ id: w.adminFile.id }) },
+  'GET /v1/files/{id}/content': {
+    owned: true,
+    params: (w) => ({ id: w.adminFile.id }),
+    query: async (w) => [...(await w.signedLink()).searchParams.entries()],
+  },
+};
+
+/** The body kind an operation takes, or an error naming what the fuzzer cannot build yet. */
+export function bodyKind(op: Op): 'json' | 'form' | 'none' {
+  const types = Object.keys(op.op.requestBody?.content ?? {});
+  if (types.length === 0) return 'none';
+  if (types.includes('application/json')) return 'json';
+  if (types.includes('multipart/form-data') && HINTS[op.key]?.form) return 'form';
+  throw new Error(`${op.key}: no request builder for ${types.join(', ')}; add one in test/fuzz/support/hints.ts`);
+}
+
+/** Every place a mutation can reach: path and query parameters, body fields or form parts. */
+export function slotsOf(op: Op, doc: OpenApiDoc): Slot[] {
+  const slots: Slot[] = (op.op.parameters ?? [])
+    .filter((p) => p.in === 'path' || p.in === 'query')
+    .map((p) => ({
+      in: p.in as 'path' | 'query',
+      name: p.name,
+      required: p.in === 'path' || !!p.required,
+      format: deref(p.schema, doc).format as string | undefined,
+    }));
+  const kind = bodyKind(op);
+  if (kind === 'json') {
+    const schema = deref(op.op.requestBody!.content['application/json'].schema, doc);
+    slots.push({ in: 'body', name: '', required: true }, ...bodySlots(schema));
+  }
+  if (kind === 'form') {
+    const schema = deref(op.op.requestBody!.content['multipart/form-data'].schema, doc);
+    const required = new Set<string>(schema.required ?? []);
+    for (const [name, s] of Object.entries<Record<string, unknown>>(schema.properties ?? {})) {
+      slots.push({ in: 'form', name, required: required.has(name) });
+      if (s.format === 'binary')
+        slots.push(
+          { in: 'form', name: `${name}.filename`, required: false },
+          { in: 'form', name: `${name}.contentType`, required: false },
+        );
+    }
+  }
+  return slots;
+}
+
+/**
+ * A request the server must accept: generated from the operation's schemas (required query parameters,
+ * every body property), then completed by its hint. Built afresh for every run.
+ */
+export async function buildValid(op: Op, doc: OpenApiDoc, w: World): Promise<FuzzRequest> {
+  const hint = HINTS[op.key] ?? {};
+  const caller = op.auth === 'public' ? undefined : hint.freshCaller ? await w.freshAdmin() : w.admin;
+  const req: FuzzRequest = {
+    method: op.method,
+    path: op.path,
+    params: {},
+    query: [],
+    headers: {},
+    token: caller?.accessToken,
+    body: { kind: 'none' },
+  };
+  for (const p of op.op.parameters ?? []) {
+    const where = `${op.key} ${p.in} ${p.name}`;
+    if (p.in === 'path') req.params[p.name] = validValue(deref(p.schema, doc), where, p.name);
+    else if (p.in === 'query' && p.required) req.query.push([p.name, validValue(deref(p.schema, doc), where, p.name)]);
+    else if (p.required) throw new Error(`${where}: required ${p.in} parameters are not generated yet`);
+  }
+  Object.assign(req.params, await hint.params?.(w));
+  if (hint.query) req.query = await hint.query(w);
+  const kind = bodyKind(op);
+  if (kind === 'json') {
+    const schema = deref(op.op.requestBody!.content['application/json'].schema, doc);
+    const generated = validValue(schema, `${op.key} body`) as Values;
+    req.body = { kind: 'json', value: { ...generated, ...(await hint.body?.(w, caller)) } };
+  } else if (kind === 'form') {
+    req.body = await hint.form!(w);
+  }
+  return req;
+}
