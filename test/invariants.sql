@@ -47,3 +47,16 @@ WHERE l.reserved <> coalesce(r.q, 0);
 SELECT 'offer used count differs from its redemptions' AS invariant, o.id::text AS subject
 FROM offers o LEFT JOIN (SELECT offer_id, count(*) AS n FROM offer_redemptions GROUP BY offer_id) r ON r.offer_id = o.id
 WHERE o.used_count <> coalesce(r.n, 0);
+
+-- catalog: the category tree has no loop (every category is reached from a root)
+SELECT 'category not under a root (a loop)' AS invariant, c.id::text AS subject
+FROM categories c
+WHERE c.id NOT IN (
+  WITH RECURSIVE tree(id) AS (
+    SELECT id FROM categories WHERE parent_id IS NULL
+    UNION SELECT k.id FROM categories k JOIN tree ON k.parent_id = tree.id
+  ) SELECT id FROM tree);
+
+-- catalog: a controlled product is always prescription-only
+SELECT 'controlled product without prescription' AS invariant, id::text AS subject
+FROM products WHERE controlled AND NOT rx_required;

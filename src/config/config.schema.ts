@@ -39,6 +39,8 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   BODY_LIMIT_BYTES: int(1_048_576),
   UPLOAD_LIMIT_BYTES: int(10_485_760),
+  /** The product CSV import (100k rows are ~15 MB). */
+  IMPORT_LIMIT_BYTES: int(52_428_800),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(10),
   RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS: int(900),
@@ -50,6 +52,8 @@ export const envSchema = z.object({
   LOCKOUT_MINUTES: int(15),
   CACHE_L1_TTL_SECONDS: int(30),
   CACHE_L1_MAX_ENTRIES: int(10_000),
+  /** Ranked search results are cached this long (0: not cached); they may lag catalog and stock changes by it. */
+  SEARCH_CACHE_TTL_SECONDS: int(30),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_S3_ENDPOINT: z.url().optional(),
   STORAGE_S3_REGION: z.string().default('us-east-1'),
@@ -63,6 +67,8 @@ export const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMS_DRIVER: z.enum(['console']).default('console'),
   SHUTDOWN_GRACE_MS: int(8000),
+  STOCK_EXPIRY_MARGIN_DAYS: int(30),
+  RESERVATION_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -17,6 +17,7 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       trustProxy: env.TRUST_PROXY,
       bodyLimit: env.BODY_LIMIT_BYTES,
       uploadLimit: env.UPLOAD_LIMIT_BYTES,
+      importLimit: env.IMPORT_LIMIT_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     logLevel: env.LOG_LEVEL,
@@ -47,7 +48,11 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       loginPerIp: { limit: env.RATE_LIMIT_LOGIN_PER_IP, windowSeconds: env.RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS },
       default: { limit: env.RATE_LIMIT_DEFAULT, windowSeconds: env.RATE_LIMIT_DEFAULT_WINDOW_SECONDS },
     },
-    cache: { l1TtlSeconds: env.CACHE_L1_TTL_SECONDS, l1MaxEntries: env.CACHE_L1_MAX_ENTRIES },
+    cache: {
+      l1TtlSeconds: env.CACHE_L1_TTL_SECONDS,
+      l1MaxEntries: env.CACHE_L1_MAX_ENTRIES,
+      searchTtlSeconds: env.SEARCH_CACHE_TTL_SECONDS,
+    },
     storage: {
       driver: env.STORAGE_DRIVER,
       signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
@@ -59,6 +64,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         secretAccessKey: env.STORAGE_S3_SECRET_ACCESS_KEY,
         forcePathStyle: env.STORAGE_S3_FORCE_PATH_STYLE,
       },
+    },
+    inventory: {
+      // Lots expiring within this many days are neither sold nor reserved (pharmacy practice: the patient
+      // must be able to finish the pack).
+      expiryMarginDays: env.STOCK_EXPIRY_MARGIN_DAYS,
+      reservationTtlMinutes: env.RESERVATION_TTL_MINUTES,
     },
     messaging: {
       emailDriver: env.EMAIL_DRIVER,

@@ -63,9 +63,52 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'POST /v1/admin/doctors/{id}/approve': staffOnly('doctors:approve'),
   'POST /v1/admin/users/{id}/suspend': staffOnly('users:write'),
   'POST /v1/admin/users/{id}/reactivate': staffOnly('users:write'),
+  'GET /v1/admin/offers/{id}': staffOnly('offers:write; offers belong to the shop, not to a user'),
+  'PATCH /v1/admin/offers/{id}': staffOnly('offers:write; offers belong to the shop, not to a user'),
+  'GET /v1/branches/{id}': { exempt: 'public by design: a branch is a shop front (address, hours, location)' },
+  'PATCH /v1/admin/branches/{id}': staffOnly('branches:write; branches belong to the business, not to a user'),
+  ...Object.fromEntries(
+    [
+      'POST /v1/admin/branches/{id}/stock/receive',
+      'POST /v1/admin/branches/{id}/stock/adjust',
+      'POST /v1/admin/branches/{id}/stock/transfer',
+      'POST /v1/admin/branches/{id}/stock/write-off',
+      'GET /v1/admin/branches/{id}/stock',
+      'GET /v1/admin/branches/{id}/stock/expiring',
+    ].map((route) => [
+      route,
+      staffOnly('stock permissions; branch-scoped staff at another branch get 403: inventory e2e'),
+    ]),
+  ),
+  'GET /v1/admin/products/{id}/movements': staffOnly(
+    "stock:read; branch-scoped staff see only their branches' movements: inventory e2e",
+  ),
+  'GET /v1/products/{id}/availability': {
+    exempt: 'public by design: sellable quantity per branch, no per-user data',
+  },
+  'GET /v1/products/{id}': { exempt: 'public by design: the catalog page of an active product (inactive: 404)' },
+  'GET /v1/products/{id}/substitutes': { exempt: 'public by design: generic equivalents, no per-user data' },
+  'PATCH /v1/admin/categories/{id}': staffOnly('catalog:write; categories belong to the shop, not to a user'),
+  'PATCH /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
+  'DELETE /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
 export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => Promise<void>) | Exempt> = {
   'GET /v1/admin/users': staffOnly('users:read: lists every account by design'),
+  'GET /v1/admin/offers': staffOnly('offers:write: lists every offer by design'),
+  'GET /v1/offers': {
+    exempt: 'public list of the running offers; no per-user rows (coupon offers are never listed: offers e2e)',
+  },
+  'GET /v1/branches': { exempt: 'public list of active branches; no per-user rows' },
+  'GET /v1/admin/branches/{id}/stock': staffOnly(
+    "stock:read at that branch (other branch's stock: 403, inventory e2e)",
+  ),
+  'GET /v1/admin/branches/{id}/stock/expiring': staffOnly(
+    "stock:read at that branch (other branch's: 403, inventory e2e)",
+  ),
+  'GET /v1/admin/products/{id}/movements': staffOnly("stock:read; filtered to the reader's branches (inventory e2e)"),
+  'GET /v1/categories': { exempt: 'public category tree; no per-user rows' },
+  'GET /v1/products': { exempt: 'public catalog (active products only); no per-user rows' },
+  'GET /v1/products/{id}/substitutes': { exempt: 'public generic equivalents; no per-user rows' },
 };

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AdminBootstrapService, type ProvisionInput } from '../../modules/identity/index.js';
+import { DB, type Db } from '../client.js';
+import { seedDemoCatalog } from './catalog.seed.js';
+import { DEMO_BRANCH } from './demo-catalog.data.js';
 
 /** The demo accounts listed in the README. Idempotent: existing accounts are left alone. */
 export const DEMO_ACCOUNTS: ProvisionInput[] = [
@@ -16,7 +19,8 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
     name: 'Demo Pharmacist',
     email: 'pharmacist@medyour.local',
     password: 'Nile-Dispense-2026!',
-    roles: [{ role: 'pharmacist', branchId: null }],
+    // A branch-scoped role: the pharmacist acts at the three demo branches only.
+    roles: Object.values(DEMO_BRANCH).map((branchId) => ({ role: 'pharmacist', branchId })),
   },
   {
     type: 'doctor',
@@ -35,9 +39,11 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
   },
 ];
 
+/** Demo accounts, then the demo catalogue, branches, stock and offer (see catalog.seed.ts). Idempotent. */
 export async function seedDemo(app: INestApplication, logger: Logger): Promise<void> {
+  const rows = await seedDemoCatalog(app.get<Db>(DB));
   const accounts = app.get(AdminBootstrapService);
   let created = 0;
   for (const account of DEMO_ACCOUNTS) if ((await accounts.provision(account)) === 'created') created++;
-  if (created > 0) logger.info({ created }, 'demo data seeded');
+  if (created > 0 || rows > 0) logger.info({ accounts: created, catalogRows: rows }, 'demo data seeded');
 }

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'doctors:approve',
   'audit:read',
   'catalog:write',
+  'branches:write',
   'stock:read',
   'stock:write',
   'stock:adjust',

@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CLOCK, systemClock } from '../../kernel/clock.js';
+import { BranchesAdminController } from './branches.admin.controller.js';
+import { BranchesController } from './branches.controller.js';
+import { BranchesRepository } from './branches.repository.js';
+import { BranchesService } from './branches.service.js';
 
-@Module({})
+@Module({
+  controllers: [BranchesController, BranchesAdminController],
+  providers: [{ provide: CLOCK, useValue: systemClock }, BranchesRepository, BranchesService],
+  exports: [BranchesService],
+})
 export class BranchesModule {}

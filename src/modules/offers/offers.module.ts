@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CLOCK, systemClock } from '../../kernel/clock.js';
+import { OffersAdminController } from './offers.admin.controller.js';
+import { OffersController } from './offers.controller.js';
+import { OffersRepository } from './offers.repository.js';
+import { OffersService } from './offers.service.js';
+import { OfferRedemptionsService } from './redemptions.service.js';
 
-@Module({})
+@Module({
+  controllers: [OffersController, OffersAdminController],
+  providers: [{ provide: CLOCK, useValue: systemClock }, OffersRepository, OffersService, OfferRedemptionsService],
+  exports: [OffersService, OfferRedemptionsService],
+})
 export class OffersModule {}

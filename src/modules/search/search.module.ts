@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/index.js';
+import { InventoryModule } from '../inventory/index.js';
+import { SearchController } from './search.controller.js';
+import { SearchRepository } from './search.repository.js';
+import { SearchService } from './search.service.js';
 
-@Module({})
+/** Read-side composition of catalog, inventory and branches: it owns no table. */
+@Module({
+  imports: [CatalogModule, InventoryModule],
+  controllers: [SearchController],
+  providers: [SearchRepository, SearchService],
+})
 export class SearchModule {}

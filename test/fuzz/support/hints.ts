@@ -1,4 +1,8 @@
 import { PASSWORD } from '../../factories/user.factory.js';
+import { buildOffer, createOffer } from '../../factories/offers.factory.js';
+import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
+import { buildBranch } from '../../factories/inventory.factory.js';
+import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
 import { filePart, PNG } from './multipart.js';
 import { bodySlots, deref, validValue, type OpenApiDoc, type Op, type Slot } from './openapi.js';
 import type { FuzzRequest } from './request.js';
@@ -62,7 +66,91 @@ export const HINTS: Record<string, Hint> = {
     params: (w) => ({ id: w.adminFile.id }),
     query: async (w) => [...(await w.signedLink()).searchParams.entries()],
   },
+  'POST /v1/admin/offers': { body: () => buildOffer() },
+  'PATCH /v1/admin/offers/{id}': {
+    params: async (w) => ({ id: await offerOf(w) }),
+    // Every field is generated: make the whole set consistent (a cart offer names no product or category).
+    body: () => ({ ...buildOffer(), productId: null, categoryId: null, couponCode: null, globalLimit: null }),
+  },
+  'GET /v1/admin/offers/{id}': { params: async (w) => ({ id: await offerOf(w) }) },
+  'GET /v1/products/{id}': { params: async (w) => ({ id: (await catalogOf(w)).productId }) },
+  'GET /v1/products/{id}/substitutes': { params: async (w) => ({ id: (await catalogOf(w)).productId }) },
+  'PATCH /v1/admin/categories/{id}': {
+    params: async (w) => ({ id: (await catalogOf(w)).categoryId }),
+    body: () => ({ parentId: null }),
+  },
+  'POST /v1/admin/products': {
+    body: async (w) => ({
+      barcode: uniqueGtin(),
+      categoryId: (await catalogOf(w)).categoryId,
+      controlled: false,
+      images: [],
+    }),
+  },
+  'PATCH /v1/admin/products/{id}': {
+    params: async (w) => ({ id: (await catalogOf(w)).productId }),
+    // Generated fields would collide (barcode) or race (version): keep the rest, make those consistent.
+    body: async (w) => ({
+      barcode: undefined,
+      version: undefined,
+      categoryId: (await catalogOf(w)).categoryId,
+      controlled: false,
+      images: [],
+      active: true,
+    }),
+  },
+  // Its own product each time: the shared one must stay active for the routes that read it.
+  'DELETE /v1/admin/products/{id}': {
+    params: async (w) => ({ id: (await createProduct(w.t, w.admin.accessToken, (await catalogOf(w)).categoryId)).id }),
+  },
+  'POST /v1/admin/products/import': { form: importForm },
+  'GET /v1/branches/{id}': { params: async (w) => ({ id: (await catalogOf(w)).branchId }) },
+  'POST /v1/admin/branches': { body: () => ({ ...buildBranch() }) },
+  'PATCH /v1/admin/branches/{id}': {
+    params: async (w) => ({ id: (await catalogOf(w)).otherBranchId }),
+    body: () => ({ ...buildBranch(), active: true }),
+  },
+  'POST /v1/admin/branches/{id}/stock/receive': {
+    params: async (w) => ({ id: (await catalogOf(w)).branchId }),
+    body: async (w) => ({
+      productId: (await catalogOf(w)).productId,
+      lotNumber: freshLot(),
+      expiresOn: expiresNextYear(),
+      quantity: 5,
+    }),
+  },
+  'POST /v1/admin/branches/{id}/stock/adjust': {
+    params: async (w) => ({ id: (await catalogOf(w)).branchId }),
+    body: async (w) => {
+      const f = await catalogOf(w);
+      return { productId: f.productId, lotNumber: f.lotNumber, delta: 1, countedOnHand: undefined, reason: 'recount' };
+    },
+  },
+  'POST /v1/admin/branches/{id}/stock/transfer': {
+    params: async (w) => ({ id: (await catalogOf(w)).branchId }),
+    body: async (w) => {
+      const f = await catalogOf(w);
+      return { toBranchId: f.otherBranchId, productId: f.productId, lotNumber: f.lotNumber, quantity: 1 };
+    },
+  },
+  'POST /v1/admin/branches/{id}/stock/write-off': {
+    params: async (w) => ({ id: (await catalogOf(w)).branchId }),
+    body: async (w) => ({ productId: (await catalogOf(w)).productId }),
+  },
+  'GET /v1/admin/branches/{id}/stock': { params: async (w) => ({ id: (await catalogOf(w)).branchId }) },
+  'GET /v1/admin/branches/{id}/stock/expiring': { params: async (w) => ({ id: (await catalogOf(w)).branchId }) },
 };
+
+/** One offer per fuzz world, made through the admin API, for the offer routes that take an id. */
+const offers = new WeakMap<World, Promise<string>>();
+function offerOf(w: World): Promise<string> {
+  if (!offers.has(w))
+    offers.set(
+      w,
+      createOffer(w.t, w.admin.accessToken).then((o) => o.id),
+    );
+  return offers.get(w)!;
+}
 
 /** The body kind an operation takes, or an error naming what the fuzzer cannot build yet. */
 export function bodyKind(op: Op): 'json' | 'form' | 'none' {

@@ -91,7 +91,9 @@ export const uniqueEmail = () => `fuzz.${unique()}@example.test`;
 export const uniquePhone = () => `+2011${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
 /** Strings tried, in order, against a `pattern` the generator knows nothing else about. */
-const PATTERN_CANDIDATES = [uniquePhone, () => '123456', () => 'fuzz', () => 'abc123'];
+// A date a year ahead: valid for every ISO-date field that exists (lot expiry must lie in the future).
+const nextYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+const PATTERN_CANDIDATES = [uniquePhone, () => '123456', () => 'fuzz', () => 'abc123', nextYear, () => '08:00'];
 
 /**
  * A valid value for a (dereferenced) schema: defaults and first enum members, every optional property

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, gt, inArray, lt, lte, sql } from 'drizzle-orm';
+import { DB, type Db } from '../../db/client.js';
+import { branches } from '../branches/index.js';
+import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
+import type { LotRow } from './inventory.repository.js';
+
+export type MovementRow = typeof stockMovements.$inferSelect & { lotNumber: string; expiresOn: string };
+export interface AvailabilityRow {
+  branchId: string;
+  nameEn: string;
+  nameAr: string;
+  quantity: number;
+  distanceKm: number | null;
+}
+export interface IntegrityDifference {
+  lotId: string;
+  onHand: number;
+  reserved: number;
+  movementsOnHand: number;
+  movementsReserved: number;
+  activeReservations: number;
+}
+
+/** Read-only queries: staff reports, availability, and the integrity check. */
+@Injectable()
+export class InventoryQueries {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  /** Lots with stock at a branch, by product then lot number (the lot key index serves it). */
+  lotsAtBranch(
+    branchId: string,
+    filter: { productId?: string; after?: readonly [string, string] },
+    limit: number,
+  ): Promise<LotRow[]> {
+    const after = filter.after;
+    return this.db
+      .select()
+      .from(stockLots)
+      .where(
+        and(
+          eq(stockLots.branchId, branchId),
+          sql`${stockLots.onHand} > 0`,
+          filter.productId ? eq(stockLots.productId, filter.productId) : undefined,
+          after ? sql`(${stockLots.productId}, ${stockLots.lotNumber}) > (${after[0]}::uuid, ${after[1]})` : undefined,
+        ),
+      )
+      .orderBy(asc(stockLots.productId), asc(stockLots.lotNumber))
+      .limit(limit);
+  }
+
+  /** Lots with stock at a branch expiring on or before `until` (expired ones included), soonest first. */
+  expiringAtBranch(
+    branchId: string,
+    until: string,
+    after: readonly [string, string] | undefined,
+    limit: number,
+  ): Promise<LotRow[]> {
+    return this.db
+      .select()
+      .from(stockLots)
+      .where(
+        and(
+          eq(stockLots.branchId, branchId),
+          lte(stockLots.expiresOn, until),
+          sql`${stockLots.onHand} > 0`,
+          after ? sql`(${stockLots.expiresOn}, ${stockLots.id}) > (${after[0]}::date, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(stockLots.expiresOn), asc(stockLots.id))
+      .limit(limit);
+  }
+
+  /** A product's movements, newest first; `branchIds` null = every branch. */
+  movementsOfProduct(
+    productId: string,
+    branchIds: readonly string[] | null,
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<MovementRow[]> {
+    return this.db
+      .select({ m: stockMovements, lotNumber: stockLots.lotNumber, expiresOn: stockLots.expiresOn })
+      .from(stockMovements)
+      .innerJoin(stockLots, eq(stockLots.id, stockMovements.lotId))
+      .where(
+        and(
+          eq(stockMovements.productId, productId),
+          branchIds ? inArray(stockMovements.branchId, [...branchIds]) : undefined,
+          beforeId ? lt(stockMovements.id, beforeId) : undefined,
+        ),
+      )
+      .orderBy(desc(stockMovements.id))
+      .limit(limit)
+      .then((rows) => rows.map((r) => ({ ...r.m, lotNumber: r.lotNumber, expiresOn: r.expiresOn })));
+  }
+
+  /**
+   * Sellable units of a product per active branch (lots expiring after `cutoff`, minus reservations),
+   * nearest first when a point is given.
+   */
+  async availability(
+    productId: string,
+    cutoff: string,
+    near: { lat: number; lng: number } | undefined,
+    limit: number,
+  ): Promise<AvailabilityRow[]> {
+    const quantity = sql<number>`sum(${stockLots.onHand} - ${stockLots.reserved})::int`;
+    const distance = near
+      ? sql<number>`earth_distance(ll_to_earth(${branches.lat}, ${branches.lng}), ll_to_earth(${near.lat}::float8, ${near.lng}::float8)) / 1000.0`
+      : sql<null>`NULL::float8`;
+    const rows = await this.db
+      .select({ branchId: stockLots.branchId, nameEn: branches.nameEn, nameAr: branches.nameAr, quantity, distance })
+      .from(stockLots)
+      .innerJoin(branches, and(eq(branches.id, stockLots.branchId), eq(branches.active, true)))
+      .where(
+        and(
+          eq(stockLots.productId, productId),
+          gt(stockLots.expiresOn, cutoff),
+          sql`${stockLots.onHand} > ${stockLots.reserved}`,
+        ),
+      )
+      .groupBy(stockLots.branchId, branches.id)
+      .orderBy(near ? asc(distance) : desc(quantity), asc(stockLots.branchId))
+      .limit(limit);
+    return rows.map((r) => ({
+      branchId: r.branchId,
+      nameEn: r.nameEn,
+      nameAr: r.nameAr,
+      quantity: Number(r.quantity),
+      distanceKm: r.distance === null ? null : Number(r.distance),
+    }));
+  }
+
+  /** Sellable units per product at one branch. */
+  async sellableAt(branchId: string, productIds: readonly string[], cutoff: string): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        productId: stockLots.productId,
+        quantity: sql<number>`sum(${stockLots.onHand} - ${stockLots.reserved})::int`,
+      })
+      .from(stockLots)
+      .where(
+        and(
+          eq(stockLots.branchId, branchId),
+          inArray(stockLots.productId, [...productIds]),
+          gt(stockLots.expiresOn, cutoff),
+        ),
+      )
+      .groupBy(stockLots.productId);
+    return new Map(rows.map((r) => [r.productId, Number(r.quantity)]));
+  }
+
+  /**
+   * Every lot whose balances differ from the sum of its movements, or whose reserved quantity differs
+   * from its active reservations (the same rules as test/invariants.sql).
+   */
+  async integrityDifferences(): Promise<IntegrityDifference[]> {
+    const res = (await this.db.execute(sql`
+      SELECT l.id AS "lotId", l.on_hand AS "onHand", l.reserved AS "reserved",
+             coalesce(m.on_hand, 0)::int AS "movementsOnHand", coalesce(m.reserved, 0)::int AS "movementsReserved",
+             coalesce(r.q, 0)::int AS "activeReservations"
+      FROM ${stockLots} l
+      LEFT JOIN (SELECT lot_id, sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved
+                 FROM ${stockMovements} GROUP BY lot_id) m ON m.lot_id = l.id
+      LEFT JOIN (SELECT lot_id, sum(quantity) AS q FROM ${stockReservations} WHERE status = 'active'
+                 GROUP BY lot_id) r ON r.lot_id = l.id
+      WHERE l.on_hand <> coalesce(m.on_hand, 0) OR l.reserved <> coalesce(m.reserved, 0)
+         OR l.reserved <> coalesce(r.q, 0)
+      ORDER BY l.id`)) as unknown as { rows: IntegrityDifference[] };
+    return res.rows.map((r) => ({
+      lotId: r.lotId,
+      onHand: Number(r.onHand),
+      reserved: Number(r.reserved),
+      movementsOnHand: Number(r.movementsOnHand),
+      movementsReserved: Number(r.movementsReserved),
+      activeReservations: Number(r.activeReservations),
+    }));
+  }
+}

@@ -1,0 +1,189 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
+
+export type LotRow = typeof stockLots.$inferSelect;
+export type NewMovement = typeof stockMovements.$inferInsert;
+export type ReservationStatus = (typeof stockReservations.$inferSelect)['status'];
+export interface ReservationLine {
+  reservationId: string;
+  lotId: string;
+  quantity: number;
+  status: ReservationStatus;
+  expiresAt: Date;
+  branchId: string;
+  productId: string;
+  lotNumber: string;
+  expiresOn: string;
+}
+
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+const INT4_MAX = 2_147_483_647;
+/**
+ * The one order in which every use case locks lots: product, expiry, id. Reservations take several lots of
+ * several products, transfers two lots of one product, releases the lots of a reference; a shared order
+ * means no two transactions can wait on each other in a cycle (no deadlocks).
+ */
+const LOCK_ORDER = [asc(stockLots.productId), asc(stockLots.expiresOn), asc(stockLots.id)];
+
+/** Writes to lots, movements and reservations; every method that changes stock runs in the caller's transaction. */
+@Injectable()
+export class InventoryRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  /** Serialises the use cases of one reservation reference (reserve twice, reserve vs release). */
+  async lockReference(tx: DbOrTx, ref: string): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${'inventory:' + ref}, 0))`);
+  }
+
+  findLot(branchId: string, productId: string, lotNumber: string, tx: DbOrTx = this.db): Promise<LotRow | undefined> {
+    return tx
+      .select()
+      .from(stockLots)
+      .where(
+        and(eq(stockLots.branchId, branchId), eq(stockLots.productId, productId), eq(stockLots.lotNumber, lotNumber)),
+      )
+      .then((rows) => rows[0]);
+  }
+
+  /** Creates the lot with nothing on hand unless it exists. False when the product does not exist. */
+  async ensureLot(
+    tx: DbOrTx,
+    lot: { branchId: string; productId: string; lotNumber: string; expiresOn: string },
+  ): Promise<boolean> {
+    try {
+      const { branchId, productId, lotNumber, expiresOn } = lot;
+      await tx.insert(stockLots).values({ branchId, productId, lotNumber, expiresOn }).onConflictDoNothing();
+      return true;
+    } catch (err) {
+      if (pgCode(err) === PG_FOREIGN_KEY_VIOLATION) return false;
+      throw err;
+    }
+  }
+
+  lockLots(tx: DbOrTx, ids: string[]): Promise<LotRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx
+      .select()
+      .from(stockLots)
+      .where(inArray(stockLots.id, ids))
+      .orderBy(...LOCK_ORDER)
+      .for('update');
+  }
+
+  /** Lots of a product at a branch that may be sold (expiring after `cutoff`) and have some left, locked. */
+  lockSellableLots(tx: DbOrTx, branchId: string, productId: string, cutoff: string): Promise<LotRow[]> {
+    return tx
+      .select()
+      .from(stockLots)
+      .where(
+        and(
+          eq(stockLots.productId, productId),
+          eq(stockLots.branchId, branchId),
+          gt(stockLots.expiresOn, cutoff),
+          sql`${stockLots.onHand} > ${stockLots.reserved}`,
+        ),
+      )
+      .orderBy(...LOCK_ORDER)
+      .for('update');
+  }
+
+  /** Expired lots (expiry before `today`) at a branch with unreserved units left, locked. */
+  lockExpiredLots(tx: DbOrTx, branchId: string, today: string, productId?: string): Promise<LotRow[]> {
+    return tx
+      .select()
+      .from(stockLots)
+      .where(
+        and(
+          eq(stockLots.branchId, branchId),
+          lt(stockLots.expiresOn, today),
+          sql`${stockLots.onHand} > ${stockLots.reserved}`,
+          productId ? eq(stockLots.productId, productId) : undefined,
+        ),
+      )
+      .orderBy(...LOCK_ORDER)
+      .for('update');
+  }
+
+  /**
+   * Moves a lot's balances by the deltas only if the result keeps 0 <= reserved <= on hand (and fits the
+   * column); undefined otherwise. The database CHECK backs this up.
+   */
+  async changeLot(tx: DbOrTx, lotId: string, onHandDelta: number, reservedDelta: number): Promise<LotRow | undefined> {
+    const [row] = await tx
+      .update(stockLots)
+      .set({
+        onHand: sql`${stockLots.onHand} + ${onHandDelta}::int`,
+        reserved: sql`${stockLots.reserved} + ${reservedDelta}::int`,
+      })
+      .where(
+        and(
+          eq(stockLots.id, lotId),
+          sql`${stockLots.reserved}::bigint + ${reservedDelta} >= 0`,
+          sql`${stockLots.onHand}::bigint + ${onHandDelta} >= ${stockLots.reserved}::bigint + ${reservedDelta}`,
+          sql`${stockLots.onHand}::bigint + ${onHandDelta} <= ${INT4_MAX}`,
+        ),
+      )
+      .returning();
+    return row;
+  }
+
+  async insertMovements(tx: DbOrTx, rows: NewMovement[]): Promise<void> {
+    if (rows.length > 0) await tx.insert(stockMovements).values(rows);
+  }
+
+  async insertReservations(
+    tx: DbOrTx,
+    rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[],
+  ): Promise<void> {
+    if (rows.length > 0) await tx.insert(stockReservations).values(rows);
+  }
+
+  reservationLines(ref: string, tx: DbOrTx = this.db): Promise<ReservationLine[]> {
+    return tx
+      .select({
+        reservationId: stockReservations.id,
+        lotId: stockReservations.lotId,
+        quantity: stockReservations.quantity,
+        status: stockReservations.status,
+        expiresAt: stockReservations.expiresAt,
+        branchId: stockLots.branchId,
+        productId: stockLots.productId,
+        lotNumber: stockLots.lotNumber,
+        expiresOn: stockLots.expiresOn,
+      })
+      .from(stockReservations)
+      .innerJoin(stockLots, eq(stockLots.id, stockReservations.lotId))
+      .where(eq(stockReservations.ref, ref))
+      .orderBy(...LOCK_ORDER);
+  }
+
+  async closeReservations(tx: DbOrTx, ref: string, status: 'released' | 'committed'): Promise<void> {
+    await tx
+      .update(stockReservations)
+      .set({ status })
+      .where(and(eq(stockReservations.ref, ref), eq(stockReservations.status, 'active')));
+  }
+
+  /** References with an active reservation past its expiry, oldest first. */
+  async dueReferences(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ ref: stockReservations.ref, expiresAt: stockReservations.expiresAt })
+      .from(stockReservations)
+      .where(and(eq(stockReservations.status, 'active'), lt(stockReservations.expiresAt, now)))
+      .orderBy(asc(stockReservations.expiresAt))
+      .limit(limit);
+    return [...new Set(rows.map((r) => r.ref))];
+  }
+}
+
+export function pgCode(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; e && i < 4; i++, e = e.cause as typeof e) if (typeof e.code === 'string') return e.code;
+  return undefined;
+}

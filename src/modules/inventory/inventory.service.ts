@@ -1,0 +1,274 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONFIG, type Config } from '../../config/index.js';
+import type { DbOrTx } from '../../db/client.js';
+import { SYSTEM_ACTOR, type Actor } from '../../kernel/auth/index.js';
+import { CLOCK, type Clock } from '../../kernel/clock.js';
+import { AppError } from '../../kernel/errors/index.js';
+import { BranchesService, branchNotFound } from '../branches/index.js';
+import type { AvailabilityQuery, AvailabilityView } from './inventory.dto.js';
+import { InventoryErrors } from './inventory.errors.js';
+import { InventoryQueries, type IntegrityDifference } from './inventory.queries.js';
+import { InventoryRepository, type NewMovement, type ReservationLine } from './inventory.repository.js';
+import { allocateFefo, isoDate, mergeLines, sellableCutoff } from './inventory.rules.js';
+
+export interface ReserveLine {
+  productId: string;
+  quantity: number;
+}
+
+/** What a reference holds: per product, the lots it was allocated (first expiry first). */
+export interface Reservation {
+  ref: string;
+  branchId: string;
+  status: 'active' | 'released' | 'committed';
+  expiresAt: string;
+  lines: {
+    productId: string;
+    quantity: number;
+    lots: { lotId: string; lotNumber: string; expiresOn: string; quantity: number }[];
+  }[];
+}
+
+/** The movement's actor columns: a person, or the system (jobs). */
+export function movementActor(actor: Actor): Pick<NewMovement, 'actorId' | 'actorType'> {
+  return actor.kind === 'user'
+    ? { actorId: actor.userId, actorType: actor.accountType }
+    : { actorId: null, actorType: 'system' };
+}
+
+const RELEASE_BATCH = 200;
+
+/**
+ * Stock for the modules that sell it (cart, orders): reserve at checkout, commit when sold, release when the
+ * checkout is abandoned (or by the expiry job). Each call is one transaction and idempotent per reference.
+ */
+@Injectable()
+export class InventoryService {
+  private readonly logger = new Logger('Inventory');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly repo: InventoryRepository,
+    private readonly queries: InventoryQueries,
+    private readonly branches: BranchesService,
+  ) {}
+
+  /** The expiry date at or before which a lot is not sold today. */
+  cutoff(): string {
+    return sellableCutoff(isoDate(this.clock.now()), this.config.inventory.expiryMarginDays);
+  }
+
+  /**
+   * Reserves every line at one branch, first expiry first out over the sellable lots, or nothing at all
+   * (`inventory/insufficient-stock`). The lots are locked in one global order, so concurrent reservations
+   * queue instead of deadlocking, and each sees the units the previous ones left. Calling again with the same
+   * reference and lines returns the same reservation.
+   */
+  async reserve(
+    branchId: string,
+    lines: readonly ReserveLine[],
+    ref: string,
+    ttlSeconds = this.config.inventory.reservationTtlMinutes * 60,
+    actor: Actor = SYSTEM_ACTOR,
+  ): Promise<Reservation> {
+    const merged = mergeLines(lines);
+    assertReservable(merged, ref, ttlSeconds);
+    const branch = await this.branches.find(branchId);
+    if (!branch || !branch.active) throw branchNotFound();
+    const cutoff = this.cutoff();
+    const expiresAt = new Date(this.clock.now().getTime() + ttlSeconds * 1000);
+    return this.repo.transaction(async (tx) => {
+      await this.repo.lockReference(tx, ref);
+      const existing = await this.repo.reservationLines(ref, tx);
+      if (existing.length > 0) return replay(ref, existing, branchId, merged);
+      for (const line of merged) {
+        const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
+        const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
+        const allocation = allocateFefo(available, line.quantity);
+        if (!allocation) {
+          const total = available.reduce((s, l) => s + l.available, 0);
+          throw InventoryErrors.insufficientStock(line.productId, line.quantity, total);
+        }
+        for (const a of allocation) {
+          if (!(await this.repo.changeLot(tx, a.lotId, 0, a.quantity)))
+            throw InventoryErrors.insufficientStock(line.productId, line.quantity, 0);
+        }
+        await this.repo.insertMovements(
+          tx,
+          allocation.map((a) => ({
+            lotId: a.lotId,
+            branchId,
+            productId: line.productId,
+            type: 'reserved' as const,
+            onHandDelta: 0,
+            reservedDelta: a.quantity,
+            ...movementActor(actor),
+            reference: ref,
+          })),
+        );
+        await this.repo.insertReservations(
+          tx,
+          allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })),
+        );
+      }
+      return toReservation(ref, await this.repo.reservationLines(ref, tx));
+    });
+  }
+
+  /** Gives the units back. Nothing to release (already released or committed) changes nothing; null: no such reference. */
+  async release(ref: string, actor: Actor = SYSTEM_ACTOR, reason = 'released'): Promise<Reservation | null> {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.lockReference(tx, ref);
+      const lines = await this.repo.reservationLines(ref, tx);
+      if (lines.length === 0) return null;
+      const active = lines.filter((l) => l.status === 'active');
+      if (active.length === 0) return toReservation(ref, lines);
+      await this.closeActive(tx, ref, active, 'released', actor, reason);
+      return toReservation(ref, await this.repo.reservationLines(ref, tx));
+    });
+  }
+
+  /**
+   * The reserved units are sold: they leave on hand and reserved together. Committing twice is a no-op; a
+   * reservation already released (abandoned or expired) cannot be sold any more. An active reservation past
+   * its expiry that the job has not reached yet still commits: the units were never given to anyone else.
+   */
+  async commit(ref: string, actor: Actor = SYSTEM_ACTOR): Promise<Reservation> {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.lockReference(tx, ref);
+      const lines = await this.repo.reservationLines(ref, tx);
+      if (lines.length === 0) throw InventoryErrors.reservationNotFound();
+      const active = lines.filter((l) => l.status === 'active');
+      if (active.length === 0) {
+        if (lines.every((l) => l.status === 'committed')) return toReservation(ref, lines);
+        throw InventoryErrors.reservationClosed('released');
+      }
+      await this.closeActive(tx, ref, active, 'committed', actor, 'sold');
+      return toReservation(ref, await this.repo.reservationLines(ref, tx));
+    });
+  }
+
+  /** The job: releases every reservation past its expiry. Returns how many references it released. */
+  async releaseExpired(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const refs = await this.repo.dueReferences(this.clock.now(), RELEASE_BATCH);
+      let round = 0;
+      // Re-checked under the reference's lock: a commit may have come first.
+      for (const ref of refs) if (await this.releaseIfDue(ref)) round++;
+      released += round;
+      if (refs.length < RELEASE_BATCH || round === 0) return released;
+    }
+  }
+
+  /** Rebuilds every lot's balances from its movements and reservations; returns the lots that differ. */
+  async integrityCheck(): Promise<IntegrityDifference[]> {
+    const differences = await this.queries.integrityDifferences();
+    if (differences.length > 0)
+      this.logger.error(
+        `stock integrity: ${differences.length} lot(s) differ: ${JSON.stringify(differences.slice(0, 20))}`,
+      );
+    return differences;
+  }
+
+  /** Sellable units per branch (active branches, sellable lots net of reservations), nearest first. */
+  async availability(productId: string, query: AvailabilityQuery): Promise<AvailabilityView> {
+    const near = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : undefined;
+    return { items: await this.queries.availability(productId, this.cutoff(), near, query.limit) };
+  }
+
+  /** Sellable units of each product at a branch (for choosing a branch that can fill a cart). */
+  sellableAt(branchId: string, productIds: readonly string[]): Promise<Map<string, number>> {
+    return this.queries.sellableAt(branchId, productIds, this.cutoff());
+  }
+
+  private async releaseIfDue(ref: string): Promise<boolean> {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.lockReference(tx, ref);
+      const now = this.clock.now();
+      const due = (await this.repo.reservationLines(ref, tx)).filter((l) => l.status === 'active' && l.expiresAt < now);
+      if (due.length === 0) return false;
+      await this.closeActive(tx, ref, due, 'released', SYSTEM_ACTOR, 'reservation expired');
+      return true;
+    });
+  }
+
+  private async closeActive(
+    tx: DbOrTx,
+    ref: string,
+    active: ReservationLine[],
+    to: 'released' | 'committed',
+    actor: Actor,
+    reason: string,
+  ): Promise<void> {
+    await this.repo.lockLots(
+      tx,
+      active.map((l) => l.lotId),
+    );
+    const onHand = to === 'committed' ? -1 : 0;
+    for (const l of active) {
+      // Cannot fail while the reservation is active: the lot's reserved includes it (invariants.sql).
+      if (!(await this.repo.changeLot(tx, l.lotId, onHand * l.quantity, -l.quantity)))
+        throw new AppError('internal', 'common/internal', `lot ${l.lotId} does not hold reservation ${ref}`);
+    }
+    await this.repo.insertMovements(
+      tx,
+      active.map((l) => ({
+        lotId: l.lotId,
+        branchId: l.branchId,
+        productId: l.productId,
+        type: to === 'committed' ? ('sold' as const) : ('released' as const),
+        onHandDelta: onHand * l.quantity,
+        reservedDelta: -l.quantity,
+        ...movementActor(actor),
+        reason,
+        reference: ref,
+      })),
+    );
+    await this.repo.closeReservations(tx, ref, to);
+  }
+}
+
+function assertReservable(lines: ReserveLine[], ref: string, ttlSeconds: number): void {
+  const bad =
+    lines.length === 0 ||
+    lines.some((l) => !Number.isSafeInteger(l.quantity) || l.quantity < 1) ||
+    ref.length === 0 ||
+    ref.length > 200 ||
+    !Number.isFinite(ttlSeconds) ||
+    ttlSeconds <= 0;
+  if (bad)
+    throw AppError.validation([
+      { field: 'lines', code: 'invalid_value', message: 'needs lines with positive quantities, a ref and a ttl' },
+    ]);
+}
+
+/** The same reference again: the same answer if it asks for the same thing, else a conflict. */
+function replay(ref: string, existing: ReservationLine[], branchId: string, lines: ReserveLine[]): Reservation {
+  const reservation = toReservation(ref, existing);
+  if (reservation.status !== 'active') throw InventoryErrors.reservationClosed(reservation.status);
+  const same =
+    reservation.branchId === branchId &&
+    reservation.lines.length === lines.length &&
+    lines.every((l) => reservation.lines.some((r) => r.productId === l.productId && r.quantity === l.quantity));
+  if (!same) throw InventoryErrors.reservationConflict();
+  return reservation;
+}
+
+function toReservation(ref: string, rows: ReservationLine[]): Reservation {
+  const byProduct = new Map<string, Reservation['lines'][number]>();
+  for (const r of rows) {
+    const line = byProduct.get(r.productId) ?? { productId: r.productId, quantity: 0, lots: [] };
+    line.quantity += r.quantity;
+    line.lots.push({ lotId: r.lotId, lotNumber: r.lotNumber, expiresOn: r.expiresOn, quantity: r.quantity });
+    byProduct.set(r.productId, line);
+  }
+  return {
+    ref,
+    branchId: rows[0].branchId,
+    status: rows[0].status,
+    expiresAt: rows[0].expiresAt.toISOString(),
+    lines: [...byProduct.values()],
+  };
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
+import { CLOCK, type Clock } from '../../kernel/clock.js';
+import type { PublicOfferView } from './offers.dto.js';
+import { OfferErrors } from './offers.errors.js';
+import { OffersRepository } from './offers.repository.js';
+import {
+  evaluateOffer,
+  inWindow,
+  normalizeCoupon,
+  quoteCart,
+  type CartLine,
+  type CartQuote,
+  type IneligibleReason,
+} from './offers.rules.js';
+import { toPublicOfferView, toTerms } from './offers.view.js';
+
+export interface Redemption {
+  id: string;
+  offerId: string;
+  customerId: string;
+  reference: string;
+  createdAt: Date;
+  /** True when this reference had already redeemed the offer (a retried checkout): nothing was counted. */
+  replayed: boolean;
+}
+
+export interface OfferQuote extends CartQuote {
+  offer: PublicOfferView | null;
+  /** When a coupon was given: whether it is the applied offer, and why not otherwise. */
+  coupon: { code: string; applied: boolean; reason: IneligibleReason | 'unknown-code' | 'not-best' | null } | null;
+}
+
+/** The offers API for checkout (exported from index.ts): price a cart, count a use, give a use back. */
+@Injectable()
+export class OfferRedemptionsService {
+  constructor(
+    private readonly repo: OffersRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The best offer for the cart now (one offer, see offers.rules.ts), with the customer's own usage counted. */
+  async quote(
+    lines: readonly CartLine[],
+    opts: { customerId?: string; coupon?: string; now?: Date } = {},
+    tx?: DbOrTx,
+  ): Promise<OfferQuote> {
+    const now = opts.now ?? this.clock.now();
+    const coupon = opts.coupon?.trim() ? normalizeCoupon(opts.coupon) : undefined;
+    const rows = await this.repo.candidatesFor(
+      {
+        productIds: [...new Set(lines.map((l) => l.productId))],
+        categoryIds: [...new Set(lines.flatMap((l) => [l.categoryId, ...(l.categoryPath ?? [])]))],
+        coupon,
+        now,
+      },
+      tx,
+    );
+    const usage = opts.customerId
+      ? await this.repo.usageOf(
+          opts.customerId,
+          rows.map((r) => r.id),
+          tx,
+        )
+      : {};
+    const terms = rows.map(toTerms);
+    const ctx = { lines, now, usage, coupon };
+    const q = quoteCart(terms, ctx);
+    const applied = q.applied ? rows.find((r) => r.id === q.applied!.offerId)! : null;
+    let couponState: OfferQuote['coupon'] = null;
+    if (coupon) {
+      const couponOffer = terms.find((t) => t.couponCode !== null && normalizeCoupon(t.couponCode) === coupon);
+      if (!couponOffer) couponState = { code: coupon, applied: false, reason: 'unknown-code' };
+      else if (applied?.id === couponOffer.id) couponState = { code: coupon, applied: true, reason: null };
+      else {
+        const e = evaluateOffer(couponOffer, ctx);
+        couponState = { code: coupon, applied: false, reason: e.ok ? 'not-best' : e.reason };
+      }
+    }
+    return { ...q, offer: applied ? toPublicOfferView(applied) : null, coupon: couponState };
+  }
+
+  /**
+   * Counts one use of the offer by `customerId` for `reference` (an order id): atomically and at most once
+   * per reference. The offer row is locked for the transaction, so the per-customer count and the global
+   * count are both decided with no other redemption of this offer in between; the global count is also a
+   * conditional UPDATE backed by a CHECK. Pass checkout's transaction so the use commits (or rolls back)
+   * with the order.
+   */
+  redeem(offerId: string, customerId: string, reference: string, tx?: DbOrTx): Promise<Redemption> {
+    const run = async (t: DbOrTx): Promise<Redemption> => {
+      const offer = await this.repo.lockById(offerId, t);
+      if (!offer) throw OfferErrors.notFound();
+      const existing = await this.repo.findRedemption(offerId, reference, t);
+      if (existing) {
+        if (existing.customerId !== customerId) throw OfferErrors.referenceConflict();
+        return { ...existing, replayed: true };
+      }
+      if (!offer.active || !inWindow(offer, this.clock.now())) throw OfferErrors.notActive();
+      if (
+        offer.perCustomerLimit !== null &&
+        (await this.repo.countByCustomer(offerId, customerId, t)) >= offer.perCustomerLimit
+      )
+        throw OfferErrors.customerLimitReached();
+      if (!(await this.repo.takeUse(offerId, t))) throw OfferErrors.limitReached();
+      const row = await this.repo.insertRedemption({ offerId, customerId, reference }, t);
+      return { ...row, replayed: false };
+    };
+    return tx ? run(tx) : this.repo.transaction(run);
+  }
+
+  /** Gives back the use counted for `reference` (a cancelled order). Idempotent: false when there was none. */
+  release(offerId: string, reference: string, tx?: DbOrTx): Promise<boolean> {
+    const run = async (t: DbOrTx): Promise<boolean> => {
+      const offer = await this.repo.lockById(offerId, t);
+      if (!offer) throw OfferErrors.notFound();
+      const existing = await this.repo.findRedemption(offerId, reference, t);
+      if (!existing) return false;
+      await this.repo.deleteRedemption(existing.id, t);
+      await this.repo.giveBackUse(offerId, t);
+      return true;
+    };
+    return tx ? run(tx) : this.repo.transaction(run);
+  }
+}

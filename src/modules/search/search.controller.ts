@@ -1,0 +1,63 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { Public } from '../../kernel/auth/index.js';
+import { Route } from '../../kernel/http/index.js';
+import {
+  listProductsQuery,
+  productIdParam,
+  productsPage,
+  searchQuery,
+  searchResponse,
+  substitutesPage,
+  substitutesQuery,
+} from './search.dto.js';
+import { SearchService } from './search.service.js';
+
+@ApiTags('catalog')
+@Controller('v1')
+export class SearchController {
+  constructor(private readonly search: SearchService) {}
+
+  @Public()
+  @Get('products')
+  @Route({
+    summary: 'Browse or search the catalog',
+    description:
+      'Without `q`: active products in id order. With `q` (English or Arabic, brand or generic name; word ' +
+      'prefixes and typos match): ranked by relevance, then in stock; at most 200 matches (the first the index finds) are ranked and ' +
+      'paged: a broader query needs refining. Ranked results are cached briefly (SEARCH_CACHE_TTL_SECONDS, 30 s by default). `categoryId` includes its subcategories; `rx` filters prescription-only; `inStockAt` keeps ' +
+      'products with sellable stock at that branch.',
+    auth: 'public',
+    response: productsPage,
+  })
+  listProducts(@Query({ schema: listProductsQuery }) query: z.infer<typeof listProductsQuery>) {
+    return this.search.listProducts(query);
+  }
+
+  @Public()
+  @Get('search')
+  @Route({
+    summary: 'Search everything at once: products, doctors, specialties, branches (up to 10 of each)',
+    auth: 'public',
+    response: searchResponse,
+  })
+  searchAll(@Query({ schema: searchQuery }) query: z.infer<typeof searchQuery>) {
+    return this.search.search(query.q);
+  }
+
+  @Public()
+  @Get('products/:id/substitutes')
+  @Route({
+    summary: 'Generic substitutes: same ingredients, strengths and form; cheapest first, with stock nearby',
+    auth: 'public',
+    response: substitutesPage,
+    errors: [404],
+  })
+  substitutes(
+    @Param('id', { schema: productIdParam }) id: string,
+    @Query({ schema: substitutesQuery }) query: z.infer<typeof substitutesQuery>,
+  ) {
+    return this.search.substitutes(id, query);
+  }
+}

@@ -1,0 +1,136 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+import { invariantViolations } from '../support/invariants.js';
+import { privateDatabase } from '../support/private-db.js';
+import { seedDemo } from '../../src/db/seed/demo.seed.js';
+import { DEMO_BRANCH, DEMO_OFFER, DEMO_PRODUCTS } from '../../src/db/seed/demo-catalog.data.js';
+import { ingredientsKeyOf, isValidGtin, searchTextOf } from '../../src/modules/catalog/index.js';
+
+let t: TestApp;
+let db: Awaited<ReturnType<typeof privateDatabase>>;
+beforeAll(async () => {
+  db = await privateDatabase('seed');
+  // Boots like `npm start` on an empty database: the demo is seeded at boot.
+  t = await bootTestApp({ DATABASE_URL: db.url, SEED_DEMO: 'true' });
+});
+afterAll(async () => {
+  await t?.close();
+  await db?.drop();
+});
+
+async function rows<T>(q: SQL): Promise<T[]> {
+  return ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
+}
+const counts = () =>
+  rows<Record<string, number>>(sql`select
+    (select count(*)::int from categories) as categories, (select count(*)::int from products) as products,
+    (select count(*)::int from branches) as branches, (select count(*)::int from stock_lots) as lots,
+    (select count(*)::int from stock_movements) as movements, (select count(*)::int from offers) as offers,
+    (select count(*)::int from users) as users`);
+
+describe('demo seed', () => {
+  it('seeds categories, ~30 products, 3 branches, spread lots (one expired) and an offer, consistently', async () => {
+    const [c] = await counts();
+    expect(c).toMatchObject({ categories: 10, products: DEMO_PRODUCTS.length, branches: 3, offers: 1, users: 4 });
+    expect(c.products).toBeGreaterThanOrEqual(30);
+    expect(c.lots).toBeGreaterThan(50);
+    expect(c.movements).toBe(c.lots);
+    const products = await rows<{
+      name_en: string;
+      name_ar: string;
+      ingredients: { name: string; strength: string }[];
+      manufacturer: string;
+      search_text: string;
+      ingredients_key: string;
+      barcode: string;
+      rx_required: boolean;
+      controlled: boolean;
+    }>(sql`select * from products`);
+    for (const p of products) {
+      const input = { nameEn: p.name_en, nameAr: p.name_ar, ingredients: p.ingredients, manufacturer: p.manufacturer };
+      expect(p.search_text).toBe(searchTextOf(input));
+      expect(p.ingredients_key).toBe(ingredientsKeyOf(p.ingredients));
+      expect(isValidGtin(p.barcode), p.barcode).toBe(true);
+    }
+    expect(products.filter((p) => p.rx_required).length).toBeGreaterThanOrEqual(10);
+    expect(products.filter((p) => p.controlled).map((p) => p.name_en)).toEqual(['Xanax 0.5 mg']);
+    // Generic substitutes share their ingredients key.
+    const [subs] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from (select ingredients_key, form from products group by 1, 2 having count(*) > 1) s`,
+    );
+    expect(subs.n).toBeGreaterThanOrEqual(4);
+    const expiry = await rows<{ expired: number; soon: number; late: number }>(sql`select
+      count(*) filter (where expires_on < current_date)::int as expired,
+      count(*) filter (where expires_on between current_date and current_date + 180)::int as soon,
+      count(*) filter (where expires_on > current_date + 365)::int as late from stock_lots`);
+    expect(expiry[0].expired).toBe(1);
+    expect(expiry[0].soon).toBeGreaterThan(0);
+    expect(expiry[0].late).toBeGreaterThan(0);
+    expect(await invariantViolations(t.database)).toEqual([]);
+  });
+
+  it('lists the demo offer publicly and scopes the demo pharmacist to the demo branches', async () => {
+    const offers = await t.http.get('/v1/offers');
+    expect(offers.body.items.map((o: { id: string }) => o.id)).toContain(DEMO_OFFER.id);
+    const login = await t.http.post('/v1/auth/login', {
+      identifier: 'pharmacist@medyour.local',
+      password: 'Nile-Dispense-2026!',
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user.roleAssignments).toEqual(
+      expect.arrayContaining(Object.values(DEMO_BRANCH).map((branchId) => ({ role: 'pharmacist', branchId }))),
+    );
+    expect(login.body.user.roleAssignments).toHaveLength(3);
+  });
+
+  it('serves the demo through the catalogue, search and availability routes', async () => {
+    const panadol = DEMO_PRODUCTS[0];
+    const product = await t.http.get(`/v1/products/${panadol.id}`);
+    expect(product.status).toBe(200);
+    expect(product.body).toMatchObject({ nameEn: 'Panadol 500 mg', rxRequired: false });
+    const found = await t.http.get(`/v1/products?q=${encodeURIComponent('بنادول')}`);
+    expect(found.body.items.map((p: { id: string }) => p.id)).toContain(panadol.id);
+    // Panadol's only lot at Giza is expired: Giza does not list it, Cairo (24 h) does.
+    const near = await t.http.get(`/v1/products/${panadol.id}/availability?lat=30.0385&lng=31.2118`);
+    expect(near.status).toBe(200);
+    const at = near.body.items.map((i: { branchId: string }) => i.branchId);
+    expect(at).toContain(DEMO_BRANCH.cairo);
+    expect(at).not.toContain(DEMO_BRANCH.giza);
+  });
+
+  it('is idempotent: a second run adds nothing', async () => {
+    const before = await counts();
+    await seedDemo(t.app, t.logger);
+    expect(await counts()).toEqual(before);
+    expect(await invariantViolations(t.database)).toEqual([]);
+  });
+});
+
+describe('demo seed on the embedded database (npm start)', () => {
+  it('seeds PGlite the same way, and a second run adds nothing', async () => {
+    const embedded = await bootTestApp({
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      DATA_DIR: 'memory://',
+      MIGRATE_ON_BOOT: 'true',
+      SEED_DEMO: 'true',
+    });
+    try {
+      expect(embedded.database.kind).toBe('pglite');
+      const count = async () =>
+        (
+          (await embedded.database.db.execute(
+            sql`select (select count(*)::int from products) as p, (select count(*)::int from stock_lots) as l`,
+          )) as unknown as { rows: { p: number; l: number }[] }
+        ).rows[0];
+      const first = await count();
+      expect(first.p).toBe(DEMO_PRODUCTS.length);
+      await seedDemo(embedded.app, embedded.logger);
+      expect(await count()).toEqual(first);
+      expect(await invariantViolations(embedded.database)).toEqual([]);
+    } finally {
+      await embedded.close();
+    }
+  }, 120_000);
+});
