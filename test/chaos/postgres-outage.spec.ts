@@ -66,7 +66,9 @@ describe('PostgreSQL outage under load (private cluster)', () => {
 
     // Requests in flight at the crash may get either answer; only those answered before it must be 200s.
     const before = samples.filter((s) => s.at + s.ms < crashAt);
-    const during = load.sentBetween(downAt, startAt);
+    // Sent and answered while the server was down: a request that was still waiting when the database
+    // came back may rightly succeed (seen on a loaded machine).
+    const during = load.sentBetween(downAt, startAt).filter((s) => s.at + s.ms < startAt);
     const aroundOutage = load.sentBetween(crashAt, upAt);
     const firstFailure = Math.min(...samples.filter((s) => s.status === 503).map((s) => s.at + s.ms));
     const figures = {
