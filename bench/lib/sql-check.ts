@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { repoRoot } from './db.js';
+
+const normalize = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+/**
+ * The SQL our API sends for each path, captured from the pg driver while the built application (dist/)
+ * answers the path in process: how the bench proves the baseline runs the same queries. The search cache
+ * is off so searches reach the database; the product read is cached after its first load, as in the bench.
+ */
+export async function captureSql(url: string, paths: string[]): Promise<Map<string, string[]>> {
+  const seen: string[] = [];
+  let capturing = false;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
+    const text = typeof config === 'string' ? config : (config as { text?: string } | undefined)?.text;
+    if (capturing && text) seen.push(normalize(text));
+    return original.call(this, config, ...rest);
+  };
+  const load = (path: string) => import(new URL(path, repoRoot).href);
+  const { loadConfig } = await load('dist/config/index.js');
+  const { createApp } = await load('dist/app.factory.js');
+  const { createLogger } = await load('dist/kernel/logger.js');
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: url,
+    MIGRATE_ON_BOOT: 'false',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: '/tmp/medyour-bench-capture',
+    SEARCH_CACHE_TTL_SECONDS: '0',
+  });
+  const app = await createApp(config, { logger: createLogger('silent') });
+  const out = new Map<string, string[]>();
+  try {
+    const fastify = app.app.getHttpAdapter().getInstance();
+    for (const path of paths) {
+      seen.length = 0;
+      capturing = true;
+      const res = await fastify.inject({ method: 'GET', url: path });
+      capturing = false;
+      if (res.statusCode !== 200) throw new Error(`capturing ${path}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      out.set(path, [...seen].sort());
+    }
+  } finally {
+    capturing = false;
+    await app.close();
+    proto.query = original;
+  }
+  return out;
+}
+
+/** Whether the baseline's statements for a path are exactly the captured ones (order aside). */
+export function sameSql(captured: string[] | undefined, baseline: string[]): boolean {
+  return JSON.stringify(captured ?? []) === JSON.stringify(baseline.map(normalize).sort());
+}

@@ -1,0 +1,298 @@
+import autocannon, { type Result } from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { benchDatabaseUrl, databaseName, repoRoot } from './lib/db.js';
+import { startServer, type Server } from './lib/servers.js';
+import { captureSql, sameSql } from './lib/sql-check.js';
+import * as Q from './baseline/queries.js';
+
+/**
+ * `npm run bench`: every scenario against our API (the production build, NODE_ENV=production) and against
+ * the bare Fastify + pg baseline (bench/baseline), one after the other in one run, on the same bench
+ * database (`npm run seed:bench` first). Prints req/s, p50, p99 and ours/baseline. No assertions: the
+ * targets are reported, not enforced.
+ */
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    only: { type: 'string' },
+  },
+});
+const DURATION = Number(values.duration);
+const WARMUP = Number(values.warmup);
+const CONNECTIONS = Number(values.connections);
+const POOL = '10';
+const LAT = 30.0478;
+const LNG = 31.2422;
+
+interface Scenario {
+  name: string;
+  path: string;
+  /** Connections for this scenario (default --connections). */
+  connections?: number;
+  /** Run ours with the search cache switched off (SEARCH_CACHE_TTL_SECONDS=0): the search itself. */
+  uncached?: boolean;
+  /** The statements the baseline runs for it (bench/baseline/queries.ts), checked against ours. */
+  sql: string[];
+  /** The ids (or values) a response is compared by: ours and the baseline must answer the same. */
+  identity: (body: any) => unknown;
+}
+
+interface Row {
+  scenario: string;
+  ours: Result;
+  base: Result;
+  same: boolean;
+  sameSql: boolean;
+}
+
+const ids = (items: { id?: string; branchId?: string }[] | undefined) => (items ?? []).map((i) => i.id ?? i.branchId);
+
+async function fixtures(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const count = await client.query<{ n: number }>('select count(*)::int as n from products');
+    if (count.rows[0].n === 0) throw new Error('the bench database is empty: run `npm run seed:bench` first');
+    // A product stocked at many branches (the generator's popular ones), so availability has work to do.
+    const popular = await client.query<{ id: string }>(
+      `select p.id from products p where p.active and p.rx_required = false
+         and (select count(*) from stock_lots l where l.product_id = p.id) >= 50 order by p.id limit 1`,
+    );
+    return { products: count.rows[0].n, productId: popular.rows[0]?.id ?? (await anyProduct(client)) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function anyProduct(client: pg.Client): Promise<string> {
+  return (await client.query<{ id: string }>('select id from products where active order by id limit 1')).rows[0].id;
+}
+
+/** The cursor of catalog page 5,001 (20 a page): walked through the API 100 at a time, as a client would. */
+async function deepCursor(base: string, rows = 100_000): Promise<string> {
+  let cursor: string | null = null;
+  for (let seen = 0; seen < rows; seen += 100) {
+    const res = await fetch(`${base}/v1/products?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    if (!res.ok) throw new Error(`catalog walk failed at row ${seen}: ${res.status} ${await res.text()}`);
+    cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+    if (!cursor) throw new Error(`the catalog has fewer than ${rows} active products`);
+  }
+  return cursor!;
+}
+
+async function load(base: string, s: Scenario, duration: number): Promise<Result> {
+  return autocannon({ url: base + s.path, connections: s.connections ?? CONNECTIONS, duration, pipelining: 1 });
+}
+
+async function sameAnswer(ours: Server, base: Server, s: Scenario): Promise<boolean> {
+  const [a, b] = await Promise.all([fetch(ours.base + s.path), fetch(base.base + s.path)]);
+  if (a.status !== 200 || b.status !== 200)
+    throw new Error(`${s.name}: ours ${a.status}, baseline ${b.status} (${(await a.text()).slice(0, 200)})`);
+  return JSON.stringify(s.identity(await a.json())) === JSON.stringify(s.identity(await b.json()));
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+function print(rows: Row[]): void {
+  const header = [
+    'scenario',
+    'ours req/s',
+    'p50 ms',
+    'p99 ms',
+    'base req/s',
+    'p50 ms',
+    'p99 ms',
+    'ours/base',
+    'same SQL',
+    'same answer',
+  ];
+  const lines = rows.map((r) => [
+    r.scenario,
+    fmt(r.ours.requests.average),
+    fmt(r.ours.latency.p50, 1),
+    fmt(r.ours.latency.p99, 1),
+    fmt(r.base.requests.average),
+    fmt(r.base.latency.p50, 1),
+    fmt(r.base.latency.p99, 1),
+    `${fmt((100 * r.ours.requests.average) / r.base.requests.average)}%`,
+    r.sameSql ? 'yes' : 'NO',
+    r.same ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const show = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log('\n' + show(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(show(l));
+}
+
+function targets(rows: Row[]): void {
+  const by = (name: string) => rows.find((r) => r.scenario.startsWith(name));
+  const p99 = (r: Row) => `${fmt(r.ours.latency.p99, 1)} ms`;
+  const checks: [string, boolean, string][] = [];
+  const byId = by('product by id');
+  if (byId) {
+    const pct = (100 * byId.ours.requests.average) / byId.base.requests.average;
+    checks.push(['product by id ≥ 60% of baseline req/s', pct >= 60, `${fmt(pct)}%`]);
+  }
+  const first = by('catalog first page');
+  const deep = by('catalog page ~5,000');
+  if (first && deep) {
+    const x = deep.ours.latency.p99 / first.ours.latency.p99;
+    checks.push([
+      'catalog deep page p99 ≤ 1.5× first page p99',
+      x <= 1.5,
+      `${p99(deep)} vs ${p99(first)} (${fmt(x, 2)}×)`,
+    ]);
+  }
+  for (const r of rows.filter((r) => r.scenario.startsWith('search')))
+    checks.push([`${r.scenario}: p99 ≤ 30 ms at ${CONNECTIONS} connections`, r.ours.latency.p99 <= 30, p99(r)]);
+  for (const r of rows.filter((r) => r.scenario.startsWith('nearest branches')))
+    checks.push([`${r.scenario}: p99 ≤ 10 ms`, r.ours.latency.p99 <= 10, p99(r)]);
+  console.log('\ntargets (ours):');
+  for (const [label, ok, figure] of checks) console.log(`  ${ok ? 'met    ' : 'MISSED '} ${label}: ${figure}`);
+}
+
+async function main(): Promise<void> {
+  const url = benchDatabaseUrl();
+  const fx = await fixtures(url);
+  console.log(
+    `bench on ${databaseName(url)}: ${fmt(fx.products)} products; ${CONNECTIONS} connections, ${DURATION} s per run (+${WARMUP} s warm-up), pool ${POOL} each`,
+  );
+  const servers: Server[] = [];
+  try {
+    const oursEnv = {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      DATABASE_POOL_MAX: POOL,
+      REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
+      REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'silent',
+      MIGRATE_ON_BOOT: 'false',
+      RATE_LIMIT_DEFAULT: '1000000000',
+      HOST: '127.0.0.1',
+    };
+    const main = new URL('dist/main.js', repoRoot).pathname;
+    const ours = await startServer('ours', main, 3901, oursEnv);
+    servers.push(ours);
+    const uncached = await startServer('ours (search cache off)', main, 3903, {
+      ...oursEnv,
+      SEARCH_CACHE_TTL_SECONDS: '0',
+    });
+    servers.push(uncached);
+    const base = await startServer(
+      'baseline',
+      new URL('dist-bench/bench/baseline/server.js', repoRoot).pathname,
+      3902,
+      {
+        DATABASE_URL: url,
+        POOL_MAX: POOL,
+      },
+    );
+    servers.push(base);
+
+    const cursor = await deepCursor(ours.base);
+    const search = (q: string) => [Q.ranked(q.length >= 4), Q.branchesMatching(1)];
+    const near = `lat=${LAT}&lng=${LNG}`;
+    const all: Scenario[] = [
+      {
+        name: 'product by id (cache hit)',
+        path: `/v1/products/${fx.productId}`,
+        sql: [Q.PRODUCT_BY_ID],
+        identity: (b) => [b.id, b.version],
+      },
+      {
+        name: 'catalog first page',
+        path: '/v1/products?limit=20',
+        sql: [Q.browse(false)],
+        identity: (b) => [ids(b.items), b.nextCursor],
+      },
+      {
+        name: 'catalog page ~5,000',
+        path: `/v1/products?limit=20&cursor=${cursor}`,
+        sql: [Q.browse(true)],
+        identity: (b) => [ids(b.items), b.nextCursor],
+      },
+      ...[
+        ['search prefix "aug"', 'aug'],
+        ['search typo "augmentn"', 'augmentn'],
+      ].flatMap(([name, q]): Scenario[] =>
+        [false, true].map((uncached) => ({
+          name: uncached ? `${name}, no cache` : `${name} (cached)`,
+          path: `/v1/search?q=${q}`,
+          uncached,
+          sql: search(q),
+          identity: (b) => [ids(b.products), ids(b.branches)],
+        })),
+      ),
+      {
+        name: 'nearest branches',
+        path: `/v1/branches?${near}`,
+        sql: [Q.NEAREST_BRANCHES],
+        identity: (b) => ids(b.items),
+      },
+      {
+        name: 'nearest branches, 1 connection',
+        path: `/v1/branches?${near}`,
+        connections: 1,
+        sql: [Q.NEAREST_BRANCHES],
+        identity: (b) => ids(b.items),
+      },
+      {
+        name: 'availability',
+        path: `/v1/products/${fx.productId}/availability?${near}`,
+        sql: [Q.AVAILABILITY],
+        identity: (b) => (b.items ?? []).map((i: { branchId: string; quantity: number }) => [i.branchId, i.quantity]),
+      },
+    ];
+    const scenarios = all.filter((s) => !values.only || s.name.includes(values.only));
+
+    const captured = await captureSql(url, [...new Set(scenarios.map((s) => s.path))]);
+    const rows: Row[] = [];
+    for (const s of scenarios) {
+      const mine = s.uncached ? uncached : ours;
+      const same = await sameAnswer(mine, base, s);
+      const sqlSame = sameSql(captured.get(s.path), s.sql);
+      if (!sqlSame)
+        console.warn(`  ${s.name}: the baseline's SQL differs from ours; copy it again into bench/baseline/queries.ts`);
+      const measured: Result[] = [];
+      for (const server of [mine, base]) {
+        if (WARMUP > 0) await load(server.base, s, WARMUP);
+        const r = await load(server.base, s, DURATION);
+        if (r.non2xx > 0 || r.errors > 0)
+          console.warn(`  ${s.name} on ${server.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        measured.push(r);
+      }
+      rows.push({ scenario: s.name, ours: measured[0], base: measured[1], same, sameSql: sqlSame });
+      console.log(
+        `  ${s.name}: ${mine.name} ${fmt(measured[0].requests.average)} req/s p99 ${fmt(measured[0].latency.p99, 1)} ms, baseline ${fmt(measured[1].requests.average)} req/s p99 ${fmt(measured[1].latency.p99, 1)} ms`,
+      );
+    }
+    print(rows);
+    targets(rows);
+    writeFileSync(
+      new URL('dist-bench/last-run.json', repoRoot),
+      JSON.stringify(
+        rows.map((r) => ({
+          scenario: r.scenario,
+          same: r.same,
+          sameSql: r.sameSql,
+          ours: { rps: r.ours.requests.average, p50: r.ours.latency.p50, p99: r.ours.latency.p99 },
+          base: { rps: r.base.requests.average, p50: r.base.latency.p50, p99: r.base.latency.p99 },
+        })),
+        null,
+        2,
+      ),
+    );
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
+  }
+}
+
+await main();
