@@ -77,7 +77,7 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       'GET /v1/admin/branches/{id}/stock/expiring',
     ].map((route) => [
       route,
-      staffOnly('stock permissions; branch-scoped staff at another branch get 403: inventory e2e'),
+      staffOnly('stock permissions; branch-scoped staff at another branch: test/security/branch-scope.spec.ts'),
     ]),
   ),
   'GET /v1/admin/products/{id}/movements': staffOnly(
