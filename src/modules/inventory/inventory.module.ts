@@ -4,7 +4,7 @@ import { JobQueue } from '../../kernel/queue/index.js';
 import { BranchesModule } from '../branches/index.js';
 import { InventoryAdminController } from './inventory.admin.controller.js';
 import { InventoryController } from './inventory.controller.js';
-import { InventoryQueries } from './inventory.queries.js';
+import { InventoryQueries } from './inventory-reports.repository.js';
 import { InventoryRepository } from './inventory.repository.js';
 import { InventoryService } from './inventory.service.js';
 import { StockAccess } from './stock-access.js';

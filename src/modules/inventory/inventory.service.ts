@@ -7,7 +7,7 @@ import { AppError } from '../../kernel/errors/index.js';
 import { BranchesService, branchNotFound } from '../branches/index.js';
 import type { AvailabilityQuery, AvailabilityView } from './inventory.dto.js';
 import { InventoryErrors } from './inventory.errors.js';
-import { InventoryQueries, type IntegrityDifference } from './inventory.queries.js';
+import { InventoryQueries, type IntegrityDifference } from './inventory-reports.repository.js';
 import { InventoryRepository, type NewMovement, type ReservationLine } from './inventory.repository.js';
 import { allocateFefo, isoDate, mergeLines, sellableCutoff } from './inventory.rules.js';
 

@@ -4,7 +4,7 @@ import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
 import type { ExpiringQuery, LotView, MovementView, MovementsQuery, StockQuery } from './inventory.dto.js';
-import { InventoryQueries } from './inventory.queries.js';
+import { InventoryQueries } from './inventory-reports.repository.js';
 import { addDays, isoDate } from './inventory.rules.js';
 import { StockAccess } from './stock-access.js';
 import { StockService } from './stock.service.js';
