@@ -36,6 +36,13 @@ describe('OpenAPI document', () => {
         expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(['401', '403']));
       }
       expect(Object.keys(op.responses), where).toContain('400');
+      for (const [status, response] of Object.entries(op.responses) as [
+        string,
+        { content?: Record<string, unknown> },
+      ][]) {
+        if (Number(status) >= 400)
+          expect(Object.keys(response.content ?? {}), `${where} ${status}`).toEqual(['application/problem+json']);
+      }
     }
     for (const p of [
       '/v1/auth/register',

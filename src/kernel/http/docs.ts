@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Config } from '../../config/index.js';
 import { ACCESS_TOKEN_VERIFIER, bearerToken, type AccessTokenVerifier } from '../auth/index.js';
 import { AppError, sendProblem } from '../errors/index.js';
@@ -18,6 +18,7 @@ export function setupDocs(app: NestFastifyApplication, config: Config): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  labelProblems(document);
   if (config.production) {
     const verifier = app.get<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);
     app
@@ -37,4 +38,20 @@ export function setupDocs(app: NestFastifyApplication, config: Config): void {
       });
   }
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+type ResponseObject = { content?: Record<string, { schema?: unknown }> };
+
+/** Error answers are sent as application/problem+json (RFC 9457): say so in the document too. */
+function labelProblems(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as { responses?: Record<string, ResponseObject> }[]) {
+      for (const [status, response] of Object.entries(op?.responses ?? {})) {
+        const content = response.content;
+        if (Number(status) < 400 || !content) continue;
+        const schema = content['application/json']?.schema ?? content['application/octet-stream']?.schema;
+        if (schema) response.content = { 'application/problem+json': { schema } };
+      }
+    }
+  }
 }
