@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { gtinCheckDigit } from '../../src/modules/catalog/catalog.rules.js';
 import { ingredientsKeyOf, searchTextOf } from '../../src/modules/catalog/catalog.text.js';
+import type { ProductRowInput } from '../../src/modules/catalog/catalog.tables.js';
 import { arabicStrength, CATEGORY_ROOTS, CITIES, GENERICS, HEADS, MANUFACTURERS, TAILS } from './names.js';
 
 export interface BenchSeedOptions {
@@ -56,23 +57,8 @@ const PACKS: Record<string, string[]> = {
   gel: ['30 g', '50 g', '100 g'],
 };
 
-export interface GeneratedProduct {
-  id: string;
-  nameEn: string;
-  nameAr: string;
-  ingredients: { name: string; strength: string }[];
-  ingredientsKey: string;
-  form: string;
-  packSize: string;
-  manufacturer: string;
-  barcode: string;
-  categoryId: string;
-  priceMinor: number;
-  rxRequired: boolean;
-  controlled: boolean;
-  active: boolean;
-  searchText: string;
-}
+/** A product row as the app itself would write it (images left to the column default). */
+export type GeneratedProduct = Omit<ProductRowInput, 'images'> & { id: string };
 
 /** Product number `i`: a brand name over a real generic, strength and form, in English and Arabic. */
 export function generateProduct(i: number, seed: number, childCategories: string[][]): GeneratedProduct {

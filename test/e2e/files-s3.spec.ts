@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FILE_STORAGE, type FileStorage } from '../../src/modules/files/file-storage.js';
 import { S3FileStorage } from '../../src/modules/files/index.js';
+import { filePart, multipartBody } from '../support/multipart.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { registerUser } from '../factories/user.factory.js';
 
@@ -162,20 +163,14 @@ describe('upload flow with STORAGE_DRIVER=s3', () => {
 
   it('stores the upload in the bucket and hands out a presigned link to the exact bytes', async () => {
     const user = await registerUser(t);
-    const boundary = `----medyour-${randomUUID()}`;
-    const body = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rx.png"\r\nContent-Type: image/png\r\n\r\n`,
-      ),
-      PDF,
-      Buffer.from(
-        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nprescription\r\n--${boundary}--\r\n`,
-      ),
+    const { payload, contentType } = multipartBody([
+      filePart(PDF, 'rx.png', 'image/png'),
+      { name: 'purpose', value: 'prescription' },
     ]);
     const res = await t.http.request('POST', '/v1/files', {
       token: user.accessToken,
-      raw: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      raw: payload,
+      headers: { 'content-type': contentType },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({

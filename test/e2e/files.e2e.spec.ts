@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG, type Config } from '../../src/config/index.js';
 import { signDownload } from '../../src/modules/files/files.rules.js';
+import { multipartBody, type FormPart } from '../support/multipart.js';
 import { bootTestApp, type Res, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 
@@ -20,25 +21,12 @@ const PDF = Buffer.from(
 );
 const TEXT = Buffer.from('Just some plain text, definitely not an image.\n');
 
-type Part = { name: string; value: string } | { name: string; filename: string; contentType: string; bytes: Buffer };
+type Part = FormPart;
 
 /** A multipart/form-data body built by hand, as a browser or mobile client would send it. */
 function multipart(parts: Part[]): { raw: Buffer; headers: Record<string, string> } {
-  const boundary = `----medyour-${randomUUID()}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const head =
-      'bytes' in p
-        ? `Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.contentType}\r\n\r\n`
-        : `Content-Disposition: form-data; name="${p.name}"\r\n\r\n`;
-    chunks.push(
-      Buffer.from(`--${boundary}\r\n${head}`),
-      'bytes' in p ? p.bytes : Buffer.from(p.value),
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { raw: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  const { payload, contentType } = multipartBody(parts);
+  return { raw: payload, headers: { 'content-type': contentType } };
 }
 
 const filePart = (filename: string, bytes: Buffer, contentType = 'application/octet-stream'): Part => ({

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { gtinCheckDigit } from '../../src/modules/catalog/index.js';
+import type { z } from 'zod';
 import type { TestApp } from '../setup/app.js';
+import type { createProductBody } from '../../src/modules/catalog/catalog.dto.js';
 
 let seq = 0;
 
@@ -21,21 +23,8 @@ export async function createCategory(t: TestApp, token: string, overrides: Param
   return res.body as { id: string; parentId: string | null; nameEn: string; nameAr: string };
 }
 
-export interface ProductInput {
-  nameEn: string;
-  nameAr: string;
-  ingredients: { name: string; strength: string }[];
-  form: string;
-  packSize: string;
-  manufacturer: string;
-  barcode: string;
-  categoryId: string;
-  priceMinor: number;
-  rxRequired: boolean;
-  controlled: boolean;
-  images?: string[];
-  active?: boolean;
-}
+/** The body of POST /v1/admin/products (the route's own schema; images and active have defaults). */
+export type ProductInput = z.input<typeof createProductBody>;
 
 export function buildProduct(categoryId: string, overrides: Partial<ProductInput> = {}): ProductInput {
   return {

@@ -1,21 +1,13 @@
 import type { TestApp } from '../setup/app.js';
+import type { CreateBranchBody } from '../../src/modules/branches/branches.dto.js';
 import { createCategory, createProduct } from './catalog.factory.js';
 import { addDays, isoDate } from '../../src/modules/inventory/inventory.rules.js';
 import { stockLots, stockMovements } from '../../src/modules/inventory/inventory.tables.js';
 
 let seq = 0;
 
-export interface BranchInput {
-  nameEn: string;
-  nameAr: string;
-  address: string;
-  lat: number;
-  lng: number;
-  phone: string;
-  timeZone: string;
-  deliveryRadiusKm: number;
-  openingHours: { day: number; opens: string; closes: string }[];
-}
+/** The body of POST /v1/admin/branches (the route's own schema). */
+export type BranchInput = CreateBranchBody;
 
 export function buildBranch(overrides: Partial<BranchInput> = {}): BranchInput {
   const n = `${Date.now().toString(36)}${(seq++).toString(36)}`;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
-import { filePart, multipartBody, PNG, TEXT } from './support/multipart.js';
+import { filePart, multipartBody, PNG, TEXT } from '../support/multipart.js';
 
 /**
  * Size and shape limits: each oversized or pathological input is refused with a problem+json 4xx, fast.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 import { createStaff } from '../factories/user.factory.js';
 import { createCategory, createProduct, uniqueGtin } from '../factories/catalog.factory.js';
 import { createBranch, receive } from '../factories/inventory.factory.js';
@@ -8,7 +8,7 @@ import { createBranch, receive } from '../factories/inventory.factory.js';
 let t: TestApp;
 let admin: string;
 beforeAll(async () => {
-  t = await bootTestApp({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: 'memory://', MIGRATE_ON_BOOT: 'true' });
+  t = await bootTestApp({ ...EMBEDDED });
   admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
 }, 120_000);
 afterAll(async () => {

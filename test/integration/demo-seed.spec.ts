@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { privateDatabase } from '../support/private-db.js';
 import { seedDemo } from '../../src/db/seed/demo.seed.js';
@@ -110,10 +110,7 @@ describe('demo seed', () => {
 describe('demo seed on the embedded database (npm start)', () => {
   it('seeds PGlite the same way, and a second run adds nothing', async () => {
     const embedded = await bootTestApp({
-      DATABASE_URL: undefined,
-      REDIS_URL: undefined,
-      DATA_DIR: 'memory://',
-      MIGRATE_ON_BOOT: 'true',
+      ...EMBEDDED,
       SEED_DEMO: 'true',
     });
     try {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { DEMO_ACCOUNTS } from '../../src/db/seed/demo.seed.js';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 
 async function extensionChecks(db: Database) {
   const q = async <T>(query: ReturnType<typeof sql>) => ((await db.db.execute(query)) as unknown as { rows: T[] }).rows;
@@ -72,10 +72,7 @@ describe('embedded mode (PGlite, no Redis)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await bootTestApp({
-      DATABASE_URL: undefined,
-      REDIS_URL: undefined,
-      DATA_DIR: 'memory://',
-      MIGRATE_ON_BOOT: 'true',
+      ...EMBEDDED,
       SEED_DEMO: 'true',
       ADMIN_EMAIL: 'root@example.test',
       ADMIN_PASSWORD: 'Strong-Nile-Pass-91',
@@ -111,10 +108,7 @@ describe('boot refusals', () => {
   it('refuses a weak ADMIN_PASSWORD with a one-line configuration error', async () => {
     await expect(
       bootTestApp({
-        DATABASE_URL: undefined,
-        REDIS_URL: undefined,
-        DATA_DIR: 'memory://',
-        MIGRATE_ON_BOOT: 'true',
+        ...EMBEDDED,
         ADMIN_EMAIL: 'boss@example.test',
         ADMIN_PASSWORD: 'password',
       }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryService } from '../../src/modules/inventory/index.js';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { createStaff } from '../factories/user.factory.js';
 import { createBranch, createStockProduct, inDays, insertLot, receive } from '../factories/inventory.factory.js';
@@ -11,10 +11,7 @@ describe('branches and inventory on PGlite', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await bootTestApp({
-      DATABASE_URL: undefined,
-      REDIS_URL: undefined,
-      DATA_DIR: 'memory://',
-      MIGRATE_ON_BOOT: 'true',
+      ...EMBEDDED,
       SEED_DEMO: 'false',
     });
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
+import { filePart, multipartBody, PNG } from '../support/multipart.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -10,24 +11,12 @@ export interface Exempt {
   exempt: string;
 }
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 export async function uploadFile(t: TestApp, token: string): Promise<string> {
-  const boundary = '----matrix' + Date.now();
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
-    ),
-    PNG,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const { payload, contentType } = multipartBody([filePart(PNG, 'a.png')]);
   const res = await t.http.request('POST', '/v1/files', {
-    raw: body,
+    raw: payload,
     token,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    headers: { 'content-type': contentType },
   });
   if (res.status !== 201) throw new Error(`upload failed: ${res.status}`);
   return res.body.id as string;

@@ -6,6 +6,14 @@ import { ResponseValidator } from '../security/response-validator.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/kernel/logger.js';
 
+/** Embedded mode as `npm start` runs it: PGlite in memory, no Redis, migrated at boot. */
+export const EMBEDDED = {
+  DATABASE_URL: undefined,
+  REDIS_URL: undefined,
+  DATA_DIR: 'memory://',
+  MIGRATE_ON_BOOT: 'true',
+};
+
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',

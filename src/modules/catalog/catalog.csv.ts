@@ -1,4 +1,4 @@
-import type { Ingredient } from './catalog.tables.js';
+import type { Ingredient, ProductRowInput } from './catalog.tables.js';
 import { ingredientsKeyOf, normalizeSearch, searchTextOf } from './catalog.text.js';
 import { controlledWithoutRx, isValidGtin, parseIngredients } from './catalog.rules.js';
 
@@ -70,23 +70,8 @@ export function categoryLookup(rows: readonly { id: string; nameEn: string; name
   return { ids: new Set(rows.map((c) => c.id)), byName };
 }
 
-export interface ImportProduct {
-  nameEn: string;
-  nameAr: string;
-  ingredients: Ingredient[];
-  ingredientsKey: string;
-  form: string;
-  packSize: string;
-  manufacturer: string;
-  barcode: string;
-  categoryId: string;
-  priceMinor: number;
-  rxRequired: boolean;
-  controlled: boolean;
-  active: boolean;
-  images: string[];
-  searchText: string;
-}
+/** A validated import row, ready to upsert. */
+export type ImportProduct = ProductRowInput;
 
 export type RowResult = { product: ImportProduct } | { barcode?: string; reason: string };
 

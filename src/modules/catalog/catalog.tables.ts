@@ -68,3 +68,8 @@ export const products = pgTable(
     check('products_version_pos', sql`${t.version} >= 1`),
   ],
 );
+
+/** A complete product row as imports and seeds write it: everything but the columns the database fills. */
+export type ProductRowInput = Required<
+  Omit<typeof products.$inferInsert, 'id' | 'version' | 'createdAt' | 'updatedAt'>
+>;

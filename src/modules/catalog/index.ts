@@ -2,6 +2,6 @@ export { CatalogModule } from './catalog.module.js';
 export { normalizeSearch, searchTextOf, ingredientsKeyOf } from './catalog.text.js';
 export { isValidGtin, gtinCheckDigit } from './catalog.rules.js';
 export { ProductsService } from './products.service.js';
-export type { ProductView } from './catalog.dto.js';
+export { productView, type ProductView } from './catalog.dto.js';
 /** Read-only, for read-side composition (search, availability): other modules never write these. */
 export { products, categories, type Ingredient } from './catalog.tables.js';

@@ -8,39 +8,9 @@ import {
   normalizeCoupon,
   quoteCart,
   type CartLine,
-  type OfferTerms,
 } from './offers.rules.js';
 
-const NOW = new Date('2026-03-10T12:00:00Z');
-const DAY = 86_400_000;
-const P1 = '0190a0c8-0000-7000-8000-000000000001';
-const P2 = '0190a0c8-0000-7000-8000-000000000002';
-const RX = '0190a0c8-0000-7000-8000-000000000003';
-const CAT = '0190a0c8-0000-7000-8000-0000000000c1';
-const PARENT = '0190a0c8-0000-7000-8000-0000000000c0';
-const OTHER_CAT = '0190a0c8-0000-7000-8000-0000000000c2';
-
-let seq = 0;
-function offer(overrides: Partial<OfferTerms> = {}): OfferTerms {
-  return {
-    id: `0190a0c8-0000-7000-8000-${String(++seq).padStart(12, '0')}`,
-    kind: 'percentage',
-    value: 10,
-    scope: 'cart',
-    productId: null,
-    categoryId: null,
-    startsAt: new Date(NOW.getTime() - DAY),
-    endsAt: new Date(NOW.getTime() + DAY),
-    minCartMinor: 0,
-    globalLimit: null,
-    perCustomerLimit: null,
-    usedCount: 0,
-    couponCode: null,
-    appliesToRestricted: false,
-    active: true,
-    ...overrides,
-  };
-}
+import { NOW, DAY, P1, P2, RX, CAT, PARENT, OTHER_CAT, offer } from '../../../test/support/offers-rules.fixtures.js';
 
 const line = (overrides: Partial<CartLine> = {}): CartLine => ({
   productId: P1,

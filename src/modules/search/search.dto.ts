@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { latQuery, lngQuery } from '../branches/index.js';
+import { productView } from '../catalog/index.js';
 
 /** What the user typed: normalised (Arabic letter variants, diacritics, case) before it is matched. */
 const q = z.string().trim().min(1).max(100);
@@ -31,17 +32,19 @@ export const productIdParam = z.uuid();
 
 // ---- responses (small on purpose: the full product is GET /v1/products/{id})
 const productSummaryShape = {
-  id: z.string(),
-  nameEn: z.string(),
-  nameAr: z.string(),
-  ingredients: z.array(z.object({ name: z.string(), strength: z.string() })),
-  form: z.string(),
-  packSize: z.string(),
-  manufacturer: z.string(),
-  categoryId: z.string(),
-  priceMinor: z.number().int(),
-  rxRequired: z.boolean(),
-  controlled: z.boolean(),
+  ...productView.pick({
+    id: true,
+    nameEn: true,
+    nameAr: true,
+    ingredients: true,
+    form: true,
+    packSize: true,
+    manufacturer: true,
+    categoryId: true,
+    priceMinor: true,
+    rxRequired: true,
+    controlled: true,
+  }).shape,
   /** The first image, if any. */
   image: z.string().nullable(),
   /** Sellable stock (not expiring within the margin) at an active branch, or at `inStockAt` when given. */

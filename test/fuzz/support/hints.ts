@@ -3,7 +3,7 @@ import { buildOffer, createOffer } from '../../factories/offers.factory.js';
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
-import { filePart, PNG } from './multipart.js';
+import { filePart, PNG } from '../../support/multipart.js';
 import { bodySlots, deref, validValue, type OpenApiDoc, type Op, type Slot } from './openapi.js';
 import type { FuzzRequest } from './request.js';
 import type { Session, World } from './world.js';

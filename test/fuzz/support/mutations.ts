@@ -11,7 +11,7 @@ import {
   SWEEP,
   WRONG_TYPES,
 } from './naughty.js';
-import { filePart, PNG, TEXT } from './multipart.js';
+import { filePart, PNG, TEXT } from '../../support/multipart.js';
 import type { Slot } from './openapi.js';
 import { clone, payloadOf, RawJson, RawUrlText, type FuzzRequest } from './request.js';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { multipartBody, type FormPart } from './multipart.js';
+import { multipartBody, type FormPart } from '../../support/multipart.js';
 import type { Method } from './openapi.js';
 
 /** A JSON token JSON.stringify cannot write (1e309, -0): spliced into the body text as is. */

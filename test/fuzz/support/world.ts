@@ -1,7 +1,7 @@
 import { SENT_MESSAGES, type SentMessages } from '../../../src/kernel/messaging/index.js';
 import { createStaff, registerUser } from '../../factories/user.factory.js';
 import type { TestApp } from '../../setup/app.js';
-import { filePart, multipartBody, PNG } from './multipart.js';
+import { filePart, multipartBody, PNG } from '../../support/multipart.js';
 
 export interface Session {
   accessToken: string;
