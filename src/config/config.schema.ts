@@ -67,6 +67,8 @@ export const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMS_DRIVER: z.enum(['console']).default('console'),
   SHUTDOWN_GRACE_MS: int(8000),
+  /** Nearest-branch lists are served from an in-process index up to this many active branches, by SQL past it. */
+  BRANCHES_IN_MEMORY_MAX: int(5000),
   STOCK_EXPIRY_MARGIN_DAYS: int(30),
   RESERVATION_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });

@@ -65,6 +65,11 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         forcePathStyle: env.STORAGE_S3_FORCE_PATH_STYLE,
       },
     },
+    branches: {
+      // Above this many active branches the whole set is too big to hold and scan per node: the GiST KNN
+      // query serves nearest-first instead (0: always SQL).
+      inMemoryMax: env.BRANCHES_IN_MEMORY_MAX,
+    },
     inventory: {
       // Lots expiring within this many days are neither sold nor reserved (pharmacy practice: the patient
       // must be able to finish the pack).

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BranchesService } from '../../src/modules/branches/index.js';
+import { BranchesRepository } from '../../src/modules/branches/branches.repository.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 import { buildBranch, createBranch, type BranchBody } from '../factories/inventory.factory.js';
@@ -26,6 +29,32 @@ function km(a: { lat: number; lng: number }, b: { lat: number; lng: number }): n
 /** A point no other test uses, so the nearest branches are this test's own. */
 function lonelyPoint() {
   return { lat: -60 + Math.random() * 20, lng: -170 + Math.random() * 40 };
+}
+
+type NearPage = { items: (BranchBody & { distanceKm: number })[]; nextCursor: string | null };
+
+/** The ids nearest to `p` on `app` (first page of `limit`). */
+async function nearestIds(app: TestApp, p: { lat: number; lng: number }, limit = 10): Promise<string[]> {
+  const res = await app.http.get<NearPage>(`/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=${limit}`);
+  expect(res.status).toBe(200);
+  return res.body.items.map((b) => b.id);
+}
+
+/** Pages nearest first from `p` until `count` branches are seen; every page as answered. */
+async function walkNearest(app: TestApp, p: { lat: number; lng: number }, limit: number, count: number) {
+  const pages: NearPage[] = [];
+  let cursor: string | null = null;
+  let seen = 0;
+  do {
+    const res: { status: number; body: NearPage } = await app.http.get(
+      `/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    expect(res.status).toBe(200);
+    pages.push(res.body);
+    seen += res.body.items.length;
+    cursor = res.body.nextCursor;
+  } while (cursor && seen < count);
+  return pages;
 }
 
 describe('branches: create, read, change', () => {
@@ -204,6 +233,108 @@ describe('branches: nearest first', () => {
   });
 });
 
+describe('branches: nearest from memory and from SQL', () => {
+  let bySql: TestApp;
+  beforeAll(async () => {
+    // Same database, its own cache; 0 keeps every nearest list on the GiST KNN query.
+    bySql = await bootTestApp({ BRANCHES_IN_MEMORY_MAX: '0' });
+  });
+  afterAll(async () => {
+    await bySql?.close();
+  });
+
+  it('answer the same order, distances, flags and pages for the same data', async () => {
+    const p = lonelyPoint();
+    const spots = [
+      { lat: p.lat, lng: p.lng },
+      { lat: p.lat + 0.01, lng: p.lng },
+      { lat: p.lat + 0.01, lng: p.lng },
+      { lat: p.lat + 0.01, lng: p.lng },
+      { lat: p.lat - 0.01, lng: p.lng + 0.003 },
+      { lat: p.lat + 0.05, lng: p.lng - 0.07 },
+      { lat: p.lat + 0.2, lng: p.lng + 0.2 },
+      { lat: p.lat + 0.2, lng: p.lng + 0.2 },
+    ];
+    for (const spot of spots) await createBranch(t, admin, { ...spot, openingHours: [] });
+    await createBranch(t, admin, { lat: p.lat + 0.03, lng: p.lng }); // open all week: openNow differs
+    const sqlNearest = vi.spyOn(bySql.app.get(BranchesRepository), 'nearest');
+    const memNearest = vi.spyOn(t.app.get(BranchesRepository), 'nearest');
+    for (const limit of [1, 2, 3, 4, 100]) {
+      const mem = await walkNearest(t, p, limit, spots.length + 1);
+      const sql = await walkNearest(bySql, p, limit, spots.length + 1);
+      expect(
+        mem.map((page) => page.items.map((b) => b.id)),
+        `limit ${limit}`,
+      ).toEqual(sql.map((page) => page.items.map((b) => b.id)));
+      expect(mem.map((page) => page.nextCursor === null)).toEqual(sql.map((page) => page.nextCursor === null));
+      const memItems = mem.flatMap((page) => page.items);
+      const sqlItems = sql.flatMap((page) => page.items);
+      memItems.forEach((item, i) => {
+        const { distanceKm, ...rest } = item;
+        const { distanceKm: sqlKm, ...sqlRest } = sqlItems[i];
+        expect(rest).toEqual(sqlRest);
+        expect(distanceKm).toBeCloseTo(sqlKm, 6);
+        expect(distanceKm).toBeCloseTo(km(p, item), 3);
+      });
+    }
+    expect(sqlNearest).toHaveBeenCalled();
+    expect(memNearest).not.toHaveBeenCalled();
+  });
+
+  it('both refuse a malformed cursor with problem+json', async () => {
+    const forged = Buffer.from('[-1,"x",0]').toString('base64url');
+    for (const app of [t, bySql]) {
+      for (const cursor of [forged, 'bm90LWEtY3Vyc29y', Buffer.from('[1,"x"]').toString('base64url')]) {
+        const res = await app.http.get(`/v1/branches?lat=30&lng=31&cursor=${cursor}`);
+        expect(res.status).toBe(400);
+        expect(String(res.headers['content-type'])).toContain('application/problem+json');
+        expect(res.body.code).toBe('common/invalid-cursor');
+      }
+    }
+  });
+
+  it('the distance of a branch is the one availability reports', async () => {
+    const p = lonelyPoint();
+    const branch = await createBranch(t, admin, { lat: p.lat + 0.123, lng: p.lng - 0.045 });
+    const [item] = (await t.http.get<NearPage>(`/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=1`)).body.items;
+    expect(item.id).toBe(branch.id);
+    const db = (await t.database.db.execute(
+      sql`select earth_distance(ll_to_earth(lat, lng), ll_to_earth(${p.lat}::float8, ${p.lng}::float8)) / 1000.0 as km
+          from branches where id = ${branch.id}`,
+    )) as unknown as { rows: { km: number | string }[] };
+    expect(item.distanceKm).toBeCloseTo(Number(db.rows[0].km), 9);
+  });
+});
+
+describe('branches: the nearest list follows every change at once', () => {
+  it('shows a created branch, a move, a deactivation and a reactivation on the next read', async () => {
+    const p = lonelyPoint();
+    const far = await createBranch(t, admin, { lat: p.lat + 0.1, lng: p.lng });
+    expect(await nearestIds(t, p, 1)).toEqual([far.id]);
+    const near = await createBranch(t, admin, { lat: p.lat + 0.01, lng: p.lng });
+    expect((await nearestIds(t, p, 2)).slice(0, 2)).toEqual([near.id, far.id]);
+    await t.http.patch(`/v1/admin/branches/${near.id}`, { lat: p.lat + 0.2 }, admin);
+    expect((await nearestIds(t, p, 2)).slice(0, 2)).toEqual([far.id, near.id]);
+    await t.http.patch(`/v1/admin/branches/${far.id}`, { active: false }, admin);
+    expect(await nearestIds(t, p, 20)).not.toContain(far.id);
+    expect((await nearestIds(t, p, 1))[0]).toBe(near.id);
+    await t.http.patch(`/v1/admin/branches/${far.id}`, { active: true, nameEn: 'Back again' }, admin);
+    const back = await t.http.get<NearPage>(`/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=1`);
+    expect(back.body.items[0]).toMatchObject({ id: far.id, nameEn: 'Back again' });
+  });
+
+  it('activeRecords() is the active set and follows changes', async () => {
+    const service = t.app.get(BranchesService);
+    const branch = await createBranch(t, admin);
+    const active = await service.activeRecords();
+    expect(active.find((b) => b.id === branch.id)).toMatchObject({ id: branch.id, nameEn: branch.nameEn });
+    expect(active.every((b) => b.active)).toBe(true);
+    expect(await service.activeRecords()).toBe(active);
+    await service.update(branch.id, { active: false });
+    expect((await service.activeRecords()).some((b) => b.id === branch.id)).toBe(false);
+  });
+});
+
 describe('branches: cache across nodes', () => {
   it('a change on one node reaches a node that cached the branch', async () => {
     const shared = { REDIS_KEY_PREFIX: `br-${Date.now()}:` };
@@ -222,6 +353,34 @@ describe('branches: cache across nodes', () => {
     }
   });
 
+  it('a branch created, changed or deactivated on one node shows in the nearest list of another', async () => {
+    // An L1 that outlives the test: only the invalidation can bring node B the change.
+    const shared = { REDIS_KEY_PREFIX: `brn-${Date.now()}:`, CACHE_L1_TTL_SECONDS: '600' };
+    const a = await bootTestApp(shared);
+    const b = await bootTestApp(shared);
+    const delivery = () => new Promise((r) => setTimeout(r, 100)); // pub/sub
+    try {
+      const token = (await createStaff(a, [{ role: 'admin', branchId: null }])).accessToken;
+      const p = lonelyPoint();
+      const first = await createBranch(a, token, { lat: p.lat + 0.02, lng: p.lng });
+      expect((await nearestIds(b, p, 1))[0]).toBe(first.id); // node B now holds the active set
+      const second = await createBranch(a, token, { lat: p.lat + 0.01, lng: p.lng });
+      await delivery();
+      expect((await nearestIds(b, p, 2)).slice(0, 2)).toEqual([second.id, first.id]);
+      await a.http.patch(`/v1/admin/branches/${first.id}`, { nameEn: 'Garden City' }, token);
+      await delivery();
+      const list = await b.http.get<NearPage>(`/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=2`);
+      expect(list.body.items[1]).toMatchObject({ id: first.id, nameEn: 'Garden City' });
+      await a.http.patch(`/v1/admin/branches/${second.id}`, { active: false }, token);
+      await delivery();
+      expect(await nearestIds(b, p, 20)).not.toContain(second.id);
+      expect((await b.app.get(BranchesService).activeRecords()).some((r) => r.id === second.id)).toBe(false);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('serves branches from the database when Redis is unreachable', async () => {
     const down = await bootTestApp({ REDIS_URL: 'redis://127.0.0.1:1/0' });
     try {
@@ -231,7 +390,11 @@ describe('branches: cache across nodes', () => {
       await down.http.patch(`/v1/admin/branches/${branch.id}`, { nameEn: 'Maadi' }, token);
       expect((await down.http.get(`/v1/branches/${branch.id}`)).body.nameEn).toBe('Maadi');
       const p = { lat: branch.lat, lng: branch.lng };
-      expect((await down.http.get(`/v1/branches?lat=${p.lat}&lng=${p.lng}`)).status).toBe(200);
+      const near = await down.http.get<NearPage>(`/v1/branches?lat=${p.lat}&lng=${p.lng}&limit=100`);
+      expect(near.status).toBe(200);
+      expect(near.body.items.find((b) => b.id === branch.id)).toMatchObject({ nameEn: 'Maadi', distanceKm: 0 });
+      await down.http.patch(`/v1/admin/branches/${branch.id}`, { active: false }, token);
+      expect(await nearestIds(down, p, 100)).not.toContain(branch.id);
     } finally {
       await down.close();
     }

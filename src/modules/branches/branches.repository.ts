@@ -48,6 +48,11 @@ export class BranchesRepository {
       .limit(limit);
   }
 
+  /** Every active branch, by id: the set the service keeps an in-process geographic index of. */
+  allActive(): Promise<BranchRow[]> {
+    return this.db.select().from(branches).where(eq(branches.active, true)).orderBy(asc(branches.id));
+  }
+
   /**
    * Active branches nearest first: a KNN scan of the GiST index on ll_to_earth(lat, lng). The ORDER BY
    * must be the `<->` expression alone for the index to serve it (a tie-breaker column turns it into a

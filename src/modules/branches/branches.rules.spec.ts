@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTimeZone, isOpenAt, isTimeZone, minutesOf, wallClock, type WeeklyHours } from './branches.rules.js';
+import {
+  canonicalTimeZone,
+  isOpenAt,
+  isOpenOn,
+  isTimeZone,
+  minutesOf,
+  wallClock,
+  type WeeklyHours,
+} from './branches.rules.js';
 
 const SUN = 0;
 const THU = 4;
@@ -50,6 +58,14 @@ describe('isOpenAt', () => {
     expect(isOpenAt(nineToFive, 'Africa/Cairo', at('2024-01-07T07:00:00Z'))).toBe(true);
     expect(isOpenAt(nineToFive, 'Africa/Cairo', at('2024-01-07T14:59:00Z'))).toBe(true);
     expect(isOpenAt(nineToFive, 'Africa/Cairo', at('2024-01-07T15:00:00Z'))).toBe(false);
+  });
+
+  it('answers the same from a wall clock read once (isOpenOn)', () => {
+    const clock = wallClock(at('2024-01-07T07:00:00Z'), 'Africa/Cairo');
+    expect(clock).toEqual({ day: SUN, minutes: 9 * 60 });
+    expect(isOpenOn(nineToFive, clock)).toBe(true);
+    expect(isOpenOn(nineToFive, { day: SUN, minutes: 17 * 60 })).toBe(false);
+    expect(isOpenOn(weekdays('22:00', '02:00'), { day: THU, minutes: 60 })).toBe(true);
   });
 
   it('is closed on a day without hours and with no hours at all', () => {

@@ -39,8 +39,13 @@ export function canonicalTimeZone(value: string): string {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+export interface WallClock {
+  day: number;
+  minutes: number;
+}
+
 /** Day of week and minutes since midnight of `at` on the wall clocks of `timeZone`. */
-export function wallClock(at: Date, timeZone: string): { day: number; minutes: number } {
+export function wallClock(at: Date, timeZone: string): WallClock {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -62,7 +67,11 @@ export function wallClock(at: Date, timeZone: string): { day: number; minutes: n
  * closing time is not after its opening time runs past midnight into the next day.
  */
 export function isOpenAt(hours: readonly WeeklyHours[], timeZone: string, at: Date): boolean {
-  const { day, minutes } = wallClock(at, timeZone);
+  return isOpenOn(hours, wallClock(at, timeZone));
+}
+
+/** `isOpenAt` for a wall clock already read (a list reads each zone's clock once, not once per branch). */
+export function isOpenOn(hours: readonly WeeklyHours[], { day, minutes }: WallClock): boolean {
   const yesterday = (day + 6) % 7;
   return hours.some((h) => {
     const opens = minutesOf(h.opens);
