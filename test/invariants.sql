@@ -60,3 +60,13 @@ WHERE c.id NOT IN (
 -- catalog: a controlled product is always prescription-only
 SELECT 'controlled product without prescription' AS invariant, id::text AS subject
 FROM products WHERE controlled AND NOT rx_required;
+
+-- search: the word index holds exactly the words of every active product (kept by triggers, migration 0005)
+SELECT 'search word index differs from products' AS invariant, coalesce(e.id, x.product_id)::text AS subject
+FROM (SELECT w.pos, w.word, p.id FROM products p CROSS JOIN LATERAL product_words_of(p.search_text) w WHERE p.active) e
+FULL JOIN product_words x ON x.pos = e.pos AND x.word = e.word AND x.product_id = e.id
+WHERE e.id IS NULL OR x.product_id IS NULL;
+
+-- search: every indexed word is in the typo dictionary
+SELECT 'indexed word missing from the dictionary' AS invariant, x.word AS subject
+FROM product_words x WHERE NOT EXISTS (SELECT 1 FROM search_words s WHERE s.word = x.word);

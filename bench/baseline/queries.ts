@@ -25,38 +25,28 @@ export const browse = (after: boolean) => `select ${COLUMNS}, ${inStock('p.id', 
             order by p.id limit ${after ? '$3' : '$2'}) p
       order by p.id`;
 
-/**
- * SearchRepository.ranked for the first page, no filters. $1 tsquery, $2 typo text (when typo), then cutoff,
- * first token, text, limit.
- */
-export const ranked = (typo: boolean) => {
-  const n = typo ? 1 : 0;
-  const typoSql = typo
-    ? `union all (select p.id, p.search_text, false from "products" p
-          where not exists (select 1 from fts) and $2 <% p.search_text and p.active
-          limit 200)`
-    : '';
-  return `with fts as (select p.id, p.search_text from "products" p where to_tsvector('simple', p.search_text) @@ to_tsquery('simple', $1) and p.active limit 200),
-      cand(id, search_text, exact) as (select id, search_text, true from fts ${typoSql}),
-      ranked as (
-        select c.id, ${inStock('c.id', `$${2 + n}`)} as "inStock",
-          case when c.exact then 2999 - least(greatest(strpos(c.search_text, $${3 + n}) - 1, 0), 999)
-               else 1000 + round(word_similarity($${4 + n}, c.search_text) * 999)::int end as score
-        from cand c),
-      page as (select * from ranked r  order by r.score desc, r."inStock" desc, r.id limit $${5 + n})
+const RANK_TAIL = `ranked as (select c.id, max(c.score) as score, ${inStock('c.id', '$3')} as "inStock"
+        from cand c group by c.id),
+      page as (select * from ranked r  order by r.score desc, r."inStock" desc, r.id limit $4)
       select ${COLUMNS}, page."inStock", page.score from page join "products" p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
-};
 
-/** SearchRepository.branchesMatching, one `like` per word. $1..$n words, then limit */
-export const branchesMatching = (
-  words: number,
-) => `select b.id, b.name_en as "nameEn", b.name_ar as "nameAr", b.address from "branches" b
-      where b.active and ${Array.from(
-        { length: words },
-        (_, i) => `translate(regexp_replace(lower(b.name_en || ' ' || b.name_ar || ' ' || b.address),
-      '[\u064B-\u065F\u0670\u0640]', '', 'g'), 'أإآٱىةؤئ', 'اااايهوي') like $${i + 1}`,
-      ).join(' and ')} order by b.name_en, b.id limit $${words + 1}`;
+/** SearchRepository.ranked, prefixes, first page, no filters. $1,$2 the word range, $3 cutoff, $4 limit */
+export const RANKED_PREFIX = `with cand as (select c.id, c.score from generate_series(0, 15) g(pos)
+      cross join lateral (select w.product_id as id, 2999 - w.pos as score from product_words w
+        where w.pos = g.pos and w.word >= $1 and w.word < $2 order by w.word, w.product_id limit 100) c limit 100),
+      ${RANK_TAIL}`;
+
+/** SearchRepository.ranked, typos (when no word starts with the query). $1,$2 the word, $3 cutoff, $4 limit */
+export const RANKED_TYPO = `with words as (select s.word, similarity(s.word, $1) as sim from search_words s
+            where s.word % $2 order by sim desc, s.word limit 5),
+          cand as (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
+      cross join lateral (select w.product_id as id, 1000 + round(t.sim * 999)::int as score from product_words w
+        where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 100) c) c limit 100),
+      ${RANK_TAIL}`;
+
+/** BranchesService.activeRecords (on a cache miss): every active branch. $1 active */
+export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc`;
 
 /** BranchesRepository.nearest, first page. $1,$2 $3,$4 point; $5 active; $6,$7 point; $8 limit */
 export const NEAREST_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at", (ll_to_earth("lat", "lng") <-> ll_to_earth($1::float8, $2::float8)), (earth_distance(ll_to_earth("lat", "lng"), ll_to_earth($3::float8, $4::float8)) / 1000.0) from "branches" where "branches"."active" = $5 order by (ll_to_earth("branches"."lat", "branches"."lng") <-> ll_to_earth($6::float8, $7::float8)) limit $8`;

@@ -1,9 +1,17 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { isOpenAt } from '../../src/modules/branches/branches.rules.js';
-import { normalizeSearch } from '../../src/modules/catalog/catalog.text.js';
 import { isoDate, sellableCutoff } from '../../src/modules/inventory/inventory.rules.js';
-import { AVAILABILITY, browse, branchesMatching, NEAREST_BRANCHES, PRODUCT_BY_ID, ranked } from './queries.js';
+import { branchesMatching, prefixEnd, searchTerms } from '../../src/modules/search/search.rules.js';
+import {
+  ACTIVE_BRANCHES,
+  AVAILABILITY,
+  browse,
+  NEAREST_BRANCHES,
+  PRODUCT_BY_ID,
+  RANKED_PREFIX,
+  RANKED_TYPO,
+} from './queries.js';
 
 /**
  * The baseline: bare Fastify and a pg pool, no framework, no guard, no cache, no validation library. The
@@ -22,6 +30,23 @@ const decodeCursor = (c: string | undefined): unknown[] | undefined =>
 const limitOf = (v: string | undefined, def = 20) => Math.min(Math.max(Number(v ?? def) || def, 1), 100);
 
 type Q = Record<string, string | undefined>;
+
+/** The active branches, loaded once (our API caches the same set, invalidated on writes). */
+const activeBranches = (await pool.query(ACTIVE_BRANCHES, [true])).rows.map((r) => ({
+  id: r.id as string,
+  nameEn: r.name_en as string,
+  nameAr: r.name_ar as string,
+  address: r.address as string,
+  lat: r.lat as number,
+  lng: r.lng as number,
+  phone: r.phone as string,
+  timeZone: r.time_zone as string,
+  deliveryRadiusKm: r.delivery_radius_km as number,
+  openingHours: r.opening_hours,
+  active: r.active as boolean,
+  createdAt: (r.created_at as Date).toISOString(),
+  updatedAt: (r.updated_at as Date).toISOString(),
+}));
 
 app.get('/health/live', async () => ({ status: 'ok' }));
 
@@ -81,24 +106,23 @@ app.get<{ Querystring: Q }>('/v1/products', async (req) => {
 });
 
 app.get<{ Querystring: Q }>('/v1/search', async (req) => {
-  // search.rules.ts searchTerms: the normalised words, each a required prefix; typos from 4 letters.
-  const tokens = normalizeSearch(req.query.q ?? '')
-    .split(' ')
-    .filter(Boolean)
-    .slice(0, 8);
-  if (tokens.length === 0) return { products: [], doctors: [], specialties: [], branches: [] };
-  const text = tokens.join(' ');
-  const tsquery = tokens.map((t) => `${t}:*`).join(' & ');
-  const typo = text.length >= 4;
-  const [products, branches] = await Promise.all([
-    pool.query(ranked(typo), [tsquery, ...(typo ? [text] : []), cutoff(), tokens[0], text, 10]),
-    pool.query(branchesMatching(tokens.length), [...tokens.map((t) => `%${t}%`), 10]),
-  ]);
+  // SearchService.search: prefixes of the longest word, typos only when nothing starts with it; branches from
+  // the active set in memory.
+  const terms = searchTerms(req.query.q ?? '');
+  if (!terms) return { products: [], doctors: [], specialties: [], branches: [] };
+  let { rows } = await pool.query(RANKED_PREFIX, [terms.driver, prefixEnd(terms.driver), cutoff(), 10]);
+  if (rows.length === 0 && terms.typo)
+    ({ rows } = await pool.query(RANKED_TYPO, [terms.driver, terms.driver, cutoff(), 10]));
   return {
-    products: products.rows.map(summary),
+    products: rows.map(summary),
     doctors: [],
     specialties: [],
-    branches: branches.rows,
+    branches: branchesMatching(activeBranches, terms.tokens, 10).map((b) => ({
+      id: b.id,
+      nameEn: b.nameEn,
+      nameAr: b.nameAr,
+      address: b.address,
+    })),
   };
 });
 

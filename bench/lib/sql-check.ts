@@ -51,7 +51,12 @@ export async function captureSql(url: string, paths: string[]): Promise<Map<stri
   return out;
 }
 
-/** Whether the baseline's statements for a path are exactly the captured ones (order aside). */
-export function sameSql(captured: string[] | undefined, baseline: string[]): boolean {
-  return JSON.stringify(captured ?? []) === JSON.stringify(baseline.map(normalize).sort());
+/**
+ * Whether the baseline's statements for a path are exactly the captured ones (order aside). `once`: statements
+ * a node runs once and then serves from its cache (the active branch set), left out of the comparison.
+ */
+export function sameSql(captured: string[] | undefined, baseline: string[], once: string[] = []): boolean {
+  const skip = new Set(once.map(normalize));
+  const ours = (captured ?? []).filter((s) => !skip.has(s));
+  return JSON.stringify(ours) === JSON.stringify(baseline.map(normalize).sort());
 }

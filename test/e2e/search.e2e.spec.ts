@@ -192,6 +192,44 @@ describe('GET /v1/products?q=', () => {
     expect(walked).toEqual(whole);
   });
 
+  it('needs every word: the longest finds candidates, the others narrow them (in any order)', async () => {
+    expect(ids((await list(q(`${stem}mentin 625`))).items)).toEqual([p.brand625.id]);
+    expect(ids((await list(q(`625 ${stem}men`))).items)).toEqual([p.brand625.id]);
+    expect(ids((await list(q(`${Stem}mentin gsk625`))).items)).toEqual([]);
+  });
+
+  it('walks typo matches page by page without switching to prefix matches', async () => {
+    const whole = (await list(q(`${stem}mentn`))).items;
+    expect(ids(whole)).toEqual(expect.arrayContaining([p.brand.id, p.brand625.id]));
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(`q=${stem}mentn&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      walked.push(...ids(page.items));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(ids(whole));
+  });
+
+  it('follows every write: renamed, deactivated and reactivated products are found by what they are now', async () => {
+    // Names far enough from every other name here that typo matching cannot bring them back either.
+    const renamed = await product('renamed', { nameEn: `Zq${stem}old 5 mg`, nameAr: 'قديم' });
+    const found = async (text: string) => ids((await list(q(text))).items);
+    expect(await found(`zq${stem}ol`)).toEqual([renamed.id]);
+    const patch = (body: object) =>
+      t.http.patch(`/v1/admin/products/${renamed.id}`, body, admin).then((r) => {
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      });
+    await patch({ nameEn: `Wv${stem}new 5 mg` });
+    expect(await found(`zq${stem}ol`)).toEqual([]);
+    expect(await found(`wv${stem}ne`)).toEqual([renamed.id]);
+    await patch({ active: false });
+    expect(await found(`wv${stem}ne`)).toEqual([]);
+    await patch({ active: true });
+    expect(await found(`wv${stem}ne`)).toEqual([renamed.id]);
+    expect(await invariantViolations(t.database)).toEqual([]);
+  });
+
   it('answers nothing (not an error) for a query with no letters or digits', async () => {
     expect(await list('q=%21%3F')).toEqual({ items: [], nextCursor: null });
   });

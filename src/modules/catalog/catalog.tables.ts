@@ -53,7 +53,10 @@ export const products = pgTable(
     images: jsonb('images').$type<string[]>().notNull().default([]),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),
-    /** Names (en, ar), ingredients and manufacturer, normalised in code (Arabic letter variants, diacritics). */
+    /**
+     * Names (en, ar), ingredients and manufacturer, normalised in code (Arabic letter variants, diacritics).
+     * Triggers keep the word index of search (migration 0005) in step with it.
+     */
     searchText: text('search_text').notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -62,8 +65,6 @@ export const products = pgTable(
     uniqueIndex('products_barcode_key').on(t.barcode),
     index('products_category_idx').on(t.categoryId, t.id),
     index('products_substitutes_idx').on(t.ingredientsKey, t.form),
-    index('products_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
-    index('products_search_fts_idx').using('gin', sql`to_tsvector('simple', ${t.searchText})`),
     check('products_price_nonneg', sql`${t.priceMinor} >= 0`),
     check('products_version_pos', sql`${t.version} >= 1`),
   ],

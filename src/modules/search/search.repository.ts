@@ -4,7 +4,7 @@ import { DB, type Db } from '../../db/client.js';
 import { branches } from '../branches/index.js';
 import { categories, products, type Ingredient } from '../catalog/index.js';
 import { stockLots } from '../inventory/index.js';
-import { RANK_WINDOW, type SearchTerms } from './search.rules.js';
+import { prefixEnd, RANK_WINDOW, TYPO_WORDS, type SearchTerms } from './search.rules.js';
 
 export interface ProductFilter {
   categoryId?: string;
@@ -71,8 +71,9 @@ export class SearchRepository {
       and (select b.active from ${branches} b where b.id = l.branch_id))`;
   }
 
-  private filters(f: ProductFilter, cutoff: string): SQL {
-    const parts: SQL[] = [sql`p.active`];
+  /** Conditions on `p` (products); `active`: include `p.active` (the word index holds active products only). */
+  private filters(f: ProductFilter, cutoff: string, active = true): SQL[] {
+    const parts: SQL[] = active ? [sql`p.active`] : [];
     // A category means its whole subtree (browsing "Pain & Fever" shows "Headache" too).
     if (f.categoryId)
       parts.push(sql`p.category_id in (with recursive sub(id) as (
@@ -80,7 +81,7 @@ export class SearchRepository {
       ) select id from sub)`);
     if (f.rx !== undefined) parts.push(sql`p.rx_required = ${f.rx}`);
     if (f.inStockAt) parts.push(this.inStock(cutoff, f.inStockAt));
-    return sql.join(parts, sql` and `);
+    return parts;
   }
 
   /** The catalog in id order: one index range per page however deep (the category index when filtered). */
@@ -88,7 +89,7 @@ export class SearchRepository {
     const rows = await rowsOf<ProductHitRow>(
       this.db,
       sql`select ${COLUMNS}, ${this.inStock(cutoff, f.inStockAt)} as "inStock"
-      from (select * from ${products} p where ${this.filters(f, cutoff)}
+      from (select * from ${products} p where ${sql.join(this.filters(f, cutoff), sql` and `)}
             ${afterId ? sql`and p.id > ${afterId}::uuid` : sql``}
             order by p.id limit ${limit}) p
       order by p.id`,
@@ -97,12 +98,12 @@ export class SearchRepository {
   }
 
   /**
-   * Matches ranked by relevance, then in stock, then id. Candidates come from the GIN indexes only: word
-   * prefixes (full text, `aug` → Augmentin) or, when no word starts with the query, typos (trigram word
-   * similarity, `augmentn`). At most RANK_WINDOW candidates are ranked, so the ranking work is bounded
+   * Matches ranked by relevance, then in stock, then id. Candidates come from the word index (migration 0005),
+   * read in index order: the words starting with the query's longest word, best-placed first (position 0 is
+   * the start of the English name). At most RANK_WINDOW candidates are read and ranked, so the work is bounded
    * however many products match, and every page is a keyset slice of the same ranked window.
-   * Score: prefix matches 2000-2999 (earlier in the text = higher: brand names come first, then generic
-   * names, then the manufacturer), typo matches 1000-1999 by word similarity.
+   * `typo`: instead of prefixes, the few dictionary words closest to the longest word (trigram similarity):
+   * `augmentn` → augmentin. Score: prefix matches 2999 - position, typo matches 1000-1999 by similarity.
    */
   async ranked(
     terms: SearchTerms,
@@ -110,16 +111,17 @@ export class SearchRepository {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
+    typo = false,
   ): Promise<ProductHitRow[]> {
-    const rows = await rowsOf<ProductHitRow>(this.db, this.rankedSql(terms, f, cutoff, after, limit));
+    const rows = await rowsOf<ProductHitRow>(this.db, this.rankedSql(terms, f, cutoff, after, limit, typo));
     return rows.map(toHit);
   }
 
-  /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the GIN indexes find matches. */
-  async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string): Promise<unknown> {
+  /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */
+  async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string, typo = false): Promise<unknown> {
     const [row] = await rowsOf<{ 'QUERY PLAN': unknown }>(
       this.db,
-      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21)}`,
+      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, typo)}`,
     );
     return row['QUERY PLAN'];
   }
@@ -130,47 +132,39 @@ export class SearchRepository {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
+    typo: boolean,
   ): SQL {
-    const match = sql`to_tsvector('simple', p.search_text) @@ to_tsquery('simple', ${terms.tsquery})`;
-    const where = this.filters(f, cutoff);
-    // Typos are the fallback when no word starts with what was typed (`augmentn`): otherwise the one-time
-    // filter is false and the trigram index is not even read. (A constant LIMIT, so the planner plans the
-    // trigram index for a window of rows rather than a scan that expects to stop after one.)
-    const typo = terms.typo
-      ? sql`union all (select p.id, p.search_text, false from ${products} p
-          where not exists (select 1 from fts) and ${terms.text} <% p.search_text and ${where}
-          limit ${sql.raw(String(RANK_WINDOW))})`
+    const window = sql.raw(String(RANK_WINDOW));
+    // The product row is read only when something must be checked on it: a filter, or the other words.
+    const checks = [
+      ...this.filters(f, cutoff, false),
+      ...terms.others.map((t) => sql`(' ' || p.search_text) like ${`% ${t}%`}`),
+    ];
+    const product = checks.length
+      ? sql`join ${products} p on p.id = w.product_id and ${sql.join(checks, sql` and `)}`
       : sql``;
+    // One index range per position, best position first; the outer LIMIT stops reading once the window is full.
+    const arms = (word: SQL, score: SQL) => sql`select c.id, c.score from generate_series(0, 15) g(pos)
+      cross join lateral (select w.product_id as id, ${score} as score from product_words w ${product}
+        where w.pos = g.pos and ${word} order by w.word, w.product_id limit ${window}) c`;
+    const candidates = typo
+      ? sql`with words as (select s.word, similarity(s.word, ${terms.driver}) as sim from search_words s
+            where s.word % ${terms.driver} order by sim desc, s.word limit ${sql.raw(String(TYPO_WORDS))}),
+          cand as (select c.* from words t cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window})`
+      : sql`with cand as (${arms(
+          sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`,
+          sql`2999 - w.pos`,
+        )} limit ${window})`;
     const keyset = after
       ? sql`where r.score < ${after[0]} or (r.score = ${after[0]} and (r."inStock"::int < ${after[1]}
           or (r."inStock"::int = ${after[1]} and r.id > ${after[2]}::uuid)))`
       : sql``;
-    return sql`with fts as (select p.id, p.search_text from ${products} p where ${match} and ${where} limit ${sql.raw(String(RANK_WINDOW))}),
-      cand(id, search_text, exact) as (select id, search_text, true from fts ${typo}),
-      ranked as (
-        select c.id, ${this.inStock(cutoff, f.inStockAt, sql`c.id`)} as "inStock",
-          case when c.exact then 2999 - least(greatest(strpos(c.search_text, ${terms.tokens[0]}) - 1, 0), 999)
-               else 1000 + round(word_similarity(${terms.text}, c.search_text) * 999)::int end as score
-        from cand c),
+    return sql`${candidates},
+      ranked as (select c.id, max(c.score) as score, ${this.inStock(cutoff, f.inStockAt, sql`c.id`)} as "inStock"
+        from cand c group by c.id),
       page as (select * from ranked r ${keyset} order by r.score desc, r."inStock" desc, r.id limit ${limit})
       select ${COLUMNS}, page."inStock", page.score from page join ${products} p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
-  }
-
-  /** Active branches whose names (en, ar) or address hold every word (branches are few: a scan is fine). */
-  async branchesMatching(
-    terms: SearchTerms,
-    limit: number,
-  ): Promise<{ id: string; nameEn: string; nameAr: string; address: string }[]> {
-    // The SQL twin of normalizeSearch for stored branch texts: case, Arabic diacritics and letter variants.
-    const folded = sql`translate(regexp_replace(lower(b.name_en || ' ' || b.name_ar || ' ' || b.address),
-      '[\u064B-\u065F\u0670\u0640]', '', 'g'), 'أإآٱىةؤئ', 'اااايهوي')`;
-    const words = terms.tokens.map((t) => sql`${folded} like ${`%${t}%`}`);
-    return rowsOf(
-      this.db,
-      sql`select b.id, b.name_en as "nameEn", b.name_ar as "nameAr", b.address from ${branches} b
-      where b.active and ${sql.join(words, sql` and `)} order by b.name_en, b.id limit ${limit}`,
-    );
   }
 
   /**

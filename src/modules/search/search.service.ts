@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../../config/index.js';
 import { CacheService } from '../../kernel/cache/index.js';
+import { BranchesService } from '../branches/index.js';
 import { decodeCursor, toPage, type Page } from '../../kernel/http/index.js';
 import { ingredientsKeyOf, ProductsService } from '../catalog/index.js';
 import { InventoryService } from '../inventory/index.js';
@@ -13,8 +14,8 @@ import type {
   SubstitutesQuery,
   SubstituteView,
 } from './search.dto.js';
-import { SearchRepository, type ProductHitRow } from './search.repository.js';
-import { searchTerms } from './search.rules.js';
+import { SearchRepository, type ProductFilter, type ProductHitRow, type RankedAfter } from './search.repository.js';
+import { branchesMatching, PREFIX_SCORE_FLOOR, searchTerms, type SearchTerms } from './search.rules.js';
 
 /** Section size of GET /v1/search. */
 const SECTION_LIMIT = 10;
@@ -51,6 +52,7 @@ export class SearchService {
     private readonly inventory: InventoryService,
     private readonly products: ProductsService,
     private readonly cache: CacheService,
+    private readonly branches: BranchesService,
   ) {}
 
   /** Without `q`: the catalog in id order. With `q`: matches ranked by relevance, then in stock. */
@@ -67,7 +69,7 @@ export class SearchService {
     if (!terms) return { items: [], nextCursor: null };
     const key = cacheKey('products', [terms.text, filter, cutoff, query.cursor ?? null, query.limit]);
     return this.cached(key, async () => {
-      const rows = await this.repo.ranked(
+      const rows = await this.rankedRows(
         terms,
         filter,
         cutoff,
@@ -78,16 +80,41 @@ export class SearchService {
     });
   }
 
+  /**
+   * Prefix matches; typo matches only when no word starts with the query. A cursor says which of the two it
+   * pages (typo scores are below PREFIX_SCORE_FLOOR), so later pages never switch between them.
+   */
+  private async rankedRows(
+    terms: SearchTerms,
+    filter: ProductFilter,
+    cutoff: string,
+    after: RankedAfter | undefined,
+    limit: number,
+  ): Promise<ProductHitRow[]> {
+    const typoPage = after !== undefined && after[0] < PREFIX_SCORE_FLOOR;
+    if (!typoPage) {
+      const rows = await this.repo.ranked(terms, filter, cutoff, after, limit);
+      if (rows.length > 0 || after !== undefined || !terms.typo) return rows;
+    }
+    return terms.typo ? this.repo.ranked(terms, filter, cutoff, after, limit, true) : [];
+  }
+
   /** One box, typed sections. Doctors and specialties stay empty until the care module exists. */
   async search(q: string): Promise<SearchResponse> {
     const terms = searchTerms(q);
     if (!terms) return { products: [], doctors: [], specialties: [], branches: [] };
     const cutoff = this.inventory.cutoff();
     return this.cached(cacheKey('all', [terms.text, cutoff]), async () => {
-      const [products, branches] = await Promise.all([
-        this.repo.ranked(terms, {}, cutoff, undefined, SECTION_LIMIT),
-        this.repo.branchesMatching(terms, SECTION_LIMIT),
+      const [products, active] = await Promise.all([
+        this.rankedRows(terms, {}, cutoff, undefined, SECTION_LIMIT),
+        this.branches.activeRecords(),
       ]);
+      const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
+        id: b.id,
+        nameEn: b.nameEn,
+        nameAr: b.nameAr,
+        address: b.address,
+      }));
       return { products: products.map(summary), doctors: [], specialties: [], branches };
     });
   }
