@@ -234,14 +234,14 @@ async function main(): Promise<void> {
       {
         name: 'nearest branches',
         path: `/v1/branches?${near}`,
-        sql: [Q.NEAREST_BRANCHES],
+        sql: [],
         identity: (b) => ids(b.items),
       },
       {
         name: 'nearest branches, 1 connection',
         path: `/v1/branches?${near}`,
         connections: 1,
-        sql: [Q.NEAREST_BRANCHES],
+        sql: [],
         identity: (b) => ids(b.items),
       },
       {

@@ -31,25 +31,22 @@ const RANK_TAIL = `ranked as (select c.id, max(c.score) as score, ${inStock('c.i
       select ${COLUMNS}, page."inStock", page.score from page join "products" p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
 
-/** SearchRepository.ranked, prefixes, first page, no filters. $1,$2 the word range, $3 cutoff, $4 limit */
+/** SearchRepository.ranked for the search box (window 50), prefixes. $1,$2 the word range, $3 cutoff, $4 limit */
 export const RANKED_PREFIX = `with cand as (select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 2999 - w.pos as score from product_words w
-        where w.pos = g.pos and w.word >= $1 and w.word < $2 order by w.word, w.product_id limit 100) c limit 100),
+        where w.pos = g.pos and w.word >= $1 and w.word < $2 order by w.word, w.product_id limit 50) c limit 50),
       ${RANK_TAIL}`;
 
-/** SearchRepository.ranked, typos (when no word starts with the query). $1,$2 the word, $3 cutoff, $4 limit */
+/** The same, typos (when no word starts with the query). $1,$2 the word, $3 cutoff, $4 limit */
 export const RANKED_TYPO = `with words as (select s.word, similarity(s.word, $1) as sim from search_words s
             where s.word % $2 order by sim desc, s.word limit 5),
           cand as (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 1000 + round(t.sim * 999)::int as score from product_words w
-        where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 100) c) c limit 100),
+        where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50),
       ${RANK_TAIL}`;
 
 /** BranchesService.activeRecords (on a cache miss): every active branch. $1 active */
 export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc`;
-
-/** BranchesRepository.nearest, first page. $1,$2 $3,$4 point; $5 active; $6,$7 point; $8 limit */
-export const NEAREST_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at", (ll_to_earth("lat", "lng") <-> ll_to_earth($1::float8, $2::float8)), (earth_distance(ll_to_earth("lat", "lng"), ll_to_earth($3::float8, $4::float8)) / 1000.0) from "branches" where "branches"."active" = $5 order by (ll_to_earth("branches"."lat", "branches"."lng") <-> ll_to_earth($6::float8, $7::float8)) limit $8`;
 
 /** InventoryQueries.availability. $1,$2 point; $3 active; $4 product; $5 cutoff; $6,$7 point; $8 limit */
 export const AVAILABILITY = `select "stock_lots"."branch_id", "branches"."name_en", "branches"."name_ar", sum("stock_lots"."on_hand" - "stock_lots"."reserved")::int, earth_distance(ll_to_earth("branches"."lat", "branches"."lng"), ll_to_earth($1::float8, $2::float8)) / 1000.0 from "stock_lots" inner join "branches" on ("branches"."id" = "stock_lots"."branch_id" and "branches"."active" = $3) where ("stock_lots"."product_id" = $4 and "stock_lots"."expires_on" > $5 and "stock_lots"."on_hand" > "stock_lots"."reserved") group by "stock_lots"."branch_id", "branches"."id" order by earth_distance(ll_to_earth("branches"."lat", "branches"."lng"), ll_to_earth($6::float8, $7::float8)) / 1000.0 asc, "stock_lots"."branch_id" asc limit $8`;

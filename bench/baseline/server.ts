@@ -1,17 +1,10 @@
 import Fastify from 'fastify';
 import pg from 'pg';
+import { buildGeoIndex, nearestPage } from '../../src/modules/branches/branches.geo.js';
 import { isOpenAt } from '../../src/modules/branches/branches.rules.js';
 import { isoDate, sellableCutoff } from '../../src/modules/inventory/inventory.rules.js';
 import { branchesMatching, prefixEnd, searchTerms } from '../../src/modules/search/search.rules.js';
-import {
-  ACTIVE_BRANCHES,
-  AVAILABILITY,
-  browse,
-  NEAREST_BRANCHES,
-  PRODUCT_BY_ID,
-  RANKED_PREFIX,
-  RANKED_TYPO,
-} from './queries.js';
+import { ACTIVE_BRANCHES, AVAILABILITY, browse, PRODUCT_BY_ID, RANKED_PREFIX, RANKED_TYPO } from './queries.js';
 
 /**
  * The baseline: bare Fastify and a pg pool, no framework, no guard, no cache, no validation library. The
@@ -47,6 +40,7 @@ const activeBranches = (await pool.query(ACTIVE_BRANCHES, [true])).rows.map((r) 
   createdAt: (r.created_at as Date).toISOString(),
   updatedAt: (r.updated_at as Date).toISOString(),
 }));
+const geoIndex = buildGeoIndex(activeBranches);
 
 app.get('/health/live', async () => ({ status: 'ok' }));
 
@@ -96,8 +90,8 @@ app.get<{ Querystring: Q }>('/v1/products', async (req) => {
   const limit = limitOf(req.query.limit);
   const after = decodeCursor(req.query.cursor)?.[1] as string | undefined;
   const { rows } = after
-    ? await pool.query(browse(true), [cutoff(), after, limit + 1])
-    : await pool.query(browse(false), [cutoff(), limit + 1]);
+    ? await pool.query({ name: 'browse_after', text: browse(true), values: [cutoff(), after, limit + 1] })
+    : await pool.query({ name: 'browse', text: browse(false), values: [cutoff(), limit + 1] });
   const page = rows.slice(0, limit);
   return {
     items: page.map(summary),
@@ -110,9 +104,18 @@ app.get<{ Querystring: Q }>('/v1/search', async (req) => {
   // the active set in memory.
   const terms = searchTerms(req.query.q ?? '');
   if (!terms) return { products: [], doctors: [], specialties: [], branches: [] };
-  let { rows } = await pool.query(RANKED_PREFIX, [terms.driver, prefixEnd(terms.driver), cutoff(), 10]);
+  // Named, as our API prepares its search statements (Database.prepared).
+  let { rows } = await pool.query({
+    name: 'ranked_prefix',
+    text: RANKED_PREFIX,
+    values: [terms.driver, prefixEnd(terms.driver), cutoff(), 10],
+  });
   if (rows.length === 0 && terms.typo)
-    ({ rows } = await pool.query(RANKED_TYPO, [terms.driver, terms.driver, cutoff(), 10]));
+    ({ rows } = await pool.query({
+      name: 'ranked_typo',
+      text: RANKED_TYPO,
+      values: [terms.driver, terms.driver, cutoff(), 10],
+    }));
   return {
     products: rows.map(summary),
     doctors: [],
@@ -127,40 +130,18 @@ app.get<{ Querystring: Q }>('/v1/search', async (req) => {
 });
 
 app.get<{ Querystring: Q }>('/v1/branches', async (req) => {
-  const lat = Number(req.query.lat);
-  const lng = Number(req.query.lng);
+  // BranchesService.nearest: the same in-process index over the active set (no SQL per request).
+  const from = { lat: Number(req.query.lat), lng: Number(req.query.lng) };
   const limit = limitOf(req.query.limit);
-  const { rows } = await pool.query({
-    text: NEAREST_BRANCHES,
-    values: [lat, lng, lat, lng, true, lat, lng, limit + 1],
-    rowMode: 'array',
-  });
+  const page = nearestPage(geoIndex, from, undefined, limit);
   const now = new Date();
-  const page = rows.slice(0, limit);
-  const items = page.map((r) => ({
-    id: r[0],
-    nameEn: r[1],
-    nameAr: r[2],
-    address: r[3],
-    lat: r[4],
-    lng: r[5],
-    phone: r[6],
-    timeZone: r[7],
-    deliveryRadiusKm: r[8],
-    openingHours: r[9],
-    active: r[10],
-    createdAt: r[11].toISOString(),
-    updatedAt: r[12].toISOString(),
-    distanceKm: Number(r[14]),
-    openNow: isOpenAt(r[9], r[7], now),
-  }));
-  const last = page[page.length - 1];
-  const more = rows.length > limit;
   return {
-    items,
-    nextCursor: more
-      ? encodeCursor([Number(last[13]), last[0], Number(rows[limit][13]) === Number(last[13]) ? 1 : 0])
-      : null,
+    items: page.items.map((n) => ({
+      ...n.item,
+      distanceKm: n.km,
+      openNow: isOpenAt(n.item.openingHours, n.item.timeZone, now),
+    })),
+    nextCursor: page.next ? encodeCursor([page.next.key, page.next.id, page.next.ties ? 1 : 0]) : null,
   };
 });
 

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -13,6 +15,13 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: Db;
+  /**
+   * Rows of a hot read as a named prepared statement (PostgreSQL): parsed and planned once per connection,
+   * then a generic plan skips planning on every call, which for a search is half its database time. Only
+   * for statements whose plan does not depend on the values (index ranges, keyed lookups). The name is
+   * derived from the SQL text, so each distinct text is its own statement. PGlite plans every query.
+   */
+  prepared<T>(query: SQL): Promise<T[]>;
   ping(): Promise<void>;
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -53,9 +62,15 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   // Without a listener an idle client's error (server restart) would crash the process.
   pool.on('error', (err) => opts.onError?.(err));
   const db = drizzle({ client: pool, schema }) as unknown as Db;
+  const dialect = new PgDialect();
   return {
     kind: 'postgres',
     db,
+    prepared: async <T>(query: SQL) => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+      return (await pool.query({ name, text, values: params })).rows as T[];
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -88,6 +103,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    prepared: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -107,7 +107,9 @@ describe(`bulk import of ${ROWS} rows`, () => {
       // The dictionary is small (thousands of words at a million products): the planner may read it whole.
       if (typoMode) expect(nodes.map((n) => n['Relation Name'])).toContain('search_words');
     }
-    const found = await t.app.get(SearchRepository).ranked(searchTerms(typo)!, {}, '2000-01-01', undefined, 100, true);
+    const found = await t.app
+      .get(SearchRepository)
+      .ranked(searchTerms(typo)!, {}, '2000-01-01', undefined, 100, { typo: true });
     expect(found.map((p) => p.nameEn.split(' ')[0].toLowerCase())).toContain(brandEn);
   });
 });

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
-import { DB, type Db } from '../../db/client.js';
+import { DATABASE, DB, type Database, type Db } from '../../db/client.js';
 import { branches } from '../branches/index.js';
 import { categories, products, type Ingredient } from '../catalog/index.js';
 import { stockLots } from '../inventory/index.js';
@@ -33,6 +33,13 @@ export interface SubstituteRow extends ProductHitRow {
   nearestKm: number | null;
 }
 
+export interface RankOptions {
+  /** Typo matches instead of prefixes. */
+  typo?: boolean;
+  /** How many matches are ranked (RANK_WINDOW by default). */
+  window?: number;
+}
+
 export type RankedAfter = readonly [score: number, inStock: 0 | 1, id: string];
 
 /** A branch "nearby" for substitutes: it delivers to the point, or the point is within pickup distance. */
@@ -41,10 +48,6 @@ export const PICKUP_KM = 20;
 const COLUMNS = sql.raw(`p.id, p.name_en AS "nameEn", p.name_ar AS "nameAr", p.ingredients, p.form,
   p.pack_size AS "packSize", p.manufacturer, p.category_id AS "categoryId", p.price_minor AS "priceMinor",
   p.rx_required AS "rxRequired", p.controlled, p.images->>0 AS image`);
-
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 const toHit = <T extends ProductHitRow>(r: T): T => ({
   ...r,
@@ -59,7 +62,17 @@ const toHit = <T extends ProductHitRow>(r: T): T => ({
  */
 @Injectable()
 export class SearchRepository {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    /** Absent when a test runs the repository on a transaction: then every query is planned as it comes. */
+    @Optional() @Inject(DATABASE) private readonly database?: Database,
+  ) {}
+
+  /** Search reads are the hottest queries: prepared once per connection (see Database.prepared). */
+  private rows<T>(query: SQL): Promise<T[]> {
+    if (this.database) return this.database.prepared<T>(query);
+    return this.db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
+  }
 
   /** Sellable now: a lot not expiring by `cutoff`, with unreserved units, at an active branch (or at `branchId`). */
   private inStock(cutoff: string, branchId?: string, productId: SQL = sql`p.id`): SQL {
@@ -86,8 +99,7 @@ export class SearchRepository {
 
   /** The catalog in id order: one index range per page however deep (the category index when filtered). */
   async browse(f: ProductFilter, cutoff: string, afterId: string | undefined, limit: number): Promise<ProductHitRow[]> {
-    const rows = await rowsOf<ProductHitRow>(
-      this.db,
+    const rows = await this.rows<ProductHitRow>(
       sql`select ${COLUMNS}, ${this.inStock(cutoff, f.inStockAt)} as "inStock"
       from (select * from ${products} p where ${sql.join(this.filters(f, cutoff), sql` and `)}
             ${afterId ? sql`and p.id > ${afterId}::uuid` : sql``}
@@ -111,19 +123,18 @@ export class SearchRepository {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
-    typo = false,
+    opts: RankOptions = {},
   ): Promise<ProductHitRow[]> {
-    const rows = await rowsOf<ProductHitRow>(this.db, this.rankedSql(terms, f, cutoff, after, limit, typo));
+    const rows = await this.rows<ProductHitRow>(this.rankedSql(terms, f, cutoff, after, limit, opts));
     return rows.map(toHit);
   }
 
   /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */
   async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string, typo = false): Promise<unknown> {
-    const [row] = await rowsOf<{ 'QUERY PLAN': unknown }>(
-      this.db,
-      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, typo)}`,
+    const res = await this.db.execute(
+      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, { typo })}`,
     );
-    return row['QUERY PLAN'];
+    return (res as unknown as { rows: { 'QUERY PLAN': unknown }[] }).rows[0]['QUERY PLAN'];
   }
 
   private rankedSql(
@@ -132,9 +143,9 @@ export class SearchRepository {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
-    typo: boolean,
+    { typo = false, window: size = RANK_WINDOW }: RankOptions,
   ): SQL {
-    const window = sql.raw(String(RANK_WINDOW));
+    const window = sql.raw(String(size));
     // The product row is read only when something must be checked on it: a filter, or the other words.
     const checks = [
       ...this.filters(f, cutoff, false),
@@ -186,8 +197,7 @@ export class SearchRepository {
             and earth_distance(ll_to_earth(b.lat, b.lng), ll_to_earth(${near.lat}::float8, ${near.lng}::float8))
                 <= greatest(b.delivery_radius_km, ${PICKUP_KM}) * 1000.0)`
       : sql`null::float8`;
-    const rows = await rowsOf<SubstituteRow>(
-      this.db,
+    const rows = await this.rows<SubstituteRow>(
       sql`select ${COLUMNS}, ${this.inStock(cutoff)} as "inStock", ${nearest} as "nearestKm"
       from (select * from ${products} p
             where p.ingredients_key = ${of.ingredientsKey} and lower(p.form) = lower(${of.form}) and p.active

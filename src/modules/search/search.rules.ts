@@ -1,7 +1,12 @@
 import { normalizeSearch } from '../catalog/index.js';
 
-/** How many matches are ranked per query (see SearchRepository.ranked). */
+/** How many matches are ranked per query of the catalog (see SearchRepository.ranked): its pages walk them. */
 export const RANK_WINDOW = 100;
+/**
+ * The search box shows the first 10 of each section and has no further pages: its products are the best 10
+ * of the 50 best matches, in stock first (ranking costs one stock lookup per match, half the query's time).
+ */
+export const SEARCH_BOX_WINDOW = 50;
 /** Typo matching needs enough letters to mean something (and to keep the trigram lookups few). */
 const TYPO_MIN_LENGTH = 4;
 const MAX_TOKENS = 8;

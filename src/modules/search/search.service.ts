@@ -15,7 +15,14 @@ import type {
   SubstituteView,
 } from './search.dto.js';
 import { SearchRepository, type ProductFilter, type ProductHitRow, type RankedAfter } from './search.repository.js';
-import { branchesMatching, PREFIX_SCORE_FLOOR, searchTerms, type SearchTerms } from './search.rules.js';
+import {
+  branchesMatching,
+  PREFIX_SCORE_FLOOR,
+  RANK_WINDOW,
+  SEARCH_BOX_WINDOW,
+  searchTerms,
+  type SearchTerms,
+} from './search.rules.js';
 
 /** Section size of GET /v1/search. */
 const SECTION_LIMIT = 10;
@@ -90,13 +97,14 @@ export class SearchService {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
+    window = RANK_WINDOW,
   ): Promise<ProductHitRow[]> {
     const typoPage = after !== undefined && after[0] < PREFIX_SCORE_FLOOR;
     if (!typoPage) {
-      const rows = await this.repo.ranked(terms, filter, cutoff, after, limit);
+      const rows = await this.repo.ranked(terms, filter, cutoff, after, limit, { window });
       if (rows.length > 0 || after !== undefined || !terms.typo) return rows;
     }
-    return terms.typo ? this.repo.ranked(terms, filter, cutoff, after, limit, true) : [];
+    return terms.typo ? this.repo.ranked(terms, filter, cutoff, after, limit, { typo: true, window }) : [];
   }
 
   /** One box, typed sections. Doctors and specialties stay empty until the care module exists. */
@@ -106,7 +114,7 @@ export class SearchService {
     const cutoff = this.inventory.cutoff();
     return this.cached(cacheKey('all', [terms.text, cutoff]), async () => {
       const [products, active] = await Promise.all([
-        this.rankedRows(terms, {}, cutoff, undefined, SECTION_LIMIT),
+        this.rankedRows(terms, {}, cutoff, undefined, SECTION_LIMIT, SEARCH_BOX_WINDOW),
         this.branches.activeRecords(),
       ]);
       const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
