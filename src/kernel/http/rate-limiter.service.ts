@@ -26,15 +26,23 @@ export class RateLimiterService implements OnModuleDestroy {
 
   constructor(private readonly redis: RedisService) {}
 
+  /** The script as a command of the client: sent by its SHA (EVALSHA), loaded once, not with every request. */
+  private hitCommand(
+    client: NonNullable<RedisService['client']>,
+  ): (key: string, windowMs: number) => Promise<[number, number]> {
+    const commands = client as unknown as Record<string, unknown>;
+    if (typeof commands.medyourRateHit !== 'function')
+      client.defineCommand('medyourRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    const command = commands.medyourRateHit as (key: string, windowMs: number) => Promise<[number, number]>;
+    return command.bind(client);
+  }
+
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
     const windowMs = windowSeconds * 1000;
     const client = this.redis.client;
     if (client && this.redis.healthy) {
       try {
-        const [count, ttl] = (await client.eval(HIT_SCRIPT, 1, this.redis.prefix + 'rl:' + key, windowMs)) as [
-          number,
-          number,
-        ];
+        const [count, ttl] = await this.hitCommand(client)(this.redis.prefix + 'rl:' + key, windowMs);
         return decide(count, limit, ttl);
       } catch (err) {
         // Skip Redis for a while (a hung Redis would cost every request the command timeout), and count here.
