@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     servers.push(base);
 
     const cursor = await deepCursor(ours.base);
-    const search = (typo: boolean) => [Q.RANKED_PREFIX, ...(typo ? [Q.RANKED_TYPO] : [])];
+    const search = (typo: boolean) => [typo ? Q.RANKED : Q.RANKED_PREFIX];
     const near = `lat=${LAT}&lng=${LNG}`;
     const all: Scenario[] = [
       {

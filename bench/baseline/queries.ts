@@ -25,25 +25,38 @@ export const browse = (after: boolean) => `select ${COLUMNS}, ${inStock('p.id', 
             order by p.id limit ${after ? '$3' : '$2'}) p
       order by p.id`;
 
-const RANK_TAIL = `ranked as (select c.id, max(c.score) as score, ${inStock('c.id', '$3')} as "inStock"
-        from cand c group by c.id),
-      page as (select * from ranked r  order by r.score desc, r."inStock" desc, r.id limit $4)
+/** The ranking after the candidates; `n`: its first parameter number (cutoff, limit, cutoff, limit ×3). */
+const rankTail = (n: number) => `best as (select c.id, max(c.score) as score from cand c group by c.id),
+      fast as (select m.id, m.score, true as "inStock"
+        from (select * from best where score = (select max(score) from best) order by id offset 0) m
+        where ${inStock('m.id', `$${n}`)} order by m.id limit $${n + 1}),
+      ranked as (select m.id, m.score, ${inStock('m.id', `$${n + 2}`)} as "inStock" from best m),
+      page as (select * from fast where (select count(*) from fast) = $${n + 3}
+        union all (select * from ranked r where (select count(*) from fast) < $${n + 4} order by r.score desc, r."inStock" desc, r.id limit $${n + 5}))
       select ${COLUMNS}, page."inStock", page.score from page join "products" p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
 
-/** SearchRepository.ranked for the search box (window 50), prefixes. $1,$2 the word range, $3 cutoff, $4 limit */
-export const RANKED_PREFIX = `with cand as (select c.id, c.score from generate_series(0, 15) g(pos)
+const prefixArms = `select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 2999 - w.pos as score from product_words w
-        where w.pos = g.pos and w.word >= $1 and w.word < $2 order by w.word, w.product_id limit 50) c limit 50),
-      ${RANK_TAIL}`;
+        where w.pos = g.pos and w.word >= $1 and w.word < $2 order by w.word, w.product_id limit 50) c`;
 
-/** The same, typos (when no word starts with the query). $1,$2 the word, $3 cutoff, $4 limit */
-export const RANKED_TYPO = `with words as (select s.word, similarity(s.word, $1) as sim from search_words s
-            where s.word % $2 order by sim desc, s.word limit 5),
-          cand as (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
+/**
+ * SearchRepository.ranked for the search box (window 50), a word under 4 letters (no typos).
+ * $1,$2 the word range, then rankTail's six.
+ */
+export const RANKED_PREFIX = `with cand as (${prefixArms} limit 50), ${rankTail(3)}`;
+
+/**
+ * The same from 4 letters: typos when no word starts with the query, in the same statement.
+ * $1,$2 the word range, $3,$4 the word, then rankTail's six.
+ */
+export const RANKED = `with pre as (${prefixArms} limit 50),
+      words as (select s.word, similarity(s.word, $3) as sim from search_words s
+            where not exists (select 1 from pre) and s.word % $4 order by sim desc, s.word limit 5),
+      cand as (select * from pre union all (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 1000 + round(t.sim * 999)::int as score from product_words w
-        where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50),
-      ${RANK_TAIL}`;
+        where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50)),
+      ${rankTail(5)}`;
 
 /** BranchesService.activeRecords (on a cache miss): every active branch. $1 active */
 export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc`;

@@ -4,7 +4,7 @@ import { buildGeoIndex, nearestPage } from '../../src/modules/branches/branches.
 import { isOpenAt } from '../../src/modules/branches/branches.rules.js';
 import { isoDate, sellableCutoff } from '../../src/modules/inventory/inventory.rules.js';
 import { branchesMatching, prefixEnd, searchTerms } from '../../src/modules/search/search.rules.js';
-import { ACTIVE_BRANCHES, AVAILABILITY, browse, PRODUCT_BY_ID, RANKED_PREFIX, RANKED_TYPO } from './queries.js';
+import { ACTIVE_BRANCHES, AVAILABILITY, browse, PRODUCT_BY_ID, RANKED, RANKED_PREFIX } from './queries.js';
 
 /**
  * The baseline: bare Fastify and a pg pool, no framework, no guard, no cache, no validation library. The
@@ -99,23 +99,19 @@ app.get<{ Querystring: Q }>('/v1/products', async (req) => {
   };
 });
 
+/** The parameters after the words: cutoff and limit for the lazy first page, cutoff for the full ranking, limit ×3. */
+const rankArgs = () => [cutoff(), 10, cutoff(), 10, 10, 10];
+
 app.get<{ Querystring: Q }>('/v1/search', async (req) => {
-  // SearchService.search: prefixes of the longest word, typos only when nothing starts with it; branches from
-  // the active set in memory.
+  // SearchService.search: prefixes of the longest word, typos only when nothing starts with it (one statement);
+  // branches from the active set in memory.
   const terms = searchTerms(req.query.q ?? '');
   if (!terms) return { products: [], doctors: [], specialties: [], branches: [] };
   // Named, as our API prepares its search statements (Database.prepared).
-  let { rows } = await pool.query({
-    name: 'ranked_prefix',
-    text: RANKED_PREFIX,
-    values: [terms.driver, prefixEnd(terms.driver), cutoff(), 10],
-  });
-  if (rows.length === 0 && terms.typo)
-    ({ rows } = await pool.query({
-      name: 'ranked_typo',
-      text: RANKED_TYPO,
-      values: [terms.driver, terms.driver, cutoff(), 10],
-    }));
+  const range = [terms.driver, prefixEnd(terms.driver)];
+  const { rows } = terms.typo
+    ? await pool.query({ name: 'ranked', text: RANKED, values: [...range, terms.driver, terms.driver, ...rankArgs()] })
+    : await pool.query({ name: 'ranked_prefix', text: RANKED_PREFIX, values: [...range, ...rankArgs()] });
   return {
     products: rows.map(summary),
     doctors: [],

@@ -230,6 +230,28 @@ describe('GET /v1/products?q=', () => {
     expect(await invariantViolations(t.database)).toEqual([]);
   });
 
+  it('gives the same first page whether the best matches fill it with stock or not (stock looked up lazily)', async () => {
+    const made: ProductBody[] = [];
+    for (const letter of 'ABCDEF') made.push(await product(`lazy${letter}`, { nameEn: `${Stem}lazy ${letter}` }));
+    const stocked = [made[1], made[2], made[4], made[5]];
+    const own = await createBranch(t, admin, { lat: 29.9668, lng: 32.5498 }); // Suez: other tests count `near`
+    for (const m of stocked) await receive(t, admin, own.id, { productId: m.id, quantity: 2 });
+    const expected = [...stocked, made[0], made[3]].map((m) => m.id);
+    // limit 2: the best matches hold 2 in stock, so the page is read without ranking the rest.
+    expect(ids((await list(`q=${stem}lazy&limit=2`)).items)).toEqual(expected.slice(0, 2));
+    // limit 5: only 4 in stock, every match is ranked.
+    expect(ids((await list(`q=${stem}lazy&limit=5`)).items)).toEqual(expected.slice(0, 5));
+    expect(ids((await list(`q=${stem}lazy&limit=100`)).items)).toEqual(expected);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(`q=${stem}lazy&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      walked.push(...ids(page.items));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(expected);
+  });
+
   it('answers nothing (not an error) for a query with no letters or digits', async () => {
     expect(await list('q=%21%3F')).toEqual({ items: [], nextCursor: null });
   });

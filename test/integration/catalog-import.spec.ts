@@ -97,7 +97,7 @@ describe(`bulk import of ${ROWS} rows`, () => {
       // plan wins at which size is the planner's call; at a million products it picks these on its own.
       const plan = await t.database.db.transaction(async (tx) => {
         await tx.execute(sql`set local enable_seqscan = off`);
-        return new SearchRepository(tx as unknown as Db).rankedPlan(searchTerms(q)!, {}, '2000-01-01', typoMode);
+        return new SearchRepository(tx as unknown as Db).rankedPlan(searchTerms(q)!, {}, '2000-01-01');
       });
       const nodes = nodesOf(plan);
       const seqScans = nodes.filter((n) => n['Node Type'] === 'Seq Scan');
@@ -107,9 +107,7 @@ describe(`bulk import of ${ROWS} rows`, () => {
       // The dictionary is small (thousands of words at a million products): the planner may read it whole.
       if (typoMode) expect(nodes.map((n) => n['Relation Name'])).toContain('search_words');
     }
-    const found = await t.app
-      .get(SearchRepository)
-      .ranked(searchTerms(typo)!, {}, '2000-01-01', undefined, 100, { typo: true });
+    const found = await t.app.get(SearchRepository).ranked(searchTerms(typo)!, {}, '2000-01-01', undefined, 100);
     expect(found.map((p) => p.nameEn.split(' ')[0].toLowerCase())).toContain(brandEn);
   });
 });

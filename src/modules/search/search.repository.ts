@@ -34,8 +34,6 @@ export interface SubstituteRow extends ProductHitRow {
 }
 
 export interface RankOptions {
-  /** Typo matches instead of prefixes. */
-  typo?: boolean;
   /** How many matches are ranked (RANK_WINDOW by default). */
   window?: number;
 }
@@ -114,7 +112,7 @@ export class SearchRepository {
    * read in index order: the words starting with the query's longest word, best-placed first (position 0 is
    * the start of the English name). At most RANK_WINDOW candidates are read and ranked, so the work is bounded
    * however many products match, and every page is a keyset slice of the same ranked window.
-   * `typo`: instead of prefixes, the few dictionary words closest to the longest word (trigram similarity):
+   * When no word starts with it, the few dictionary words closest to the longest word (trigram similarity):
    * `augmentn` → augmentin. Score: prefix matches 2999 - position, typo matches 1000-1999 by similarity.
    */
   async ranked(
@@ -130,9 +128,9 @@ export class SearchRepository {
   }
 
   /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */
-  async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string, typo = false): Promise<unknown> {
+  async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string): Promise<unknown> {
     const res = await this.db.execute(
-      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, { typo })}`,
+      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, {})}`,
     );
     return (res as unknown as { rows: { 'QUERY PLAN': unknown }[] }).rows[0]['QUERY PLAN'];
   }
@@ -143,7 +141,7 @@ export class SearchRepository {
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
-    { typo = false, window: size = RANK_WINDOW }: RankOptions,
+    { window: size = RANK_WINDOW }: RankOptions,
   ): SQL {
     const window = sql.raw(String(size));
     // The product row is read only when something must be checked on it: a filter, or the other words.
@@ -158,24 +156,42 @@ export class SearchRepository {
     const arms = (word: SQL, score: SQL) => sql`select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, ${score} as score from product_words w ${product}
         where w.pos = g.pos and ${word} order by w.word, w.product_id limit ${window}) c`;
-    const candidates = typo
-      ? sql`with words as (select s.word, similarity(s.word, ${terms.driver}) as sim from search_words s
-            where s.word % ${terms.driver} order by sim desc, s.word limit ${sql.raw(String(TYPO_WORDS))}),
-          cand as (select c.* from words t cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window})`
-      : sql`with cand as (${arms(
-          sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`,
-          sql`2999 - w.pos`,
-        )} limit ${window})`;
-    const keyset = after
-      ? sql`where r.score < ${after[0]} or (r.score = ${after[0]} and (r."inStock"::int < ${after[1]}
-          or (r."inStock"::int = ${after[1]} and r.id > ${after[2]}::uuid)))`
-      : sql``;
-    return sql`${candidates},
-      ranked as (select c.id, max(c.score) as score, ${this.inStock(cutoff, f.inStockAt, sql`c.id`)} as "inStock"
-        from cand c group by c.id),
-      page as (select * from ranked r ${keyset} order by r.score desc, r."inStock" desc, r.id limit ${limit})
-      select ${COLUMNS}, page."inStock", page.score from page join ${products} p on p.id = page.id
+    const prefix = arms(sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`, sql`2999 - w.pos`);
+    // Typos are the fallback when no word starts with what was typed: a one-time filter on `pre` keeps the
+    // dictionary from even being read otherwise.
+    const candidates = terms.typo
+      ? sql`with pre as (${prefix} limit ${window}),
+          words as (select s.word, similarity(s.word, ${terms.driver}) as sim from search_words s
+            where not exists (select 1 from pre) and s.word % ${terms.driver}
+            order by sim desc, s.word limit ${sql.raw(String(TYPO_WORDS))}),
+          cand as (select * from pre union all (select c.* from words t
+            cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window}))`
+      : sql`with cand as (${prefix} limit ${window})`;
+    const inStock = (id: SQL) => this.inStock(cutoff, f.inStockAt, id);
+    const order = sql`order by r.score desc, r."inStock" desc, r.id limit ${limit}`;
+    const tail = sql`select ${COLUMNS}, page."inStock", page.score from page join ${products} p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
+    if (after) {
+      const keyset = sql`where r.score < ${after[0]} or (r.score = ${after[0]} and (r."inStock"::int < ${after[1]}
+          or (r."inStock"::int = ${after[1]} and r.id > ${after[2]}::uuid)))`;
+      return sql`${candidates},
+        ranked as (select c.id, max(c.score) as score, ${inStock(sql`c.id`)} as "inStock" from cand c group by c.id),
+        page as (select * from ranked r ${keyset} ${order})
+        ${tail}`;
+    }
+    // First page. When the best-scored matches hold at least `limit` in stock, the page is exactly those with
+    // the smallest ids (in stock ranks first among equals): stock is looked up in id order only until the page
+    // is full (`fast`; OFFSET 0 keeps the ordering below the stock filter, so the LIMIT stops the lookups). Otherwise every match's stock is looked up and ranked (`ranked`, not run when `fast`
+    // is full: a one-time filter gates it).
+    return sql`${candidates},
+      best as (select c.id, max(c.score) as score from cand c group by c.id),
+      fast as (select m.id, m.score, true as "inStock"
+        from (select * from best where score = (select max(score) from best) order by id offset 0) m
+        where ${inStock(sql`m.id`)} order by m.id limit ${limit}),
+      ranked as (select m.id, m.score, ${inStock(sql`m.id`)} as "inStock" from best m),
+      page as (select * from fast where (select count(*) from fast) = ${limit}
+        union all (select * from ranked r where (select count(*) from fast) < ${limit} ${order}))
+      ${tail}`;
   }
 
   /**

@@ -14,8 +14,6 @@ const MAX_TOKENS = 8;
 const MAX_WORD = 100;
 /** Typos are corrected to at most this many dictionary words, the closest first. */
 export const TYPO_WORDS = 5;
-/** Prefix matches score 2000-2999 (2999 - the word's position), typo matches 1000-1999 (by similarity). */
-export const PREFIX_SCORE_FLOOR = 2000;
 
 export interface SearchTerms {
   /** The normalised query (the form products' search_text is stored in). */

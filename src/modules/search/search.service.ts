@@ -14,15 +14,8 @@ import type {
   SubstitutesQuery,
   SubstituteView,
 } from './search.dto.js';
-import { SearchRepository, type ProductFilter, type ProductHitRow, type RankedAfter } from './search.repository.js';
-import {
-  branchesMatching,
-  PREFIX_SCORE_FLOOR,
-  RANK_WINDOW,
-  SEARCH_BOX_WINDOW,
-  searchTerms,
-  type SearchTerms,
-} from './search.rules.js';
+import { SearchRepository, type ProductHitRow } from './search.repository.js';
+import { branchesMatching, SEARCH_BOX_WINDOW, searchTerms } from './search.rules.js';
 
 /** Section size of GET /v1/search. */
 const SECTION_LIMIT = 10;
@@ -76,7 +69,7 @@ export class SearchService {
     if (!terms) return { items: [], nextCursor: null };
     const key = cacheKey('products', [terms.text, filter, cutoff, query.cursor ?? null, query.limit]);
     return this.cached(key, async () => {
-      const rows = await this.rankedRows(
+      const rows = await this.repo.ranked(
         terms,
         filter,
         cutoff,
@@ -87,26 +80,6 @@ export class SearchService {
     });
   }
 
-  /**
-   * Prefix matches; typo matches only when no word starts with the query. A cursor says which of the two it
-   * pages (typo scores are below PREFIX_SCORE_FLOOR), so later pages never switch between them.
-   */
-  private async rankedRows(
-    terms: SearchTerms,
-    filter: ProductFilter,
-    cutoff: string,
-    after: RankedAfter | undefined,
-    limit: number,
-    window = RANK_WINDOW,
-  ): Promise<ProductHitRow[]> {
-    const typoPage = after !== undefined && after[0] < PREFIX_SCORE_FLOOR;
-    if (!typoPage) {
-      const rows = await this.repo.ranked(terms, filter, cutoff, after, limit, { window });
-      if (rows.length > 0 || after !== undefined || !terms.typo) return rows;
-    }
-    return terms.typo ? this.repo.ranked(terms, filter, cutoff, after, limit, { typo: true, window }) : [];
-  }
-
   /** One box, typed sections. Doctors and specialties stay empty until the care module exists. */
   async search(q: string): Promise<SearchResponse> {
     const terms = searchTerms(q);
@@ -114,7 +87,7 @@ export class SearchService {
     const cutoff = this.inventory.cutoff();
     return this.cached(cacheKey('all', [terms.text, cutoff]), async () => {
       const [products, active] = await Promise.all([
-        this.rankedRows(terms, {}, cutoff, undefined, SECTION_LIMIT, SEARCH_BOX_WINDOW),
+        this.repo.ranked(terms, {}, cutoff, undefined, SECTION_LIMIT, { window: SEARCH_BOX_WINDOW }),
         this.branches.activeRecords(),
       ]);
       const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
