@@ -63,12 +63,18 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   pool.on('error', (err) => opts.onError?.(err));
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   const dialect = new PgDialect();
+  // Statement text → name (a distinct text per query shape: a few hundred at most).
+  const statementNames = new Map<string, string>();
   return {
     kind: 'postgres',
     db,
     prepared: async <T>(query: SQL) => {
       const { sql: text, params } = dialect.sqlToQuery(query);
-      const name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+        if (statementNames.size < 1_000) statementNames.set(text, name);
+      }
       return (await pool.query({ name, text, values: params })).rows as T[];
     },
     ping: async () => {

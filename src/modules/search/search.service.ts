@@ -67,7 +67,7 @@ export class SearchService {
     const terms = searchTerms(query.q);
     const after = decodeCursor(query.cursor, rankedCursor);
     if (!terms) return { items: [], nextCursor: null };
-    const key = cacheKey('products', [terms.text, filter, cutoff, query.cursor ?? null, query.limit]);
+    const key = () => cacheKey('products', [terms.text, filter, cutoff, query.cursor ?? null, query.limit]);
     return this.cached(key, async () => {
       const rows = await this.repo.ranked(
         terms,
@@ -85,28 +85,31 @@ export class SearchService {
     const terms = searchTerms(q);
     if (!terms) return { products: [], doctors: [], specialties: [], branches: [] };
     const cutoff = this.inventory.cutoff();
-    return this.cached(cacheKey('all', [terms.text, cutoff]), async () => {
-      const [products, active] = await Promise.all([
-        this.repo.ranked(terms, {}, cutoff, undefined, SECTION_LIMIT, { window: SEARCH_BOX_WINDOW }),
-        this.branches.activeRecords(),
-      ]);
-      const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
-        id: b.id,
-        nameEn: b.nameEn,
-        nameAr: b.nameAr,
-        address: b.address,
-      }));
-      return { products: products.map(summary), doctors: [], specialties: [], branches };
-    });
+    return this.cached(
+      () => cacheKey('all', [terms.text, cutoff]),
+      async () => {
+        const [products, active] = await Promise.all([
+          this.repo.ranked(terms, {}, cutoff, undefined, SECTION_LIMIT, { window: SEARCH_BOX_WINDOW }),
+          this.branches.activeRecords(),
+        ]);
+        const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
+          id: b.id,
+          nameEn: b.nameEn,
+          nameAr: b.nameAr,
+          address: b.address,
+        }));
+        return { products: products.map(summary), doctors: [], specialties: [], branches };
+      },
+    );
   }
 
   /**
-   * Ranked searches are cached briefly (SEARCH_CACHE_TTL_SECONDS): a broad prefix costs milliseconds of
-   * index work at a million products, and people type the same things. Results may lag changes by the TTL.
+   * Ranked searches are cached briefly (SEARCH_CACHE_TTL_SECONDS): a search costs about a millisecond of
+   * database work at a million products, and people type the same things. Results may lag changes by the TTL.
    */
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  private cached<T>(key: () => string, load: () => Promise<T>): Promise<T> {
     const ttl = this.config.cache.searchTtlSeconds;
-    return ttl > 0 ? this.cache.getOrLoad(key, ttl, load) : load();
+    return ttl > 0 ? this.cache.getOrLoad(key(), ttl, load) : load();
   }
 
   /** Generic equivalents of an active product (same ingredients, strengths and form), cheapest first. */
