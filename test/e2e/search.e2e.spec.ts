@@ -252,6 +252,17 @@ describe('GET /v1/products?q=', () => {
     expect(walked).toEqual(expected);
   });
 
+  it('indexes products written concurrently with the same new words (no deadlock, nothing lost)', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        createProduct(t, admin, child, { nameEn: `Yx${stem}conc ${i % 3} Yx${stem}shared`, nameAr: 'متزامن' }),
+      ),
+    );
+    const found = ids((await list(`q=yx${stem}shared&limit=100`)).items);
+    expect(found.sort()).toEqual(made.map((m) => m.id).sort());
+    expect(await invariantViolations(t.database)).toEqual([]);
+  });
+
   it('answers nothing (not an error) for a query with no letters or digits', async () => {
     expect(await list('q=%21%3F')).toEqual({ items: [], nextCursor: null });
   });
