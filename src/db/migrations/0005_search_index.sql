@@ -5,7 +5,8 @@
 -- stops after the window it ranks, however many products match. search_words is the dictionary of distinct
 -- words; its trigram index turns a typo into the words it probably meant.
 -- Both are kept by the triggers below on every write of products (any path: the API, the CSV import, seeds),
--- so they cannot drift from search_text. They are not drizzle tables: only SQL reads or writes them.
+-- so they cannot drift from search_text. (Product ids are never updated: rows are paired by id.)
+-- The dictionary only grows; a word no active product holds any more is skipped by the typo lookup. They are not drizzle tables: only SQL reads or writes them.
 -- The GIN indexes it replaces.
 DROP INDEX IF EXISTS "products_search_fts_idx";--> statement-breakpoint
 DROP INDEX IF EXISTS "products_search_trgm_idx";--> statement-breakpoint
@@ -29,14 +30,27 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	WHERE t.w <> ''
 	GROUP BY 1
 $$;--> statement-breakpoint
+-- Adds words to the dictionary. New words are added by one writer at a time (a transaction-scoped advisory
+-- lock): an upsert fires its UPDATE and then its INSERT trigger, each adding its own sorted run of words, so
+-- two writers could otherwise take the same words' locks in opposite orders and deadlock. Writers whose
+-- words are all known (nearly all, once a catalog is loaded) take no lock.
+CREATE FUNCTION "search_words_add"(words text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM unnest(words) AS w(word)
+			WHERE NOT EXISTS (SELECT 1 FROM search_words s WHERE s.word = w.word COLLATE "C")) THEN
+		PERFORM pg_advisory_xact_lock(hashtext('medyour.search_words'));
+		INSERT INTO search_words (word) SELECT w.word COLLATE "C" FROM unnest(words) AS w(word) ON CONFLICT DO NOTHING;
+	END IF;
+END
+$$;--> statement-breakpoint
 -- Only active products are indexed: a deactivated product leaves the index, and comes back when reactivated.
 CREATE FUNCTION "products_search_index"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO search_words (word)
-			SELECT DISTINCT w.word FROM new_rows n CROSS JOIN LATERAL product_words_of(n.search_text) w
-			WHERE n.active ORDER BY 1 ON CONFLICT DO NOTHING;
+		PERFORM search_words_add(ARRAY(
+			SELECT DISTINCT w.word FROM new_rows n CROSS JOIN LATERAL product_words_of(n.search_text) w WHERE n.active));
 		INSERT INTO product_words (pos, word, product_id)
 			SELECT w.pos, w.word, n.id FROM new_rows n CROSS JOIN LATERAL product_words_of(n.search_text) w
 			WHERE n.active;
@@ -46,11 +60,11 @@ BEGIN
 				AND (n.search_text IS DISTINCT FROM o.search_text OR n.active IS DISTINCT FROM o.active)
 				CROSS JOIN LATERAL product_words_of(o.search_text) w
 			WHERE o.active AND pw.pos = w.pos AND pw.word = w.word AND pw.product_id = o.id;
-		INSERT INTO search_words (word)
+		PERFORM search_words_add(ARRAY(
 			SELECT DISTINCT w.word FROM old_rows o JOIN new_rows n ON n.id = o.id
 				AND (n.search_text IS DISTINCT FROM o.search_text OR n.active IS DISTINCT FROM o.active)
 				CROSS JOIN LATERAL product_words_of(n.search_text) w
-			WHERE n.active ORDER BY 1 ON CONFLICT DO NOTHING;
+			WHERE n.active));
 		INSERT INTO product_words (pos, word, product_id)
 			SELECT w.pos, w.word, n.id FROM old_rows o JOIN new_rows n ON n.id = o.id
 				AND (n.search_text IS DISTINCT FROM o.search_text OR n.active IS DISTINCT FROM o.active)
@@ -70,6 +84,16 @@ CREATE TRIGGER "products_search_index_update" AFTER UPDATE ON "products"
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION products_search_index();--> statement-breakpoint
 CREATE TRIGGER "products_search_index_delete" AFTER DELETE ON "products"
 	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION products_search_index();--> statement-breakpoint
+-- TRUNCATE fires no row or DELETE trigger: the index is emptied with the table.
+CREATE FUNCTION "products_search_index_truncate"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	TRUNCATE product_words, search_words;
+	RETURN NULL;
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER "products_search_index_truncate" AFTER TRUNCATE ON "products"
+	FOR EACH STATEMENT EXECUTE FUNCTION products_search_index_truncate();--> statement-breakpoint
 -- Rebuilds both tables from products: for products written before this migration, and for bulk loads that
 -- switch the triggers off (the bench seed) and index once at the end, in index order.
 CREATE FUNCTION "search_index_rebuild"() RETURNS void
