@@ -51,8 +51,11 @@ export const RANKED_PREFIX = `with cand as (${prefixArms} limit 50), ${rankTail(
  * $1,$2 the word range, $3,$4 the word, then rankTail's six.
  */
 export const RANKED = `with pre as (${prefixArms} limit 50),
-      words as (select s.word, similarity(s.word, $3) as sim from search_words s
-            where not exists (select 1 from pre) and s.word % $4 order by sim desc, s.word limit 5),
+      words as (select s.word, s.sim from (select d.word, similarity(d.word, $3) as sim
+              from search_words d where not exists (select 1 from pre) and d.word % $4
+              order by sim desc, d.word offset 0) s
+            where exists (select 1 from generate_series(0, 15) g(pos) join product_words w on w.pos = g.pos and w.word = s.word)
+            limit 5),
       cand as (select * from pre union all (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 1000 + round(t.sim * 999)::int as score from product_words w
         where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50)),

@@ -158,12 +158,15 @@ export class SearchRepository {
         where w.pos = g.pos and ${word} order by w.word, w.product_id limit ${window}) c`;
     const prefix = arms(sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`, sql`2999 - w.pos`);
     // Typos are the fallback when no word starts with what was typed: a one-time filter on `pre` keeps the
-    // dictionary from even being read otherwise.
+    // dictionary from even being read otherwise. The closest words that some active product still holds
+    // (the dictionary only grows), checked in order of similarity until there are enough.
     const candidates = terms.typo
       ? sql`with pre as (${prefix} limit ${window}),
-          words as (select s.word, similarity(s.word, ${terms.driver}) as sim from search_words s
-            where not exists (select 1 from pre) and s.word % ${terms.driver}
-            order by sim desc, s.word limit ${sql.raw(String(TYPO_WORDS))}),
+          words as (select s.word, s.sim from (select d.word, similarity(d.word, ${terms.driver}) as sim
+              from search_words d where not exists (select 1 from pre) and d.word % ${terms.driver}
+              order by sim desc, d.word offset 0) s
+            where exists (select 1 from generate_series(0, 15) g(pos) join product_words w on w.pos = g.pos and w.word = s.word)
+            limit ${sql.raw(String(TYPO_WORDS))}),
           cand as (select * from pre union all (select c.* from words t
             cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window}))`
       : sql`with cand as (${prefix} limit ${window})`;
@@ -192,6 +195,24 @@ export class SearchRepository {
       page as (select * from fast where (select count(*) from fast) = ${limit}
         union all (select * from ranked r where (select count(*) from fast) < ${limit} ${order}))
       ${tail}`;
+  }
+
+  /**
+   * Active branches whose names (en, ar) or address hold every word, for chains too big to hold in memory
+   * (BRANCHES_IN_MEMORY_MAX; search.rules branchesMatching is the in-memory twin).
+   */
+  async branchesMatching(
+    terms: SearchTerms,
+    limit: number,
+  ): Promise<{ id: string; nameEn: string; nameAr: string; address: string }[]> {
+    // The SQL twin of normalizeSearch for stored branch texts: case, Arabic diacritics and letter variants.
+    const folded = sql`translate(regexp_replace(lower(b.name_en || ' ' || b.name_ar || ' ' || b.address),
+      '[\u064B-\u065F\u0670\u0640]', '', 'g'), 'أإآٱىةؤئ', 'اااايهوي')`;
+    const words = terms.tokens.map((t) => sql`${folded} like ${`%${t}%`}`);
+    return this.rows(
+      sql`select b.id, b.name_en as "nameEn", b.name_ar as "nameAr", b.address from ${branches} b
+      where b.active and ${sql.join(words, sql` and `)} order by b.name_en collate "C", b.id limit ${limit}`,
+    );
   }
 
   /**

@@ -92,12 +92,14 @@ export class SearchService {
           this.repo.ranked(terms, {}, cutoff, undefined, SECTION_LIMIT, { window: SEARCH_BOX_WINDOW }),
           this.branches.activeRecords(),
         ]);
-        const branches = branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
-          id: b.id,
-          nameEn: b.nameEn,
-          nameAr: b.nameAr,
-          address: b.address,
-        }));
+        const branches = active
+          ? branchesMatching(active, terms.tokens, SECTION_LIMIT).map((b) => ({
+              id: b.id,
+              nameEn: b.nameEn,
+              nameAr: b.nameAr,
+              address: b.address,
+            }))
+          : await this.repo.branchesMatching(terms, SECTION_LIMIT);
         return { products: products.map(summary), doctors: [], specialties: [], branches };
       },
     );
