@@ -114,39 +114,47 @@ export async function seedBench(client: pg.ClientBase, opts: BenchSeedOptions): 
   await client.query(
     'TRUNCATE offer_redemptions, offers, stock_reservations, stock_movements, stock_lots, products, categories, branches, product_words, search_words',
   );
-  // The search word index is built once at the end, in index order (its triggers would write it row by row).
+  // The search word index is built once at the end, in index order (its triggers would write it row by row);
+  // the trigger is on again whatever happens.
   await client.query(`ALTER TABLE products DISABLE TRIGGER products_search_index_insert`);
+  let indexes: { name: string; sql: string }[];
+  let childCategories: string[][];
+  let lots: number;
+  let movements: number;
+  let offers: number;
+  try {
+    indexes = await dropSecondaryIndexes(client);
+    log(`dropped ${indexes.length} secondary indexes for the load`);
 
-  const indexes = await dropSecondaryIndexes(client);
-  log(`dropped ${indexes.length} secondary indexes for the load`);
+    childCategories = await insertCategories(client);
+    await insertBranches(client, opts.branches, seed);
+    log(`${opts.branches} branches, ${childCategories.flat().length} categories`);
 
-  const childCategories = await insertCategories(client);
-  await insertBranches(client, opts.branches, seed);
-  log(`${opts.branches} branches, ${childCategories.flat().length} categories`);
+    for (let from = 0; from < opts.products; from += batchSize) {
+      const rows: GeneratedProduct[] = [];
+      for (let i = from; i < Math.min(from + batchSize, opts.products); i++)
+        rows.push(generateProduct(i, seed, childCategories));
+      await insertProducts(client, rows);
+      if ((from / batchSize) % 10 === 9 || from + batchSize >= opts.products)
+        log(`products: ${Math.min(from + batchSize, opts.products)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    }
 
-  for (let from = 0; from < opts.products; from += batchSize) {
-    const rows: GeneratedProduct[] = [];
-    for (let i = from; i < Math.min(from + batchSize, opts.products); i++)
-      rows.push(generateProduct(i, seed, childCategories));
-    await insertProducts(client, rows);
-    if ((from / batchSize) % 10 === 9 || from + batchSize >= opts.products)
-      log(`products: ${Math.min(from + batchSize, opts.products)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  }
+    lots = await insertLots(client, popular, seed, log);
+    movements = await insertMovements(client);
+    log(`lots: ${lots}, movements: ${movements} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    offers = await insertOffers(client);
 
-  const lots = await insertLots(client, popular, seed, log);
-  const movements = await insertMovements(client);
-  log(`lots: ${lots}, movements: ${movements} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  const offers = await insertOffers(client);
-
-  for (const def of indexes) {
+    for (const def of indexes) {
+      const t0 = Date.now();
+      await client.query(def.sql);
+      log(`index ${def.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
     const t0 = Date.now();
-    await client.query(def.sql);
-    log(`index ${def.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    await client.query('SELECT search_index_rebuild()');
+    log(`search word index (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } finally {
+    await client.query(`ALTER TABLE products ENABLE TRIGGER products_search_index_insert`);
   }
-  const t0 = Date.now();
-  await client.query('SELECT search_index_rebuild()');
-  await client.query(`ALTER TABLE products ENABLE TRIGGER products_search_index_insert`);
-  log(`search word index (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   await client.query(
     'VACUUM ANALYZE categories, products, branches, stock_lots, stock_movements, offers, product_words, search_words',
   );

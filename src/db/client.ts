@@ -28,6 +28,8 @@ export interface Database {
 }
 
 export const DATABASE = Symbol('DATABASE');
+/** cached plan must not change result type; prepared statement does not exist. */
+const STALE_STATEMENT = new Set(['0A000', '26000']);
 export const DB = Symbol('DB');
 
 const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
@@ -75,7 +77,15 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
         name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
         if (statementNames.size < 1_000) statementNames.set(text, name);
       }
-      return (await pool.query({ name, text, values: params })).rows as T[];
+      const run = async () => (await pool.query({ name, text, values: params })).rows as T[];
+      try {
+        return await run();
+      } catch (err) {
+        // A migration changed what a statement prepared before it returns: the pool drops that connection
+        // (any error does), and the next one prepares the statement afresh.
+        if (!STALE_STATEMENT.has((err as { code?: string }).code ?? '')) throw err;
+        return run();
+      }
     },
     ping: async () => {
       await db.execute(sql`select 1`);

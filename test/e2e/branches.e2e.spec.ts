@@ -326,12 +326,12 @@ describe('branches: the nearest list follows every change at once', () => {
   it('activeRecords() is the active set and follows changes', async () => {
     const service = t.app.get(BranchesService);
     const branch = await createBranch(t, admin);
-    const active = await service.activeRecords();
+    const active = (await service.activeRecords())!;
     expect(active.find((b) => b.id === branch.id)).toMatchObject({ id: branch.id, nameEn: branch.nameEn });
     expect(active.every((b) => b.active)).toBe(true);
     expect(await service.activeRecords()).toBe(active);
     await service.update(branch.id, { active: false });
-    expect((await service.activeRecords()).some((b) => b.id === branch.id)).toBe(false);
+    expect((await service.activeRecords())!.some((b) => b.id === branch.id)).toBe(false);
   });
 });
 
@@ -374,7 +374,7 @@ describe('branches: cache across nodes', () => {
       await a.http.patch(`/v1/admin/branches/${second.id}`, { active: false }, token);
       await delivery();
       expect(await nearestIds(b, p, 20)).not.toContain(second.id);
-      expect((await b.app.get(BranchesService).activeRecords()).some((r) => r.id === second.id)).toBe(false);
+      expect((await b.app.get(BranchesService).activeRecords())!.some((r) => r.id === second.id)).toBe(false);
     } finally {
       await a.close();
       await b.close();

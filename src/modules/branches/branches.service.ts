@@ -128,11 +128,18 @@ export class BranchesService {
   }
 
   /**
-   * Every active branch, by id, cached on every node like `find` (and invalidated by every branch write).
-   * The array is shared by all callers until the cache lets it go: read it, never change it.
+   * Every active branch, by id, cached on every node like `find` (and invalidated by every branch write);
+   * undefined when there are more than BRANCHES_IN_MEMORY_MAX (then callers query the database instead, and
+   * only that verdict is cached). The array is shared by all callers until the cache lets it go: read it,
+   * never change it.
    */
-  async activeRecords(): Promise<BranchRecord[]> {
-    return this.cache.getOrLoad(ACTIVE_KEY, CACHE_TTL_SECONDS, async () => (await this.repo.allActive()).map(toRecord));
+  async activeRecords(): Promise<BranchRecord[] | undefined> {
+    const max = this.config.branches.inMemoryMax;
+    if (max === 0) return undefined;
+    const set = await this.cache.getOrLoad(ACTIVE_KEY, CACHE_TTL_SECONDS, async () =>
+      (await this.repo.countActive()) > max ? null : (await this.repo.allActive()).map(toRecord),
+    );
+    return set ?? undefined;
   }
 
   isOpenNow(branch: Pick<BranchRecord, 'openingHours' | 'timeZone'>): boolean {
@@ -185,10 +192,8 @@ export class BranchesService {
 
   /** The index of the active set, or undefined when the set is larger than configured for memory. */
   private async geoIndex(): Promise<GeoIndex<BranchRecord> | undefined> {
-    const max = this.config.branches.inMemoryMax;
-    if (max === 0) return undefined;
     const active = await this.activeRecords();
-    if (active.length > max) return undefined;
+    if (!active) return undefined;
     if (this.geo?.items !== active) this.geo = buildGeoIndex(active);
     return this.geo;
   }
