@@ -84,11 +84,13 @@ CREATE TRIGGER "products_search_index_update" AFTER UPDATE ON "products"
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION products_search_index();--> statement-breakpoint
 CREATE TRIGGER "products_search_index_delete" AFTER DELETE ON "products"
 	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION products_search_index();--> statement-breakpoint
--- TRUNCATE fires no row or DELETE trigger: the index is emptied with the table.
+-- TRUNCATE fires no row or DELETE trigger: the index is emptied with the table. (DELETE, not TRUNCATE: a
+-- TRUNCATE that lists the index tables too has already emptied them, and may not truncate them again.)
 CREATE FUNCTION "products_search_index_truncate"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	TRUNCATE product_words, search_words;
+	DELETE FROM product_words;
+	DELETE FROM search_words;
 	RETURN NULL;
 END
 $$;--> statement-breakpoint
