@@ -61,7 +61,8 @@ export const RANKED = `with pre as (${prefixArms} limit 50),
         where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50)),
       ${rankTail(5)}`;
 
-/** BranchesService.activeRecords (on a cache miss): every active branch. $1 active */
+/** BranchesService.activeRecords (on a cache miss): how many active branches, then every one. $1 active */
+export const ACTIVE_BRANCHES_COUNT = `select count(*) from "branches" where "branches"."active" = $1`;
 export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc`;
 
 /** InventoryQueries.availability. $1,$2 point; $3 active; $4 product; $5 cutoff; $6,$7 point; $8 limit */
