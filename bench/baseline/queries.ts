@@ -61,9 +61,8 @@ export const RANKED = `with pre as (${prefixArms} limit 50),
         where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50)),
       ${rankTail(5)}`;
 
-/** BranchesService.activeRecords (on a cache miss): how many active branches, then every one. $1 active */
-export const ACTIVE_BRANCHES_COUNT = `select count(*) from "branches" where "branches"."active" = $1`;
-export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc`;
+/** BranchesService.activeRecords (on a cache miss): the active branches, up to the in-memory limit + 1. $1 active, $2 limit */
+export const ACTIVE_BRANCHES = `select "id", "name_en", "name_ar", "address", "lat", "lng", "phone", "time_zone", "delivery_radius_km", "opening_hours", "active", "created_at", "updated_at" from "branches" where "branches"."active" = $1 order by "branches"."id" asc limit $2`;
 
 /** InventoryQueries.availability. $1,$2 point; $3 active; $4 product; $5 cutoff; $6,$7 point; $8 limit */
 export const AVAILABILITY = `select "stock_lots"."branch_id", "branches"."name_en", "branches"."name_ar", sum("stock_lots"."on_hand" - "stock_lots"."reserved")::int, earth_distance(ll_to_earth("branches"."lat", "branches"."lng"), ll_to_earth($1::float8, $2::float8)) / 1000.0 from "stock_lots" inner join "branches" on ("branches"."id" = "stock_lots"."branch_id" and "branches"."active" = $3) where ("stock_lots"."product_id" = $4 and "stock_lots"."expires_on" > $5 and "stock_lots"."on_hand" > "stock_lots"."reserved") group by "stock_lots"."branch_id", "branches"."id" order by earth_distance(ll_to_earth("branches"."lat", "branches"."lng"), ll_to_earth($6::float8, $7::float8)) / 1000.0 asc, "stock_lots"."branch_id" asc limit $8`;

@@ -25,7 +25,7 @@ const limitOf = (v: string | undefined, def = 20) => Math.min(Math.max(Number(v 
 type Q = Record<string, string | undefined>;
 
 /** The active branches, loaded once (our API caches the same set, invalidated on writes). */
-const activeBranches = (await pool.query(ACTIVE_BRANCHES, [true])).rows.map((r) => ({
+const activeBranches = (await pool.query(ACTIVE_BRANCHES, [true, 5001])).rows.map((r) => ({
   id: r.id as string,
   nameEn: r.name_en as string,
   nameAr: r.name_ar as string,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, count, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { DB, type Db } from '../../db/client.js';
 import { branches } from './branches.tables.js';
 
@@ -49,13 +49,9 @@ export class BranchesRepository {
   }
 
   /** Every active branch, by id: the set the service keeps an in-process geographic index of. */
-  async countActive(): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(branches).where(eq(branches.active, true));
-    return row.n;
-  }
-
-  allActive(): Promise<BranchRow[]> {
-    return this.db.select().from(branches).where(eq(branches.active, true)).orderBy(asc(branches.id));
+  /** Active branches by id, at most `limit`. */
+  allActive(limit: number): Promise<BranchRow[]> {
+    return this.db.select().from(branches).where(eq(branches.active, true)).orderBy(asc(branches.id)).limit(limit);
   }
 
   /**

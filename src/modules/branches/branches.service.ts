@@ -136,9 +136,11 @@ export class BranchesService {
   async activeRecords(): Promise<BranchRecord[] | undefined> {
     const max = this.config.branches.inMemoryMax;
     if (max === 0) return undefined;
-    const set = await this.cache.getOrLoad(ACTIVE_KEY, CACHE_TTL_SECONDS, async () =>
-      (await this.repo.countActive()) > max ? null : (await this.repo.allActive()).map(toRecord),
-    );
+    // One read of at most max + 1 rows tells both whether the set fits and what it is.
+    const set = await this.cache.getOrLoad(ACTIVE_KEY, CACHE_TTL_SECONDS, async () => {
+      const rows = await this.repo.allActive(max + 1);
+      return rows.length > max ? null : rows.map(toRecord);
+    });
     return set ?? undefined;
   }
 
