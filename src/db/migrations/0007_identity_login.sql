@@ -1,0 +1,2 @@
+-- Reserved for issue 13; replace this statement.
+SELECT 1;
