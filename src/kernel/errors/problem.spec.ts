@@ -8,6 +8,7 @@ import {
 import { errorCodes } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './app-error.js';
+import { defineMessages } from './catalog.js';
 import { normalizeError, toProblem } from './problem.js';
 
 const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
@@ -179,6 +180,7 @@ describe('toProblem', () => {
   });
 
   it('translates title, detail and known field messages to Arabic, keeping fields and codes', () => {
+    defineMessages({ 'auth/weak-password': { en: 'The password is too weak', ar: 'كلمة المرور ضعيفة جداً' } });
     const p = toProblem(weak, 'ar', {});
     expect(p.title).toBe('طلب غير صالح');
     expect(p.detail).toBe('كلمة المرور ضعيفة جداً');

@@ -5,3 +5,4 @@ export { isOpenAt, type WeeklyHours } from './branches.rules.js';
 export { latQuery, lngQuery } from './branches.dto.js';
 // Read-only, for other modules' queries that join branches (inventory availability, search).
 export { branches } from './branches.tables.js';
+export { BranchesMessages } from './branches.errors.js';

@@ -5,3 +5,4 @@ export { ProductsService } from './products.service.js';
 export { productView, type ProductView } from './catalog.dto.js';
 /** Read-only, for read-side composition (search, availability): other modules never write these. */
 export { products, categories, type Ingredient } from './catalog.tables.js';
+export { CatalogMessages } from './catalog.errors.js';

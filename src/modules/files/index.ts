@@ -3,3 +3,4 @@ export { FilesService } from './files.service.js';
 export type { FileStorage } from './file-storage.js';
 export { LocalFileStorage } from './local.storage.js';
 export { S3FileStorage } from './s3.storage.js';
+export { FilesMessages } from './files.errors.js';

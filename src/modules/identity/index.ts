@@ -2,3 +2,4 @@ export { IdentityModule } from './identity.module.js';
 export { AdminBootstrapService, type ProvisionInput } from './admin-bootstrap.service.js';
 export { AuthService } from './auth.service.js';
 export { hashPassword } from './identity.passwords.js';
+export { IdentityMessages } from './identity.errors.js';

@@ -13,3 +13,4 @@ export {
   type AppliedOffer,
   type IneligibleReason,
 } from './offers.rules.js';
+export { OffersMessages } from './offers.errors.js';

@@ -1,6 +1,6 @@
-import { AppError } from '../../kernel/errors/index.js';
+import { AppError, defineMessages } from '../../kernel/errors/index.js';
 
-/** The offers module's stable error codes (messages in kernel/errors/messages.ts, en and ar). */
+/** The offers module's stable error codes (their en and ar messages below). */
 export const OfferErrors = {
   notFound: () => AppError.notFound('offers/not-found', 'The offer was not found'),
   unknownProduct: () =>
@@ -48,3 +48,28 @@ export function offerWriteError(err: unknown): unknown {
       return err;
   }
 }
+
+/** What a person reads for each of the offers module's codes (problem+json `detail`, en and ar). */
+export const OffersMessages = defineMessages({
+  'offers/not-found': { en: 'The offer was not found', ar: 'العرض غير موجود' },
+  'offers/unknown-product': { en: 'The product does not exist', ar: 'المنتج غير موجود' },
+  'offers/unknown-category': { en: 'The category does not exist', ar: 'الفئة غير موجودة' },
+  'offers/coupon-taken': {
+    en: 'Another offer already uses this coupon code',
+    ar: 'رمز القسيمة مستخدم بالفعل في عرض آخر',
+  },
+  'offers/limit-below-usage': {
+    en: 'The global limit cannot be lower than the redemptions so far',
+    ar: 'لا يمكن أن يكون الحد الإجمالي أقل من عدد مرات الاستخدام حتى الآن',
+  },
+  'offers/limit-reached': { en: 'This offer has been used up', ar: 'تم استنفاد هذا العرض' },
+  'offers/customer-limit-reached': {
+    en: 'You have already used this offer as often as allowed',
+    ar: 'لقد استخدمت هذا العرض الحد الأقصى من المرات المسموح بها',
+  },
+  'offers/not-active': { en: 'This offer is not active now', ar: 'هذا العرض غير متاح الآن' },
+  'offers/reference-conflict': {
+    en: 'This reference already redeemed the offer for another customer',
+    ar: 'هذا المرجع استُخدم بالفعل لاسترداد العرض لعميل آخر',
+  },
+});
