@@ -25,7 +25,9 @@ export function setupDocs(app: NestFastifyApplication, config: Config): void {
       .getHttpAdapter()
       .getInstance()
       .addHook('onRequest', async (req, reply) => {
-        if (!/^\/docs(?:[/?-]|$)/.test(req.url)) return;
+        // Decided on the route the router matched, never the raw URL: the router decodes percent-escapes
+        // (`/%64ocs-json` is `/docs-json`), so a pattern over req.url can be spelled around.
+        if (!isDocsRoute(req.routeOptions.url)) return;
         const token = bearerToken(req.headers.authorization);
         const actor = token ? await verifier.verify(token).catch(() => undefined) : undefined;
         if (!actor || actor.accountType !== 'staff') {
@@ -38,6 +40,11 @@ export function setupDocs(app: NestFastifyApplication, config: Config): void {
       });
   }
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** The routes SwaggerModule registers under /docs and /docs-json (UI, assets, the JSON and YAML documents). */
+function isDocsRoute(routeUrl: string | undefined): boolean {
+  return routeUrl !== undefined && /^\/docs(?:[/-]|$)/.test(routeUrl);
 }
 
 type ResponseObject = { content?: Record<string, { schema?: unknown }> };
