@@ -41,6 +41,14 @@ export const MESSAGES = defineMessages({
     ar: 'طلب بنفس مفتاح عدم التكرار ما زال قيد التنفيذ',
   },
   'common/invalid-cursor': { en: 'The cursor is not valid', ar: 'المؤشر غير صالح' },
+  'common/illegal-transition': {
+    en: 'This change is not possible in the current state',
+    ar: 'لا يمكن إجراء هذا التغيير في الحالة الحالية',
+  },
+  'common/transition-conflict': {
+    en: 'This was changed at the same time by someone else; reload and try again',
+    ar: 'تم تغيير هذا في الوقت نفسه من قبل شخص آخر؛ أعد التحميل وحاول مرة أخرى',
+  },
   'common/invalid-url': {
     en: 'The URL is malformed or a path segment is too long',
     ar: 'الرابط غير صالح أو أن أحد أجزائه طويل جداً',
