@@ -1,6 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CacheService } from './cache/cache.service.js';
+import { CLOCK, systemClock } from './clock.js';
 import { OutboxRepository } from './events/outbox.repository.js';
+import { OutboxJobs } from './events/outbox.jobs.js';
 import { OutboxService } from './events/outbox.service.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyRepository } from './http/idempotency.repository.js';
@@ -8,6 +11,7 @@ import { RateLimiterService } from './http/rate-limiter.service.js';
 import { RouteIndex } from './http/route-index.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { JobQueue } from './queue/job-queue.js';
+import { JobRegistry } from './queue/job-registry.js';
 import { RedisService } from './redis/redis.service.js';
 
 const shared = [
@@ -19,10 +23,17 @@ const shared = [
   OutboxRepository,
   OutboxService,
   JobQueue,
+  JobRegistry,
+  // The one source of "now" for every module's time rules (reservation expiry, code lifetimes, offer windows).
+  { provide: CLOCK, useValue: systemClock },
   RouteIndex,
 ];
 
 /** Domain-free building blocks, available to every module. */
 @Global()
-@Module({ imports: [MessagingModule], providers: shared, exports: [...shared, MessagingModule] })
+@Module({
+  imports: [MessagingModule, DiscoveryModule],
+  providers: [...shared, OutboxJobs],
+  exports: [...shared, MessagingModule],
+})
 export class KernelModule {}

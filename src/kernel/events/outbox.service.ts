@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { DbOrTx } from '../../db/client.js';
-import { JobQueue } from '../queue/job-queue.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 export type EventHandler = (payload: unknown, event: OutboxRow) => Promise<void>;
@@ -10,18 +9,11 @@ export type EventHandler = (payload: unknown, event: OutboxRow) => Promise<void>
  * transaction; the relay delivers committed rows to subscribers, at least once (subscribers are idempotent).
  */
 @Injectable()
-export class OutboxService implements OnModuleInit {
+export class OutboxService {
   private readonly logger = new Logger('Outbox');
   private readonly handlers = new Map<string, EventHandler[]>();
 
-  constructor(
-    private readonly repo: OutboxRepository,
-    private readonly queue: JobQueue,
-  ) {}
-
-  onModuleInit(): void {
-    this.queue.register('outbox.relay', () => this.relaySafely());
-  }
+  constructor(private readonly repo: OutboxRepository) {}
 
   publish(tx: DbOrTx, topic: string, payload: unknown): Promise<void> {
     return this.repo.insert(tx, topic, payload);

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CLOCK, systemClock } from '../../kernel/clock.js';
 import { BranchesAdminController } from './branches.admin.controller.js';
 import { BranchesController } from './branches.controller.js';
 import { BranchesRepository } from './branches.repository.js';
@@ -7,7 +6,7 @@ import { BranchesService } from './branches.service.js';
 
 @Module({
   controllers: [BranchesController, BranchesAdminController],
-  providers: [{ provide: CLOCK, useValue: systemClock }, BranchesRepository, BranchesService],
+  providers: [BranchesRepository, BranchesService],
   exports: [BranchesService],
 })
 export class BranchesModule {}

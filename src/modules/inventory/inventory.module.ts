@@ -1,10 +1,9 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { CLOCK, systemClock } from '../../kernel/clock.js';
-import { JobQueue } from '../../kernel/queue/index.js';
+import { Module } from '@nestjs/common';
 import { BranchesModule } from '../branches/index.js';
 import { InventoryAdminController } from './inventory.admin.controller.js';
 import { InventoryController } from './inventory.controller.js';
 import { InventoryQueries } from './inventory-reports.repository.js';
+import { InventoryJobs } from './inventory.jobs.js';
 import { InventoryRepository } from './inventory.repository.js';
 import { InventoryService } from './inventory.service.js';
 import { StockAccess } from './stock-access.js';
@@ -15,29 +14,14 @@ import { StockService } from './stock.service.js';
   imports: [BranchesModule],
   controllers: [InventoryController, InventoryAdminController],
   providers: [
-    { provide: CLOCK, useValue: systemClock },
     InventoryRepository,
     InventoryQueries,
     InventoryService,
     StockAccess,
     StockService,
     StockReportsService,
+    InventoryJobs,
   ],
   exports: [InventoryService],
 })
-export class InventoryModule implements OnModuleInit {
-  constructor(
-    private readonly queue: JobQueue,
-    private readonly inventory: InventoryService,
-  ) {}
-
-  onModuleInit(): void {
-    // Both are idempotent: a second runner (another worker) releases nothing twice and reports the same.
-    this.queue.register('inventory.release-expired-reservations', async () => {
-      await this.inventory.releaseExpired();
-    });
-    this.queue.register('inventory.integrity-check', async () => {
-      await this.inventory.integrityCheck();
-    });
-  }
-}
+export class InventoryModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CLOCK, systemClock } from '../../kernel/clock.js';
 import { OffersAdminController } from './offers.admin.controller.js';
 import { OffersController } from './offers.controller.js';
 import { OffersRepository } from './offers.repository.js';
@@ -8,7 +7,7 @@ import { OfferRedemptionsService } from './redemptions.service.js';
 
 @Module({
   controllers: [OffersController, OffersAdminController],
-  providers: [{ provide: CLOCK, useValue: systemClock }, OffersRepository, OffersService, OfferRedemptionsService],
+  providers: [OffersRepository, OffersService, OfferRedemptionsService],
   exports: [OffersService, OfferRedemptionsService],
 })
 export class OffersModule {}
