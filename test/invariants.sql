@@ -43,6 +43,11 @@ FROM stock_lots l
 LEFT JOIN (SELECT lot_id, sum(quantity) AS q FROM stock_reservations WHERE status = 'active' GROUP BY lot_id) r ON r.lot_id = l.id
 WHERE l.reserved <> coalesce(r.q, 0);
 
+-- inventory: a reference holds one reservation: its rows are lines 1..n (unique per line) and share one state
+SELECT 'reference with more than one reservation' AS invariant, ref AS subject
+FROM stock_reservations GROUP BY ref
+HAVING count(*) <> max(line) OR count(DISTINCT status) > 1 OR count(DISTINCT expires_at) > 1;
+
 -- offers: usage never exceeds the global limit (also a CHECK), and equals the redemptions recorded
 SELECT 'offer used count differs from its redemptions' AS invariant, o.id::text AS subject
 FROM offers o LEFT JOIN (SELECT offer_id, count(*) AS n FROM offer_redemptions GROUP BY offer_id) r ON r.offer_id = o.id

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 import { buildProduct, createCategory, createProduct, uniqueGtin } from '../factories/catalog.factory.js';
+import { createBranch } from '../factories/inventory.factory.js';
 import { uploadFile } from '../security/resources.js';
 import { invariantViolations } from '../support/invariants.js';
 
@@ -17,7 +18,9 @@ beforeAll(async () => {
   t = await bootTestApp();
   manager = (await createStaff(t, [{ role: 'catalog_manager', branchId: null }])).accessToken;
   customer = (await registerUser(t)).accessToken;
-  pharmacist = (await createStaff(t, [{ role: 'pharmacist', branchId: randomUUID() }])).accessToken;
+  // A real branch: role grants name an existing branch (foreign key, migration 0009).
+  const branch = await createBranch(t, (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken);
+  pharmacist = (await createStaff(t, [{ role: 'pharmacist', branchId: branch.id }])).accessToken;
   categoryId = (await createCategory(t, manager)).id;
 });
 afterAll(async () => {

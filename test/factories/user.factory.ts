@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../setup/app.js';
 import { AdminBootstrapService } from '../../src/modules/identity/index.js';
+import { users } from '../../src/modules/identity/identity.tables.js';
 
 let seq = 0;
 export const PASSWORD = 'Correct-Horse-Battery-42';
@@ -53,4 +54,17 @@ export async function createStaff(t: TestApp, roles: { role: string; branchId: s
     user: { id: string };
     input: typeof body;
   };
+}
+
+/**
+ * Customer rows written straight to the database, for specs that need real account ids (foreign keys) but
+ * never sign in: one insert instead of a registration per id.
+ */
+export async function insertCustomers(t: TestApp, n: number): Promise<string[]> {
+  const rows = Array.from({ length: n }, () => {
+    const u = buildUser();
+    return { type: 'customer' as const, name: u.name, email: u.email, passwordHash: 'not-a-password-hash' };
+  });
+  const created = await t.database.db.insert(users).values(rows).returning({ id: users.id });
+  return created.map((r) => r.id);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
-import { createStaff } from '../factories/user.factory.js';
+import { createStaff, insertCustomers } from '../factories/user.factory.js';
 import { createOffer, insertCategory, insertProduct, uniqueCoupon } from '../factories/offers.factory.js';
 import { invariantViolations } from '../support/invariants.js';
 import { AppError } from '../../src/kernel/errors/index.js';
@@ -11,17 +11,24 @@ import { OfferRedemptionsService, type CartLine } from '../../src/modules/offers
 let t: TestApp;
 let admin: string;
 let offers: OfferRedemptionsService;
+/** Real accounts: a redemption names its customer (foreign key, migration 0009). */
+let customers: string[] = [];
 beforeAll(async () => {
   // Enough connections for the parallel redemptions to really meet in the database.
   t = await bootTestApp({ DATABASE_POOL_MAX: '25' });
   admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
   offers = t.app.get(OfferRedemptionsService);
+  customers = await insertCustomers(t, 120);
 });
 afterAll(async () => {
   await t.close();
 });
 
-const customer = () => randomUUID();
+const customer = () => {
+  const id = customers.pop();
+  if (!id) throw new Error('offers-redemptions spec: add more customers in beforeAll');
+  return id;
+};
 const usedCount = async (id: string) =>
   (
     (await t.database.db.execute(sql`select used_count from offers where id = ${id}`)) as unknown as {

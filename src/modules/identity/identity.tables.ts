@@ -40,6 +40,7 @@ export const roleAssignments = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role').notNull(),
+    // References branches (migration 0009: modules do not import each other's tables).
     branchId: uuid('branch_id'),
     createdAt: createdAt(),
   },

@@ -137,11 +137,22 @@ export class InventoryRepository {
     if (rows.length > 0) await tx.insert(stockMovements).values(rows);
   }
 
+  /**
+   * Writes the rows of one reservation, numbered 1..n. False when the reference already holds a reservation
+   * (a concurrent writer committed one first: the unique (ref, line) waits for it, then skips), in which case
+   * the caller must roll back what it changed.
+   */
   async insertReservations(
     tx: DbOrTx,
     rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[],
-  ): Promise<void> {
-    if (rows.length > 0) await tx.insert(stockReservations).values(rows);
+  ): Promise<boolean> {
+    if (rows.length === 0) return true;
+    const written = await tx
+      .insert(stockReservations)
+      .values(rows.map((r, i) => ({ ...r, line: i + 1 })))
+      .onConflictDoNothing({ target: [stockReservations.ref, stockReservations.line] })
+      .returning({ id: stockReservations.id });
+    return written.length === rows.length;
   }
 
   reservationLines(ref: string, tx: DbOrTx = this.db): Promise<ReservationLine[]> {

@@ -78,42 +78,61 @@ export class InventoryService {
     if (!branch || !branch.active) throw branchNotFound();
     const cutoff = this.cutoff();
     const expiresAt = new Date(this.clock.now().getTime() + ttlSeconds * 1000);
-    return this.repo.transaction(async (tx) => {
-      await this.repo.lockReference(tx, ref);
-      const existing = await this.repo.reservationLines(ref, tx);
-      if (existing.length > 0) return replay(ref, existing, branchId, merged);
-      for (const line of merged) {
-        const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
-        const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
-        const allocation = allocateFefo(available, line.quantity);
-        if (!allocation) {
-          const total = available.reduce((s, l) => s + l.available, 0);
-          throw InventoryErrors.insufficientStock(line.productId, line.quantity, total);
-        }
-        for (const a of allocation) {
-          if (!(await this.repo.changeLot(tx, a.lotId, 0, a.quantity)))
-            throw InventoryErrors.insufficientStock(line.productId, line.quantity, 0);
-        }
-        await this.repo.insertMovements(
-          tx,
-          allocation.map((a) => ({
-            lotId: a.lotId,
-            branchId,
-            productId: line.productId,
-            type: 'reserved' as const,
-            onHandDelta: 0,
-            reservedDelta: a.quantity,
-            ...movementActor(actor),
-            reference: ref,
-          })),
-        );
-        await this.repo.insertReservations(
-          tx,
-          allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })),
-        );
+    try {
+      return await this.repo.transaction(async (tx) => {
+        await this.repo.lockReference(tx, ref);
+        const existing = await this.repo.reservationLines(ref, tx);
+        if (existing.length > 0) return replay(ref, existing, branchId, merged);
+        return this.allocate(tx, branchId, merged, ref, expiresAt, cutoff, actor);
+      });
+    } catch (err) {
+      if (!(err instanceof ReferenceTaken)) throw err;
+      // A writer that skipped the lock committed this reference first; ours rolled back: answer as a replay.
+      return replay(ref, await this.repo.reservationLines(ref), branchId, merged);
+    }
+  }
+
+  /** The body of a first reserve: allocate first expiry first out, move the lots, write the rows. */
+  private async allocate(
+    tx: DbOrTx,
+    branchId: string,
+    merged: ReserveLine[],
+    ref: string,
+    expiresAt: Date,
+    cutoff: string,
+    actor: Actor,
+  ): Promise<Reservation> {
+    const rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[] = [];
+    for (const line of merged) {
+      const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
+      const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
+      const allocation = allocateFefo(available, line.quantity);
+      if (!allocation) {
+        const total = available.reduce((s, l) => s + l.available, 0);
+        throw InventoryErrors.insufficientStock(line.productId, line.quantity, total);
       }
-      return toReservation(ref, await this.repo.reservationLines(ref, tx));
-    });
+      for (const a of allocation) {
+        if (!(await this.repo.changeLot(tx, a.lotId, 0, a.quantity)))
+          throw InventoryErrors.insufficientStock(line.productId, line.quantity, 0);
+      }
+      await this.repo.insertMovements(
+        tx,
+        allocation.map((a) => ({
+          lotId: a.lotId,
+          branchId,
+          productId: line.productId,
+          type: 'reserved' as const,
+          onHandDelta: 0,
+          reservedDelta: a.quantity,
+          ...movementActor(actor),
+          reference: ref,
+        })),
+      );
+      rows.push(...allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })));
+    }
+    // One insert numbers the rows 1..n, which the unique (ref, line) needs to see a second reservation.
+    if (!(await this.repo.insertReservations(tx, rows))) throw new ReferenceTaken();
+    return toReservation(ref, await this.repo.reservationLines(ref, tx));
   }
 
   /** Gives the units back. Nothing to release (already released or committed) changes nothing; null: no such reference. */
@@ -229,6 +248,9 @@ export class InventoryService {
     await this.repo.closeReservations(tx, ref, to);
   }
 }
+
+/** Rolls a reservation back when another writer committed its reference first (stock_reservations_ref_line_key). */
+class ReferenceTaken extends Error {}
 
 function assertReservable(lines: ReserveLine[], ref: string, ttlSeconds: number): void {
   const bad =

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
 
 export const movementType = pgEnum('stock_movement_type', [
@@ -52,13 +64,18 @@ export const stockMovements = pgTable(
     type: movementType('type').notNull(),
     onHandDelta: integer('on_hand_delta').notNull(),
     reservedDelta: integer('reserved_delta').notNull(),
+    // References users (migration 0009); null only for the system actor (jobs), which is no account.
     actorId: uuid('actor_id'),
     actorType: text('actor_type').notNull(),
     reason: text('reason'),
     reference: text('reference'),
     createdAt: createdAt(),
   },
-  (t) => [index('stock_movements_product_idx').on(t.productId, t.id), index('stock_movements_lot_idx').on(t.lotId)],
+  (t) => [
+    index('stock_movements_product_idx').on(t.productId, t.id),
+    index('stock_movements_lot_idx').on(t.lotId),
+    check('stock_movements_actor_present', sql`${t.actorId} IS NOT NULL OR ${t.actorType} = 'system'`),
+  ],
 );
 
 export const stockReservations = pgTable(
@@ -66,6 +83,8 @@ export const stockReservations = pgTable(
   {
     id: pk(),
     ref: text('ref').notNull(),
+    /** 1..n over the rows (lots) of one reservation: see stock_reservations_ref_line_key. */
+    line: smallint('line').notNull(),
     lotId: uuid('lot_id')
       .notNull()
       .references(() => stockLots.id, { onDelete: 'restrict' }),
@@ -75,7 +94,9 @@ export const stockReservations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('stock_reservations_ref_idx').on(t.ref),
+    // One reservation per reference, whoever writes it: a second one would need line 1 again (migration 0009).
+    unique('stock_reservations_ref_line_key').on(t.ref, t.line),
+    check('stock_reservations_line_pos', sql`${t.line} >= 1`),
     index('stock_reservations_expiry_idx')
       .on(t.expiresAt)
       .where(sql`${t.status} = 'active'`),

@@ -55,6 +55,7 @@ export const offerRedemptions = pgTable(
     offerId: uuid('offer_id')
       .notNull()
       .references(() => offers.id, { onDelete: 'restrict' }),
+    // References users (migration 0009: modules do not import each other's tables).
     customerId: uuid('customer_id').notNull(),
     reference: text('reference').notNull(),
     createdAt: createdAt(),
