@@ -10,7 +10,7 @@ import { AppError, sendProblem } from './kernel/errors/index.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedDemo } from './db/seed/demo.seed.js';
 import { randomUUID } from 'node:crypto';
-import { configureHttp, type ClosingState } from './kernel/http/fastify-setup.js';
+import { configureHttp, trustProxyOption, type ClosingState } from './kernel/http/fastify-setup.js';
 import { setupDocs } from './kernel/http/docs.js';
 import { startSchedules } from './kernel/queue/index.js';
 import { createLogger, PinoNestLogger } from './kernel/logger.js';
@@ -68,7 +68,7 @@ async function buildApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimit,
-    trustProxy: config.http.trustProxy,
+    trustProxy: trustProxyOption(config.http.trustProxy),
     requestIdHeader: 'x-request-id',
     // Request ids need no time order: the pooled v4 generator is the cheapest.
     genReqId: () => randomUUID(),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -15,6 +16,47 @@ const list = z
       .filter(Boolean),
   );
 
+/**
+ * TRUST_PROXY: which hops in front of us may name the client in X-Forwarded-For. `false`, a number of
+ * hops (the load balancers between the client and us), or a comma list of proxy addresses/CIDRs
+ * (proxy-addr also knows `loopback`, `linklocal`, `uniquelocal`). `true` ("trust every hop") is refused:
+ * it makes the left-most, client-written entry the client address.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): false | number | string[] => {
+    const s = v.trim().toLowerCase();
+    if (['false', '0', 'no'].includes(s)) return false;
+    if (/^\d{1,2}$/.test(s)) return Number(s);
+    if (['true', 'yes'].includes(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'true would trust every hop; give a hop count or proxy addresses/CIDRs',
+      });
+      return z.NEVER;
+    }
+    const entries = s
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !isProxyEntry(e));
+    if (entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected false, a hop count, or a comma list of IPs/CIDRs' });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+function isProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [addr, bits, ...rest] = entry.split('/');
+  const family = isIP(addr!);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 export const DEV_JWT_SECRET = 'medyour-dev-only-secret-change-me-0123456789';
 
 /** Every variable the process reads. Nothing else in the code base touches process.env (rule 7). */
@@ -31,16 +73,23 @@ export const envSchema = z.object({
   MIGRATE_ON_BOOT: bool.optional(),
   SEED_DEMO: bool.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
-  ACCESS_TOKEN_TTL_SECONDS: int(900),
+  // Below a minute clients refresh constantly, and the session-state cache (60 s) would outlive the token.
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60, 'must be at least 60').default(900),
   REFRESH_TOKEN_TTL_DAYS: int(30),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   CORS_ORIGINS: list,
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT_BYTES: int(1_048_576),
   UPLOAD_LIMIT_BYTES: int(10_485_760),
   /** The product CSV import (100k rows are ~15 MB). */
   IMPORT_LIMIT_BYTES: int(52_428_800),
+  /**
+   * Idempotency keys: a key older than TTL is forgotten (a reuse runs as new); a claim still in progress
+   * after CLAIM_TIMEOUT (its process died) is taken over by the next request with the key.
+   */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(10),
   RATE_LIMIT_LOGIN_ACCOUNT_WINDOW_SECONDS: int(900),

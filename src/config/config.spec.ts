@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_JWT_SECRET } from './config.schema.js';
+import { hkdfSync } from 'node:crypto';
+
+const deriveExpected = (secret: string) => {
+  const k = (label: string) =>
+    Buffer.from(hkdfSync('sha256', secret, 'medyour', `medyour/${label}/v1`, 32)).toString('hex');
+  return { tokens: k('tokens'), codes: k('codes'), files: k('files') };
+};
 
 const SECRET = 'a-production-secret-that-is-long-enough-0123';
 const PROD = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/medyour', JWT_SECRET: SECRET };
@@ -28,7 +35,7 @@ describe('loadConfig', () => {
     expect(c.database.migrateOnBoot).toBe(true);
     expect(c.redis).toBeUndefined();
     expect(c.seedDemo).toBe(true);
-    expect(c.auth.jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(c.auth.keys).toEqual(deriveExpected(DEV_JWT_SECRET));
     expect(c.auth.admin).toEqual({ email: undefined, password: undefined });
     expect(c.storage.driver).toBe('local');
     expect(c.messaging.emailDriver).toBe('console');
@@ -37,13 +44,13 @@ describe('loadConfig', () => {
   it('coerces numbers and booleans and treats empty strings as unset', () => {
     const c = loadConfig({
       PORT: '8080',
-      TRUST_PROXY: 'yes',
+      TRUST_PROXY: '2',
       SEED_DEMO: '0',
       DATABASE_URL: '',
       REDIS_URL: 'redis://r:6379',
     });
     expect(c.http.port).toBe(8080);
-    expect(c.http.trustProxy).toBe(true);
+    expect(c.http.trustProxy).toBe(2);
     expect(c.seedDemo).toBe(false);
     expect(c.database.url).toBeUndefined();
     expect(c.redis).toEqual({ url: 'redis://r:6379', keyPrefix: 'medyour:' });
@@ -101,7 +108,7 @@ describe('loadConfig', () => {
       const c = loadConfig(PROD);
       expect(c.production).toBe(true);
       expect(c.database.url).toBe(PROD.DATABASE_URL);
-      expect(c.auth.jwtSecret).toBe(SECRET);
+      expect(c.auth.keys).toEqual(deriveExpected(SECRET));
     });
 
     it('refuses to boot without DATABASE_URL', () => {
@@ -177,5 +184,85 @@ describe('loadConfig', () => {
     }).toThrow(TypeError);
     expect(() => (c.http.corsOrigins as string[]).push('https://evil.example')).toThrow(TypeError);
     expect(c.http.port).toBe(3000);
+  });
+
+  describe('TRUST_PROXY (a forged X-Forwarded-For must not choose the client address)', () => {
+    it.each([
+      ['false', false],
+      ['0', false],
+      ['1', 1],
+      ['3', 3],
+      ['10.0.0.0/8', ['10.0.0.0/8']],
+      [' 10.0.0.1 , 192.168.0.0/16,::1, fd00::/8 ', ['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8']],
+      ['loopback,uniquelocal', ['loopback', 'uniquelocal']],
+    ])('accepts %s', (value, expected) => {
+      expect(loadConfig({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+    });
+
+    it.each(['true', 'yes', 'TRUE', '10.0.0.0/33', '300.1.1.1', 'proxy.example.com', '10.0.0.1/8/1', ',', '-1'])(
+      'refuses %s (true trusts every hop; anything else must be a hop count or addresses)',
+      (value) => {
+        expect(configError({ TRUST_PROXY: value }).message).toContain('TRUST_PROXY:');
+      },
+    );
+  });
+
+  describe('secrets and token lifetimes (weak defaults)', () => {
+    const DB = 'postgres://u:p@db:5432/medyour';
+
+    it('refuses the public development JWT secret with a real database outside tests, explicit or defaulted', () => {
+      for (const NODE_ENV of ['development', undefined]) {
+        for (const JWT_SECRET of [DEV_JWT_SECRET, undefined]) {
+          const err = configError({ NODE_ENV, DATABASE_URL: DB, JWT_SECRET });
+          expect(err.message).toContain('JWT_SECRET:');
+          expect(err.message).not.toContain(DEV_JWT_SECRET);
+        }
+      }
+    });
+
+    it('accepts the development secret in embedded mode (no DATABASE_URL) and in tests', () => {
+      expect(loadConfig({}).auth.keys.tokens).toMatch(/^[0-9a-f]{64}$/);
+      expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: DB }).database.url).toBe(DB);
+      expect(loadConfig({ DATABASE_URL: DB, JWT_SECRET: SECRET }).database.url).toBe(DB);
+    });
+
+    it.each(['0', '1', '59'])('refuses ACCESS_TOKEN_TTL_SECONDS=%s (below 60)', (ttl) => {
+      expect(configError({ ACCESS_TOKEN_TTL_SECONDS: ttl }).message).toContain('ACCESS_TOKEN_TTL_SECONDS:');
+    });
+
+    it('accepts ACCESS_TOKEN_TTL_SECONDS from 60', () => {
+      expect(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '60' }).auth.accessTokenTtlSeconds).toBe(60);
+      expect(loadConfig({}).auth.accessTokenTtlSeconds).toBe(900);
+    });
+
+    it('derives separate 256-bit keys for tokens, code hashes and file links, none equal to the secret', () => {
+      const { keys } = loadConfig({ JWT_SECRET: SECRET }).auth;
+      const all = [keys.tokens, keys.codes, keys.files];
+      expect(new Set(all).size).toBe(3);
+      for (const k of all) {
+        expect(k).toMatch(/^[0-9a-f]{64}$/);
+        expect(k).not.toContain(SECRET);
+      }
+      // Deterministic: every node of a deployment derives the same keys from the same secret.
+      expect(loadConfig({ JWT_SECRET: SECRET }).auth.keys).toEqual(keys);
+      expect(loadConfig({ JWT_SECRET: SECRET + 'x' }).auth.keys.tokens).not.toBe(keys.tokens);
+      expect(Object.keys(loadConfig({}).auth)).not.toContain('jwtSecret');
+    });
+  });
+
+  describe('idempotency retention', () => {
+    it('defaults to keys kept 24 h and claims taken over after 60 s', () => {
+      expect(loadConfig({}).http.idempotency).toEqual({ keyTtlHours: 24, claimTimeoutSeconds: 60 });
+      expect(
+        loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '48', IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS: '30' }).http.idempotency,
+      ).toEqual({ keyTtlHours: 48, claimTimeoutSeconds: 30 });
+    });
+
+    it.each([
+      ['IDEMPOTENCY_KEY_TTL_HOURS', '0'],
+      ['IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS', '1'],
+    ])('refuses %s=%s', (name, value) => {
+      expect(configError({ [name]: value }).message).toContain(`${name}:`);
+    });
   });
 });

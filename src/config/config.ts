@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { DEV_JWT_SECRET, envSchema } from './config.schema.js';
 
@@ -18,6 +19,10 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       bodyLimit: env.BODY_LIMIT_BYTES,
       uploadLimit: env.UPLOAD_LIMIT_BYTES,
       importLimit: env.IMPORT_LIMIT_BYTES,
+      idempotency: {
+        keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS,
+        claimTimeoutSeconds: env.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS,
+      },
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     logLevel: env.LOG_LEVEL,
@@ -32,7 +37,9 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     seedDemo: env.SEED_DEMO && !production,
     auth: {
-      jwtSecret: env.JWT_SECRET,
+      // JWT_SECRET itself signs nothing: each use gets its own key, so a link signature or a code hash
+      // can never be replayed as a token signature (or the reverse), and one use's key leaking costs only it.
+      keys: deriveKeys(env.JWT_SECRET),
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
@@ -87,6 +94,16 @@ function buildConfig(env: z.infer<typeof envSchema>) {
 
 export type Config = ReturnType<typeof buildConfig>;
 
+/**
+ * Per-use keys from the one secret (HKDF-SHA256, RFC 5869), as hex: `tokens` signs access tokens,
+ * `codes` keys the one-time code hashes, `files` signs download links. Changing a label rotates that key.
+ */
+function deriveKeys(secret: string) {
+  const derive = (label: string) =>
+    Buffer.from(hkdfSync('sha256', secret, 'medyour', `medyour/${label}/v1`, 32)).toString('hex');
+  return { tokens: derive('tokens'), codes: derive('codes'), files: derive('files') };
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -116,6 +133,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
     if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
       throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
+  }
+  // The development secret is public (it is in this repository): only a throw-away embedded database
+  // (no DATABASE_URL) or the test suite may run on it.
+  if (e.JWT_SECRET === DEV_JWT_SECRET && e.DATABASE_URL && e.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET: the development default is only accepted in embedded mode (no DATABASE_URL)',
+    );
   }
   if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
     throw new ConfigError('Invalid configuration: SMTP_URL: required when EMAIL_DRIVER=smtp');

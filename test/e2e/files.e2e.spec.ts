@@ -236,7 +236,7 @@ describe('reading a file', () => {
     const expires = Number(url.searchParams.get('expires'));
     const signature = url.searchParams.get('signature')!;
     const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-    const secret = t.app.get<Config>(CONFIG).auth.jwtSecret;
+    const secret = t.app.get<Config>(CONFIG).auth.keys.files;
     const past = Math.floor(Date.now() / 1000) - 60;
     const other = await upload(t, owner.accessToken, [filePart('other.png', PNG)]);
     const otherSig = new URL(other.body.downloadUrl, 'http://local').searchParams.get('signature')!;

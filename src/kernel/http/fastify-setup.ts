@@ -72,6 +72,21 @@ export async function configureHttp(app: NestFastifyApplication, config: Config,
   });
 }
 
+/**
+ * Fastify's `trustProxy` from TRUST_PROXY. A hop count becomes a function here because Fastify 5 treats
+ * a bare number as "trust nothing" (a direct client could pose as the proxies by sending enough hops):
+ * the count is only sound when the API is reachable through those proxies alone, which the README says.
+ * `req.ip` is then the right-most address not written by a trusted hop, so a client can prepend what it
+ * likes to X-Forwarded-For without choosing its address.
+ */
+export function trustProxyOption(
+  setting: Config['http']['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === false) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return [...setting];
+}
+
 /** The headers helmet sets (Content-Security-Policy, HSTS, nosniff, frame and referrer policies...). */
 export function securityHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -62,7 +62,7 @@ export class FilesService {
   }
 
   async content(id: string, expires: number, signature: string): Promise<{ bytes: Buffer; contentType: string }> {
-    if (!verifyDownload(this.config.auth.jwtSecret, id, expires, signature, Date.now())) {
+    if (!verifyDownload(this.config.auth.keys.files, id, expires, signature, Date.now())) {
       throw new AppError('forbidden', 'files/invalid-signature', 'The download link is invalid or expired');
     }
     const row = await this.repo.findById(id);
@@ -76,7 +76,7 @@ export class FilesService {
     const direct = await this.storage.signedUrl(row.storageKey, ttl);
     const url =
       direct ??
-      `/v1/files/${row.id}/content?expires=${expires}&signature=${signDownload(this.config.auth.jwtSecret, row.id, expires)}`;
+      `/v1/files/${row.id}/content?expires=${expires}&signature=${signDownload(this.config.auth.keys.files, row.id, expires)}`;
     return {
       id: row.id,
       purpose: row.purpose,

@@ -117,7 +117,7 @@ export class OtpService {
     await this.repo.replaceCode({
       userId: user.id,
       purpose,
-      codeHash: hashOtp(this.config.auth.jwtSecret, user.id, purpose, code),
+      codeHash: hashOtp(this.config.auth.keys.codes, user.id, purpose, code),
       expiresAt: new Date(this.clock.now().getTime() + OTP_TTL_MINUTES * 60_000),
     });
     return code;
@@ -131,7 +131,7 @@ export class OtpService {
     onMatch: (codeId: string) => Promise<void>,
   ): Promise<void> {
     const live = await this.repo.spendCodeAttempt(user.id, purpose, OTP_MAX_ATTEMPTS, this.clock.now());
-    if (!live || !sameHash(live.codeHash, hashOtp(this.config.auth.jwtSecret, user.id, purpose, code))) {
+    if (!live || !sameHash(live.codeHash, hashOtp(this.config.auth.keys.codes, user.id, purpose, code))) {
       await this.audit.recordSafely({
         actor: { kind: 'anonymous' },
         action: `auth.${purpose}`,

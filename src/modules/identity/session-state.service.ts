@@ -31,7 +31,7 @@ export class SessionStateService implements AccessTokenVerifier {
     private readonly repo: IdentityRepository,
     private readonly cache: CacheService,
   ) {
-    this.secret = new TextEncoder().encode(config.auth.jwtSecret);
+    this.secret = new TextEncoder().encode(config.auth.keys.tokens);
   }
 
   get signingSecret(): Uint8Array {
