@@ -21,11 +21,11 @@ describe('outbox', () => {
       seen.push((payload as { n: number }).n);
     });
     await t.database.db.transaction(async (tx) => {
-      for (let n = 1; n <= 30; n++) await outbox.publish(tx, topic, { n });
+      for (let n = 1; n <= 30; n++) await outbox.publish(topic, { n }, tx);
     });
     await t.database.db
       .transaction(async (tx) => {
-        await outbox.publish(tx, topic, { n: 999 });
+        await outbox.publish(topic, { n: 999 }, tx);
         throw new Error('rolled back');
       })
       .catch(() => undefined);
@@ -46,8 +46,8 @@ describe('outbox', () => {
       delivered.push(p.id);
     });
     await t.database.db.transaction(async (tx) => {
-      await outbox.publish(tx, topic, { id: 'bad' });
-      await outbox.publish(tx, topic, { id: 'good' });
+      await outbox.publish(topic, { id: 'bad' }, tx);
+      await outbox.publish(topic, { id: 'good' }, tx);
     });
     await outbox.relay();
     expect(delivered).toEqual(['good']);

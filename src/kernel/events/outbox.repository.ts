@@ -13,7 +13,7 @@ export interface OutboxRow {
 export class OutboxRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  async insert(tx: DbOrTx, topic: string, payload: unknown): Promise<void> {
+  async insert(topic: string, payload: unknown, tx: DbOrTx = this.db): Promise<void> {
     await tx.insert(outbox).values({ topic, payload });
   }
 

@@ -15,8 +15,9 @@ export class OutboxService {
 
   constructor(private readonly repo: OutboxRepository) {}
 
-  publish(tx: DbOrTx, topic: string, payload: unknown): Promise<void> {
-    return this.repo.insert(tx, topic, payload);
+  /** Writes the event in the caller's transaction (`tx`, rule 14); without one it is a write of its own. */
+  publish(topic: string, payload: unknown, tx?: DbOrTx): Promise<void> {
+    return this.repo.insert(topic, payload, tx);
   }
 
   subscribe(topic: string, handler: EventHandler): void {

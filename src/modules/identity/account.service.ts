@@ -82,7 +82,7 @@ export class AccountService {
       await this.repo.updateUser(user.id, { passwordHash }, tx);
       // Tells the person, in their language once notifications exist, that their password changed.
       const changed: UserEvent = { userId: user.id, type: user.type, locale: user.locale };
-      await this.outbox.publish(tx, IdentityEvents.passwordChanged, changed);
+      await this.outbox.publish(IdentityEvents.passwordChanged, changed, tx);
       await this.audit.record(
         { actor, action: 'auth.password_change', subjectType: 'user', subjectId: user.id, meta },
         tx,

@@ -4,8 +4,10 @@ import { BRANCH_SCOPED_ROLES, type StaffRole, type UserActor } from '../../kerne
 import { AppError } from '../../kernel/errors/index.js';
 import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
 import { OutboxService } from '../../kernel/events/index.js';
+import { transition } from '../../kernel/state-machine.js';
 import { AuditService } from '../audit/index.js';
 import { IdentityEvents, type UserEvent } from './identity.events.js';
+import { accountMachine } from './identity.machine.js';
 import { AuthService } from './auth.service.js';
 import type { CreateStaffBody, ListUsersQuery, SetRolesBody, UserView } from './identity.dto.js';
 import { assertPasswordAcceptable, hashPassword } from './identity.passwords.js';
@@ -141,24 +143,31 @@ export class AdminUsersService {
     return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
   }
 
+  /** Lets a doctor in after the licence checks. Approving an approved doctor changes nothing. */
   async approveDoctor(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
     if (user.type !== 'doctor') throw AppError.notFound('identity/user-not-found', 'The doctor was not found');
     if (user.status === 'suspended')
       throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
-    const updated = await this.repo.transaction(async (tx) => {
-      const row = await this.repo.updateUser(user.id, { status: 'active' }, tx);
-      await this.outbox.publish(tx, IdentityEvents.doctorApproved, event(user));
-      await this.audit.record(
-        { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
-        tx,
-      );
-      return row!;
-    });
+    if (user.status === 'active') return this.view(user);
+    // The step moves the row only if it is still in the status read above (identity.machine.ts): a suspension
+    // that committed in between makes this a 409 and writes no event or audit row.
+    const updated = await this.repo.transaction((tx) =>
+      transition(accountMachine, { from: user.status, to: 'active', actor }, this.repo.accountStatus(user.id, tx), {
+        after: async () => {
+          await this.outbox.publish(IdentityEvents.doctorApproved, event(user), tx);
+          await this.audit.record(
+            { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
+            tx,
+          );
+        },
+      }),
+    );
     await this.sessions.forget(await this.repo.liveSessionIds(user.id));
-    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+    return this.view(updated);
   }
 
+  /** Suspends the account and ends its sessions. Suspending a suspended account changes nothing. */
   async suspend(
     actor: UserActor,
     userId: string,
@@ -168,43 +177,56 @@ export class AdminUsersService {
     if (userId === actor.userId)
       throw new AppError('conflict', 'identity/cannot-suspend-self', 'You cannot suspend yourself');
     const user = await this.load(userId);
+    if (user.status === 'suspended') return this.view(user);
     const { updated, ended } = await this.repo.transaction(async (tx) => {
-      const row = await this.repo.updateUser(user.id, { status: 'suspended' }, tx);
-      await this.outbox.publish(tx, IdentityEvents.userSuspended, event(user));
-      await this.audit.record(
+      const row = await transition(
+        accountMachine,
+        { from: user.status, to: 'suspended', actor },
+        this.repo.accountStatus(user.id, tx),
         {
-          actor,
-          action: 'identity.suspended',
-          subjectType: 'user',
-          subjectId: user.id,
-          meta,
-          details: { reason: reason ?? null },
+          after: async () => {
+            await this.outbox.publish(IdentityEvents.userSuspended, event(user), tx);
+            await this.audit.record(
+              {
+                actor,
+                action: 'identity.suspended',
+                subjectType: 'user',
+                subjectId: user.id,
+                meta,
+                details: { reason: reason ?? null, from: user.status },
+              },
+              tx,
+            );
+          },
         },
-        tx,
       );
-      return { updated: row!, ended: await this.auth.endAllSessions(user.id, 'suspended', tx) };
+      return { updated: row, ended: await this.auth.endAllSessions(user.id, 'suspended', tx) };
     });
     await this.auth.forgetSessions(ended);
-    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+    return this.view(updated);
   }
 
+  /** Lifts a suspension: a doctor goes back to approval. An account that is not suspended is left as it is. */
   async reactivate(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
-    if (user.status !== 'suspended') return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
-    const updated = await this.repo.transaction(async (tx) => {
-      const row = await this.repo.updateUser(
-        user.id,
-        { status: user.type === 'doctor' ? 'pending_approval' : 'active' },
-        tx,
-      );
-      await this.outbox.publish(tx, IdentityEvents.userReactivated, event(user));
-      await this.audit.record(
-        { actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta },
-        tx,
-      );
-      return row!;
-    });
-    return { user: toUserView(updated, await this.repo.rolesOf([user.id])) };
+    if (user.status !== 'suspended') return this.view(user);
+    const to = user.type === 'doctor' ? 'pending_approval' : 'active';
+    const updated = await this.repo.transaction((tx) =>
+      transition(accountMachine, { from: 'suspended', to, actor }, this.repo.accountStatus(user.id, tx), {
+        after: async () => {
+          await this.outbox.publish(IdentityEvents.userReactivated, event(user), tx);
+          await this.audit.record(
+            { actor, action: 'identity.reactivated', subjectType: 'user', subjectId: user.id, meta },
+            tx,
+          );
+        },
+      }),
+    );
+    return this.view(updated);
+  }
+
+  private async view(user: UserRow): Promise<{ user: UserView }> {
+    return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
   }
 
   private async load(userId: string): Promise<UserRow> {

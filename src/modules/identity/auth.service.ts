@@ -53,11 +53,11 @@ export class AuthService {
         tx,
       );
       if (!user) throw conflict();
-      await this.outbox.publish(tx, IdentityEvents.userRegistered, {
-        userId: user.id,
-        type: user.type,
-        locale: user.locale,
-      } satisfies UserEvent);
+      await this.outbox.publish(
+        IdentityEvents.userRegistered,
+        { userId: user.id, type: user.type, locale: user.locale } satisfies UserEvent,
+        tx,
+      );
       await this.audit.record(
         {
           actor: anonymous,

@@ -131,7 +131,12 @@ export class IdentityAdminController {
 
   @Can('users:write')
   @Post('users/:id/reactivate')
-  @Route({ summary: 'Lift a suspension', auth: { permission: 'users:write' }, response: meResponse, errors: [404] })
+  @Route({
+    summary: 'Lift a suspension',
+    auth: { permission: 'users:write' },
+    response: meResponse,
+    errors: [404, 409],
+  })
   reactivate(
     @Param('id', { schema: idParam }) id: string,
     @CurrentActor() actor: UserActor,

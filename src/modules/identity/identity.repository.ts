@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { moveStatus } from '../../db/transitions.js';
+import type { StateStore } from '../../kernel/state-machine.js';
+import type { AccountStatus } from './identity.machine.js';
 import { loginThrottles, oneTimeCodes, refreshTokens, roleAssignments, sessions, users } from './identity.tables.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -58,6 +61,14 @@ export class IdentityRepository {
   async updateUser(id: string, patch: Partial<NewUser>, tx: DbOrTx = this.db): Promise<UserRow | undefined> {
     const [row] = await tx.update(users).set(patch).where(eq(users.id, id)).returning();
     return row;
+  }
+
+  /** One user's account status for identity.machine.ts, in the caller's transaction (conditional update). */
+  accountStatus(id: string, tx: DbOrTx): StateStore<AccountStatus, UserRow> {
+    return {
+      move: async (from, to) => (await moveStatus(tx, users, users.status, eq(users.id, id), from, to))[0],
+      current: async () => (await tx.select({ status: users.status }).from(users).where(eq(users.id, id)))[0]?.status,
+    };
   }
 
   /** Ends every session of the user at once: access tokens carry the version, so they stop working too. */
