@@ -97,6 +97,13 @@ export const envSchema = z.object({
   RATE_LIMIT_LOGIN_IP_WINDOW_SECONDS: int(60),
   RATE_LIMIT_DEFAULT: int(600),
   RATE_LIMIT_DEFAULT_WINDOW_SECONDS: int(60),
+  /**
+   * One-time code budget per account, across routes, purposes and identifiers (email and phone share it),
+   * per 24 h window: codes issued, and wrong guesses at any of its codes. Past either, no code is issued or
+   * accepted until the window ends, and the owner is told through a verified contact.
+   */
+  OTP_DAILY_CODES: z.coerce.number().int().min(1).default(5),
+  OTP_DAILY_WRONG_GUESSES: z.coerce.number().int().min(1).default(10),
   LOCKOUT_THRESHOLD: int(5),
   LOCKOUT_MINUTES: int(15),
   CACHE_L1_TTL_SECONDS: int(30),

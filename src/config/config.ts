@@ -42,6 +42,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       keys: deriveKeys(env.JWT_SECRET),
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      // One-time code budget per account and 24 h window (identity OtpService).
+      codeBudget: { dailyCodes: env.OTP_DAILY_CODES, dailyWrongGuesses: env.OTP_DAILY_WRONG_GUESSES },
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutMinutes: env.LOCKOUT_MINUTES,
       // The first admin: created at boot when both are set and no admin exists; the CLI reads them too.

@@ -51,7 +51,9 @@ export class AdminBootstrapService {
           passwordHash,
           locale: input.locale ?? 'en',
           status: input.status ?? 'active',
+          // Provisioned by the operator (boot, CLI, demo seed), who vouches for the contacts.
           phoneVerifiedAt: input.phone ? new Date() : null,
+          emailVerifiedAt: new Date(),
         },
         tx,
       );

@@ -5,6 +5,8 @@ import { CredentialRateLimit, ReqMeta, Route, type RequestMeta } from '../../ker
 import { AuthService } from './auth.service.js';
 import {
   acceptedResponse,
+  emailRequestBody,
+  emailVerifyBody,
   forgotBody,
   loginBody,
   logoutBody,
@@ -101,6 +103,35 @@ export class AuthController {
   @Route({ summary: 'Verify a phone with its code', auth: 'public', response: okResponse })
   async otpVerify(@Body({ schema: otpVerifyBody }) body: z.infer<typeof otpVerifyBody>, @ReqMeta() meta: RequestMeta) {
     await this.otp.verifyPhone(body.phone, body.code, meta);
+    return { ok: true as const };
+  }
+
+  @Public()
+  @CredentialRateLimit('email')
+  @Post('email/request')
+  @Route({
+    summary: 'Send an email verification code (to the address itself)',
+    auth: 'public',
+    status: 202,
+    response: acceptedResponse,
+  })
+  async emailRequest(
+    @Body({ schema: emailRequestBody }) body: z.infer<typeof emailRequestBody>,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    await this.otp.requestEmailVerification(body.email, meta);
+    return ACCEPTED;
+  }
+
+  @Public()
+  @CredentialRateLimit('email')
+  @Post('email/verify')
+  @Route({ summary: 'Verify an email address with its code', auth: 'public', response: okResponse })
+  async emailVerify(
+    @Body({ schema: emailVerifyBody }) body: z.infer<typeof emailVerifyBody>,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    await this.otp.verifyEmail(body.email, body.code, meta);
     return { ok: true as const };
   }
 

@@ -34,11 +34,22 @@ export const refreshBody = z.strictObject({ refreshToken: z.string().min(10).max
 export const logoutBody = z.strictObject({ refreshToken: z.string().min(10).max(200).optional() }).optional();
 export const otpRequestBody = z.strictObject({ phone });
 export const otpVerifyBody = z.strictObject({ phone, code });
+export const emailRequestBody = z.strictObject({ email });
+export const emailVerifyBody = z.strictObject({ email, code });
 export const forgotBody = z.strictObject({ identifier });
 export const resetBody = z.strictObject({ identifier, code, newPassword: password });
+/** Changing email or phone needs `currentPassword`: a stolen access token alone must not redirect recovery. */
 export const updateMeBody = z
-  .strictObject({ name: name.optional(), locale: locale.optional(), email: email.optional(), phone: phone.optional() })
-  .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+  .strictObject({
+    name: name.optional(),
+    locale: locale.optional(),
+    email: email.optional(),
+    phone: phone.optional(),
+    currentPassword: password.optional(),
+  })
+  .refine((b) => [b.name, b.locale, b.email, b.phone].some((v) => v !== undefined), {
+    message: 'at least one of name, locale, email, phone is required',
+  });
 export type UpdateMeBody = z.infer<typeof updateMeBody>;
 export const changePasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 
@@ -88,6 +99,7 @@ export const userView = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   phoneVerified: z.boolean(),
+  emailVerified: z.boolean(),
   locale: z.enum(['en', 'ar']),
   status: z.enum(['active', 'pending_approval', 'suspended']),
   roles: z.array(z.string()),

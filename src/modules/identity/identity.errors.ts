@@ -20,6 +20,10 @@ export const IdentityMessages = defineMessages({
     ar: 'لا يمكن إنشاء حساب بهذه البيانات',
   },
   'identity/user-not-found': { en: 'The user was not found', ar: 'المستخدم غير موجود' },
+  'identity/current-password-required': {
+    en: 'Enter your current password to change your email or phone',
+    ar: 'أدخل كلمة المرور الحالية لتغيير بريدك الإلكتروني أو هاتفك',
+  },
   'identity/not-a-doctor': { en: 'This account is not a doctor', ar: 'هذا الحساب ليس حساب طبيب' },
   'identity/invalid-role': { en: 'This role does not exist', ar: 'هذا الدور غير موجود' },
   'identity/contact-taken': { en: 'This email or phone cannot be used', ar: 'لا يمكن استخدام هذا البريد أو الهاتف' },

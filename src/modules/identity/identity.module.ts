@@ -5,8 +5,10 @@ import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { IdentityCodesRepository } from './identity-codes.repository.js';
 import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityJobs } from './identity.jobs.js';
+import { IdentityNotices } from './identity.notices.js';
 import { IdentityRepository } from './identity.repository.js';
 import { MeController } from './me.controller.js';
 import { OtpService } from './otp.service.js';
@@ -21,6 +23,8 @@ import { SessionStateService } from './session-state.service.js';
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: SessionStateService },
     AuthService,
     OtpService,
+    IdentityCodesRepository,
+    IdentityNotices,
     AccountService,
     AdminUsersService,
     AdminBootstrapService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
@@ -9,7 +9,6 @@ import { loginThrottles, oneTimeCodes, refreshTokens, roleAssignments, sessions,
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type RoleRow = { userId: string; role: string; branchId: string | null };
-export type OtpPurpose = (typeof oneTimeCodes.$inferSelect)['purpose'];
 
 /** All SQL of the identity module (rule 4). Decides nothing. */
 @Injectable()
@@ -216,46 +215,7 @@ export class IdentityRepository {
     await this.db.delete(oneTimeCodes).where(lt(oneTimeCodes.expiresAt, now));
   }
 
-  // ---- one-time codes
-  async replaceCode(c: { userId: string; purpose: OtpPurpose; codeHash: string; expiresAt: Date }): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx
-        .update(oneTimeCodes)
-        .set({ consumedAt: new Date() })
-        .where(
-          and(eq(oneTimeCodes.userId, c.userId), eq(oneTimeCodes.purpose, c.purpose), isNull(oneTimeCodes.consumedAt)),
-        );
-      await tx.insert(oneTimeCodes).values(c);
-    });
-  }
-
-  /** Spends one attempt on the user's live code; returns it only if an attempt was left. */
-  async spendCodeAttempt(userId: string, purpose: OtpPurpose, maxAttempts: number, now: Date) {
-    const [row] = await this.db
-      .update(oneTimeCodes)
-      .set({ attempts: sql`${oneTimeCodes.attempts} + 1` })
-      .where(
-        and(
-          eq(oneTimeCodes.userId, userId),
-          eq(oneTimeCodes.purpose, purpose),
-          isNull(oneTimeCodes.consumedAt),
-          gt(oneTimeCodes.expiresAt, now),
-          lt(oneTimeCodes.attempts, maxAttempts),
-        ),
-      )
-      .returning({ id: oneTimeCodes.id, codeHash: oneTimeCodes.codeHash });
-    return row;
-  }
-
-  /** Consumes a code once: true only for the first caller. */
-  async consumeCode(id: string, tx: DbOrTx = this.db): Promise<boolean> {
-    const rows = await tx
-      .update(oneTimeCodes)
-      .set({ consumedAt: new Date() })
-      .where(and(eq(oneTimeCodes.id, id), isNull(oneTimeCodes.consumedAt)))
-      .returning({ id: oneTimeCodes.id });
-    return rows.length === 1;
-  }
+  // ---- one-time codes: identity-codes.repository.ts
 
   // ---- login throttling
   async lockedUntil(key: string): Promise<Date | null> {

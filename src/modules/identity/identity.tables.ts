@@ -4,7 +4,7 @@ import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
 
 export const accountType = pgEnum('account_type', ['customer', 'doctor', 'staff']);
 export const accountStatus = pgEnum('account_status', ['active', 'pending_approval', 'suspended']);
-export const otpPurpose = pgEnum('otp_purpose', ['phone_verification', 'password_reset']);
+export const otpPurpose = pgEnum('otp_purpose', ['phone_verification', 'password_reset', 'email_verification']);
 
 export const users = pgTable(
   'users',
@@ -18,6 +18,8 @@ export const users = pgTable(
     locale: text('locale').notNull().default('en'),
     status: accountStatus('status').notNull().default('active'),
     phoneVerifiedAt: tsz('phone_verified_at'),
+    // Codes and password resets go only to a verified contact (migration 0006).
+    emailVerifiedAt: tsz('email_verified_at'),
     // Bumped by password change, logout-everywhere and suspension: access tokens carry it, so revocation is immediate.
     sessionVersion: integer('session_version').notNull().default(0),
     createdAt: createdAt(),
@@ -100,7 +102,31 @@ export const oneTimeCodes = pgTable(
     consumedAt: tsz('consumed_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('one_time_codes_user_purpose_idx').on(t.userId, t.purpose)],
+  (t) => [
+    // One live code per account and purpose: a new code replaces the old one in place (one statement).
+    uniqueIndex('one_time_codes_one_live')
+      .on(t.userId, t.purpose)
+      .where(sql`${t.consumedAt} IS NULL`),
+  ],
+);
+
+/**
+ * The account's one-time code budget for the current window (see OTP_DAILY_*): every route, purpose and
+ * identifier of the account counts here, by conditional upserts, so parallel requests cannot exceed it.
+ * `paused_at`: a cap was reached; no code is issued or accepted until the window ends.
+ */
+export const codeBudgets = pgTable(
+  'code_budgets',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    windowStartedAt: tsz('window_started_at').notNull(),
+    codesIssued: integer('codes_issued').notNull().default(0),
+    wrongGuesses: integer('wrong_guesses').notNull().default(0),
+    pausedAt: tsz('paused_at'),
+  },
+  (t) => [check('code_budgets_counts_nonneg', sql`${t.codesIssued} >= 0 AND ${t.wrongGuesses} >= 0`)],
 );
 
 /** Failures per login identifier (existing or not), so lockout never reveals whether an account exists. */

@@ -12,6 +12,7 @@ export function toUserView(user: UserRow, roles: RoleRow[]): UserView {
     email: user.email,
     phone: user.phone,
     phoneVerified: user.phoneVerifiedAt !== null,
+    emailVerified: user.emailVerifiedAt !== null,
     locale: user.locale === 'ar' ? 'ar' : 'en',
     status: user.status,
     roles: names,

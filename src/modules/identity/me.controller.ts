@@ -21,7 +21,7 @@ export class MeController {
   @Can('profile:write')
   @Patch()
   @Route({
-    summary: 'Update name, locale, email or phone',
+    summary: 'Update name, locale, email or phone (email and phone need currentPassword and are then unverified)',
     auth: { permission: 'profile:write' },
     response: meResponse,
     errors: [409],
