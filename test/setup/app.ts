@@ -70,7 +70,14 @@ export class HttpClient {
   async request<T = any>(
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
-    opts: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer } = {},
+    opts: {
+      body?: unknown;
+      token?: string;
+      headers?: Record<string, string>;
+      raw?: string | Buffer;
+      /** The client's socket address (default 127.0.0.1): per-address throttles see different clients. */
+      remoteAddress?: string;
+    } = {},
   ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -80,7 +87,10 @@ export class HttpClient {
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await this.app.getHttpAdapter().getInstance().inject({ method, url, headers, payload });
+    const res = await this.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method, url, headers, payload, remoteAddress: opts.remoteAddress });
     let body: unknown = res.body;
     if ((res.headers['content-type'] ?? '').toString().includes('json') && res.body) body = JSON.parse(res.body);
     const problems =

@@ -10,12 +10,18 @@ import { RateLimiterService } from './rate-limiter.service.js';
 export interface CredentialLimit {
   /** Body field naming the account (email, phone or identifier); limited per account as well as per IP. */
   accountField: string;
+  /**
+   * Count the account bucket per account AND client address. A bucket per account alone is one anybody can
+   * empty for the owner (login: the identity module keeps its own per-identifier backstop, which slows
+   * rather than locks).
+   */
+  perAddress?: boolean;
 }
 const RATE_LIMIT = 'http:rate-limit';
 
 /** Strict limits for routes that guess secrets (login, OTP, password reset). */
-export const CredentialRateLimit = (accountField: string) =>
-  SetMetadata(RATE_LIMIT, { accountField } satisfies CredentialLimit);
+export const CredentialRateLimit = (accountField: string, opts: { perAddress?: boolean } = {}) =>
+  SetMetadata(RATE_LIMIT, { accountField, ...opts } satisfies CredentialLimit);
 
 const hashKey = (value: string) =>
   createHash('sha256').update(value.trim().toLowerCase()).digest('base64url').slice(0, 22);
@@ -41,7 +47,8 @@ export class RateLimitGuard implements CanActivate {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const account = body[credential.accountField];
       if (typeof account === 'string' && account.length > 0 && account.length <= 320) {
-        await this.check(`cred-acct:${route}:${hashKey(account)}`, rateLimit.loginPerAccount, reply);
+        const scope = credential.perAddress ? `${hashKey(account)}:${request.ip}` : hashKey(account);
+        await this.check(`cred-acct:${route}:${scope}`, rateLimit.loginPerAccount, reply);
       }
       return true;
     }

@@ -11,7 +11,14 @@ import { IdentityEvents, type UserEvent } from './identity.events.js';
 import type { RegisterBody, TokenResponse } from './identity.dto.js';
 import { assertPasswordAcceptable, burnPasswordCheck, hashPassword, verifyPassword } from './identity.passwords.js';
 import { IdentityRepository, type UserRow } from './identity.repository.js';
-import { hashToken, identifierKey, newRefreshToken, signAccessToken } from './identity.tokens.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import {
+  hashToken,
+  newRefreshToken,
+  refreshSuccessorKey,
+  signAccessToken,
+  successorRefreshToken,
+} from './identity.tokens.js';
 import { toUserView } from './identity.view.js';
 import { SessionStateService } from './session-state.service.js';
 
@@ -22,6 +29,8 @@ const invalidRefresh = () => AppError.unauthenticated('auth/invalid-refresh-toke
 
 @Injectable()
 export class AuthService {
+  private readonly successorKey: Uint8Array;
+
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -29,7 +38,10 @@ export class AuthService {
     private readonly sessions: SessionStateService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-  ) {}
+    private readonly throttle: LoginThrottleService,
+  ) {
+    this.successorKey = refreshSuccessorKey(config.auth.keys.tokens);
+  }
 
   async register(body: RegisterBody, meta: RequestMeta): Promise<TokenResponse> {
     assertPasswordAcceptable(body.password, [body.email, body.phone, body.name]);
@@ -74,28 +86,22 @@ export class AuthService {
   }
 
   async login(identifier: string, password: string, meta: RequestMeta): Promise<TokenResponse> {
-    const throttleKey = identifierKey(identifier);
-    const now = this.clock.now();
-    const lockedUntil = await this.repo.lockedUntil(throttleKey);
-    if (lockedUntil && lockedUntil > now) {
+    // Claimed before the password is checked (see LoginThrottleService): the threshold holds under races.
+    const claim = await this.throttle.claim(identifier, meta.ip);
+    if ('refused' in claim) {
       await this.audit.recordSafely({
         actor: anonymous,
         action: 'auth.login',
         outcome: 'denied',
         meta,
-        details: { reason: 'locked' },
+        details: { reason: claim.refused },
       });
-      throw this.lockedError(lockedUntil, now);
+      throw claim.error;
     }
+    const { attempt } = claim;
     const user = await this.repo.findUserByIdentifier(identifier.trim());
     const ok = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
     if (!user || !ok) {
-      const { auth } = this.config;
-      const state = await this.repo.recordLoginFailure(
-        throttleKey,
-        auth.lockoutThreshold,
-        new Date(now.getTime() + auth.lockoutMinutes * 60_000),
-      );
       await this.audit.recordSafely({
         actor: anonymous,
         action: 'auth.login',
@@ -104,14 +110,14 @@ export class AuthService {
         subjectId: user?.id,
         meta,
       });
-      if (state?.lockedUntil && state.lockedUntil > now) {
+      if (attempt.locksPair && attempt.lockedUntil) {
         await this.audit.recordSafely({
           actor: anonymous,
           action: 'auth.lockout',
           subjectType: user ? 'user' : undefined,
           subjectId: user?.id,
           meta,
-          details: { until: state.lockedUntil.toISOString() },
+          details: { until: attempt.lockedUntil.toISOString() },
         });
       }
       throw invalidCredentials();
@@ -128,29 +134,35 @@ export class AuthService {
       });
       throw AppError.forbidden('auth/account-suspended', 'This account is suspended');
     }
-    await this.repo.clearLoginFailures(throttleKey);
+    await this.throttle.succeeded(attempt);
     return this.repo.transaction((tx) => this.openSession(user, meta, tx, 'auth.login'));
   }
 
-  /** Rotates the refresh token. A token used twice ends its whole family: a thief and the owner both lose it. */
+  /**
+   * Rotates the refresh token. A token used twice ends its whole family (a thief and the owner both lose
+   * it), except within REFRESH_REUSE_GRACE_SECONDS of its rotation while its successor is still the live
+   * token of the same session: then it was a second tab racing the first, and it gets the same successor.
+   */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
     const tokenHash = hashToken(refreshToken);
+    const successor = successorRefreshToken(this.successorKey, refreshToken);
     const now = this.clock.now();
-    type Outcome = { tokens: TokenResponse } | { invalid: true } | { reused: true };
+    type Outcome = { tokens: TokenResponse } | { invalid: true } | { rotated: true };
     const result = await this.repo.transaction(async (tx): Promise<Outcome> => {
       const rotated = await this.repo.rotateRefreshToken(tokenHash, now, tx);
-      if (!rotated) return { reused: true };
-      const session = await this.repo.findSession(rotated.sessionId, tx);
-      const user = session && (await this.repo.findUserById(session.userId, tx));
-      if (!session || !user || session.revokedAt || rotated.expiresAt <= now || user.status === 'suspended')
-        return { invalid: true };
-      await this.repo.touchSession(session.id, tx);
-      return { tokens: await this.issueTokens(user, session.id, tx) };
+      if (!rotated) return { rotated: true };
+      const live = await this.liveSession(rotated.sessionId, tx);
+      if (!live || rotated.expiresAt <= now) return { invalid: true };
+      await this.repo.touchSession(live.session.id, tx);
+      await this.insertRefreshToken(live.session.id, successor, tx);
+      return { tokens: await this.tokenResponse(live.user, live.session.id, successor, tx) };
     });
     if ('tokens' in result) return result.tokens;
     if ('invalid' in result) throw invalidRefresh();
     const known = await this.repo.findRefreshToken(tokenHash);
     if (!known) throw invalidRefresh();
+    const again = await this.graceReplay(known, successor, now);
+    if (again) return again;
     const session = await this.repo.findSession(known.sessionId);
     if (session && !session.revokedAt) {
       await this.repo.revokeSession(session.id, 'refresh_token_reuse');
@@ -169,6 +181,31 @@ export class AuthService {
       'auth/refresh-token-reused',
       'This refresh token was already used; the session has been ended',
     );
+  }
+
+  /**
+   * The pair for a just-rotated token presented again: its successor (re-derived, never stored) with a
+   * freshly signed access token of the same session. Only while the successor is the session's live token:
+   * a token two rotations old is a replay whatever the time.
+   */
+  private async graceReplay(
+    known: { sessionId: string; rotatedAt: Date | null },
+    successor: string,
+    now: Date,
+  ): Promise<TokenResponse | undefined> {
+    const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
+    if (!known.rotatedAt || now.getTime() - known.rotatedAt.getTime() > graceMs) return undefined;
+    const next = await this.repo.findRefreshToken(hashToken(successor));
+    if (!next || next.sessionId !== known.sessionId || next.rotatedAt || next.expiresAt <= now) return undefined;
+    const live = await this.liveSession(known.sessionId, this.repo.db);
+    return live && this.tokenResponse(live.user, live.session.id, successor, this.repo.db);
+  }
+
+  private async liveSession(sessionId: string, tx: DbOrTx) {
+    const session = await this.repo.findSession(sessionId, tx);
+    const user = session && (await this.repo.findUserById(session.userId, tx));
+    if (!session || !user || session.revokedAt || user.status === 'suspended') return undefined;
+    return { session, user };
   }
 
   async logout(actor: UserActor, meta: RequestMeta): Promise<void> {
@@ -221,20 +258,24 @@ export class AuthService {
       },
       tx,
     );
-    return this.issueTokens(user, sessionId, tx);
+    // The first token of a family is random; each later one is derived from its predecessor (see refresh).
+    const refreshToken = newRefreshToken();
+    await this.insertRefreshToken(sessionId, refreshToken, tx);
+    return this.tokenResponse(user, sessionId, refreshToken, tx);
   }
 
-  private async issueTokens(user: UserRow, sessionId: string, tx: DbOrTx): Promise<TokenResponse> {
-    const { accessTokenTtlSeconds, refreshTokenTtlDays } = this.config.auth;
-    const refreshToken = newRefreshToken();
-    await this.repo.insertRefreshToken(
-      {
-        sessionId,
-        tokenHash: hashToken(refreshToken),
-        expiresAt: new Date(this.clock.now().getTime() + refreshTokenTtlDays * 86_400_000),
-      },
-      tx,
-    );
+  private async insertRefreshToken(sessionId: string, refreshToken: string, tx: DbOrTx): Promise<void> {
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.auth.refreshTokenTtlDays * 86_400_000);
+    await this.repo.insertRefreshToken({ sessionId, tokenHash: hashToken(refreshToken), expiresAt }, tx);
+  }
+
+  private async tokenResponse(
+    user: UserRow,
+    sessionId: string,
+    refreshToken: string,
+    tx: DbOrTx,
+  ): Promise<TokenResponse> {
+    const { accessTokenTtlSeconds } = this.config.auth;
     const accessToken = await signAccessToken(
       { sub: user.id, sid: sessionId, sv: user.sessionVersion },
       this.sessions.signingSecret,
@@ -248,11 +289,5 @@ export class AuthService {
       expiresIn: accessTokenTtlSeconds,
       user: toUserView(user, roles),
     };
-  }
-
-  private lockedError(until: Date, now: Date): AppError {
-    return new AppError('locked', 'auth/account-locked', 'Too many failed attempts; try again later', {
-      retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)),
-    });
   }
 }

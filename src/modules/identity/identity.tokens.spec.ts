@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   hashOtp,
   hashToken,
-  identifierKey,
+  loginThrottleKeys,
   newOtp,
   newRefreshToken,
   sameHash,
@@ -153,11 +153,15 @@ describe('refresh tokens and hashes', () => {
     expect(sameHash('', '')).toBe(true);
   });
 
-  it('identifierKey ignores case and surrounding whitespace but not the identifier', () => {
-    const key = identifierKey('Mona@Example.com');
-    expect(key).toMatch(/^login:[0-9a-f]{64}$/);
-    expect(identifierKey('  mona@example.COM \n')).toBe(key);
-    expect(identifierKey('mona2@example.com')).not.toBe(key);
-    expect(key).not.toContain('mona');
+  it('loginThrottleKeys ignore case and surrounding whitespace but not the identifier or the address', () => {
+    const keys = loginThrottleKeys('Mona@Example.com', '198.51.100.7');
+    expect(keys.pairKey).toMatch(/^pair:[0-9a-f]{64}$/);
+    expect(keys.backstopKey).toMatch(/^ident:[0-9a-f]{64}$/);
+    expect(loginThrottleKeys('  mona@example.COM \n', '198.51.100.7')).toEqual(keys);
+    expect(loginThrottleKeys('mona2@example.com', '198.51.100.7').backstopKey).not.toBe(keys.backstopKey);
+    const elsewhere = loginThrottleKeys('mona@example.com', '198.51.100.8');
+    expect(elsewhere.pairKey).not.toBe(keys.pairKey);
+    expect(elsewhere.backstopKey).toBe(keys.backstopKey);
+    expect(JSON.stringify(keys)).not.toContain('mona');
   });
 });
