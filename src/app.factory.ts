@@ -37,7 +37,14 @@ export async function openConfiguredDatabase(
     statementTimeoutMs: config.database.statementTimeoutMs,
     onError: (err) => logger.warn({ err: { message: err.message } }, 'database connection error'),
   });
-  if (migrate) await database.migrate();
+  if (migrate) {
+    const started = performance.now();
+    await database.migrate();
+    logger.info(
+      { database: config.database.url ? 'postgresql' : `pglite (${config.dataDir})` },
+      `database migrated in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
   return database;
 }
 

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
       mode: config.database.url ? 'production' : 'embedded',
       bootMs: Math.round(performance.now() - started),
     },
-    'Medyour API ready',
+    `Medyour API ready at ${config.http.publicUrl} (docs at ${config.http.publicUrl}/docs)`,
   );
 
   let stopping = false;

@@ -35,11 +35,18 @@ export function createLogger(level: string): Logger {
   });
 }
 
+/**
+ * Nest's boot chatter: a line per module, per controller and per route (a hundred lines that hide the few
+ * that matter). Kept at debug: `LOG_LEVEL=debug` shows the route map.
+ */
+const BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /** Nest's own messages go to the same JSON log. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   private line(level: 'info' | 'warn' | 'error' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    if (level === 'info' && context && BOOT_CONTEXTS.has(context)) level = 'debug';
     this.logger[level]({ context }, typeof message === 'string' ? message : JSON.stringify(message));
   }
   log(message: unknown, ...rest: unknown[]) {

@@ -46,4 +46,5 @@ export async function seedDemo(app: INestApplication, logger: Logger): Promise<v
   let created = 0;
   for (const account of DEMO_ACCOUNTS) if ((await accounts.provision(account)) === 'created') created++;
   if (created > 0 || rows > 0) logger.info({ accounts: created, catalogRows: rows }, 'demo data seeded');
+  else logger.info('demo data already present');
 }

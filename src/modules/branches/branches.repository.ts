@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { DB, type Db } from '../../db/client.js';
+import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { branches } from './branches.tables.js';
 
 export type BranchRow = typeof branches.$inferSelect;
@@ -35,6 +35,12 @@ export class BranchesRepository {
 
   async findById(id: string): Promise<BranchRow | undefined> {
     const [row] = await this.db.select().from(branches).where(eq(branches.id, id));
+    return row;
+  }
+
+  /** The branch read in `tx` and share-locked until it ends: a concurrent update of it waits for `tx`. */
+  async findHeld(id: string, tx: DbOrTx): Promise<BranchRow | undefined> {
+    const [row] = await tx.select().from(branches).where(eq(branches.id, id)).for('share');
     return row;
   }
 

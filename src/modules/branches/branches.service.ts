@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { CONFIG, type Config } from '../../config/index.js';
+import type { DbOrTx } from '../../db/client.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
@@ -117,6 +118,16 @@ export class BranchesService {
     const record = await this.find(id);
     if (!record || !record.active) throw branchNotFound();
     return this.view(record);
+  }
+
+  /**
+   * Any branch, read in the caller's transaction and held (share lock) until it ends: for a change that
+   * relies on the branch (stock reserved at an active branch), so a deactivation cannot slip in between the
+   * check and the commit. Not cached: a cached answer may be older than the transaction.
+   */
+  async findHeld(id: string, tx: DbOrTx): Promise<BranchRecord | undefined> {
+    const row = await this.repo.findHeld(id, tx);
+    return row ? toRecord(row) : undefined;
   }
 
   /** Any branch, active or not (other modules check `active` themselves). Cached on every node. */

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { withTx } from '../../db/transaction.js';
+import { moveStatus } from '../../db/transitions.js';
+import type { StateStore } from '../../kernel/state-machine.js';
 import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
 
 export type LotRow = typeof stockLots.$inferSelect;
@@ -32,8 +35,9 @@ const LOCK_ORDER = [asc(stockLots.productId), asc(stockLots.expiresOn), asc(stoc
 export class InventoryRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /** `fn` in the caller's transaction `tx`, or in a new one (db/transaction.ts). */
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>, tx?: DbOrTx): Promise<T> {
+    return withTx(this.db, tx, fn);
   }
 
   /** Serialises the use cases of one reservation reference (reserve twice, reserve vs release). */
@@ -174,11 +178,26 @@ export class InventoryRepository {
       .orderBy(...LOCK_ORDER);
   }
 
-  async closeReservations(tx: DbOrTx, ref: string, status: 'released' | 'committed'): Promise<void> {
-    await tx
-      .update(stockReservations)
-      .set({ status })
-      .where(and(eq(stockReservations.ref, ref), eq(stockReservations.status, 'active')));
+  /**
+   * The status of the reservation `ref` (all its rows together) for inventory.machine.ts, in `tx`: a step
+   * moves every row still in `from` and answers them (lot and quantity each), or undefined when none was.
+   */
+  reservationStatus(ref: string, tx: DbOrTx): StateStore<ReservationStatus, { lotId: string; quantity: number }[]> {
+    return {
+      move: async (from, to) => {
+        const where = eq(stockReservations.ref, ref);
+        const rows = await moveStatus(tx, stockReservations, stockReservations.status, where, from, to);
+        return rows.length > 0 ? rows.map((r) => ({ lotId: r.lotId, quantity: r.quantity })) : undefined;
+      },
+      current: async () =>
+        (
+          await tx
+            .select({ status: stockReservations.status })
+            .from(stockReservations)
+            .where(eq(stockReservations.ref, ref))
+            .limit(1)
+        )[0]?.status,
+    };
   }
 
   /** References with an active reservation past its expiry, oldest first. */

@@ -4,11 +4,13 @@ import type { DbOrTx } from '../../db/client.js';
 import { SYSTEM_ACTOR, type Actor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
+import { transition } from '../../kernel/state-machine.js';
 import { BranchesService, branchNotFound } from '../branches/index.js';
 import type { AvailabilityQuery, AvailabilityView } from './inventory.dto.js';
 import { InventoryErrors } from './inventory.errors.js';
 import { InventoryQueries, type IntegrityDifference } from './inventory-reports.repository.js';
 import { InventoryRepository, type NewMovement, type ReservationLine } from './inventory.repository.js';
+import { reservationMachine } from './inventory.machine.js';
 import { allocateFefo, isoDate, mergeLines, sellableCutoff } from './inventory.rules.js';
 
 export interface ReserveLine {
@@ -40,7 +42,9 @@ const RELEASE_BATCH = 200;
 
 /**
  * Stock for the modules that sell it (cart, orders): reserve at checkout, commit when sold, release when the
- * checkout is abandoned (or by the expiry job). Each call is one transaction and idempotent per reference.
+ * checkout is abandoned (or by the expiry job). Each call is idempotent per reference and runs in the caller's
+ * transaction when given one (`tx`, db/transaction.ts), else in its own. The reservation's status moves
+ * through inventory.machine.ts.
  */
 @Injectable()
 export class InventoryService {
@@ -63,7 +67,8 @@ export class InventoryService {
    * Reserves every line at one branch, first expiry first out over the sellable lots, or nothing at all
    * (`inventory/insufficient-stock`). The lots are locked in one global order, so concurrent reservations
    * queue instead of deadlocking, and each sees the units the previous ones left. Calling again with the same
-   * reference and lines returns the same reservation.
+   * reference and lines returns the same reservation. The branch is checked (active) and held in the same
+   * transaction, so it cannot be deactivated between the check and the commit.
    */
   async reserve(
     branchId: string,
@@ -71,22 +76,25 @@ export class InventoryService {
     ref: string,
     ttlSeconds = this.config.inventory.reservationTtlMinutes * 60,
     actor: Actor = SYSTEM_ACTOR,
+    tx?: DbOrTx,
   ): Promise<Reservation> {
     const merged = mergeLines(lines);
     assertReservable(merged, ref, ttlSeconds);
-    const branch = await this.branches.find(branchId);
-    if (!branch || !branch.active) throw branchNotFound();
     const cutoff = this.cutoff();
     const expiresAt = new Date(this.clock.now().getTime() + ttlSeconds * 1000);
     try {
-      return await this.repo.transaction(async (tx) => {
-        await this.repo.lockReference(tx, ref);
-        const existing = await this.repo.reservationLines(ref, tx);
+      return await this.repo.transaction(async (t) => {
+        const branch = await this.branches.findHeld(branchId, t);
+        if (!branch || !branch.active) throw branchNotFound();
+        await this.repo.lockReference(t, ref);
+        const existing = await this.repo.reservationLines(ref, t);
         if (existing.length > 0) return replay(ref, existing, branchId, merged);
-        return this.allocate(tx, branchId, merged, ref, expiresAt, cutoff, actor);
-      });
+        return this.allocate(t, branchId, merged, ref, expiresAt, cutoff, actor);
+      }, tx);
     } catch (err) {
       if (!(err instanceof ReferenceTaken)) throw err;
+      // Joined: the caller's transaction holds the lots this call moved, so it must fail (and roll back) too.
+      if (tx) throw InventoryErrors.reservationConflict();
       // A writer that skipped the lock committed this reference first; ours rolled back: answer as a replay.
       return replay(ref, await this.repo.reservationLines(ref), branchId, merged);
     }
@@ -136,16 +144,20 @@ export class InventoryService {
   }
 
   /** Gives the units back. Nothing to release (already released or committed) changes nothing; null: no such reference. */
-  async release(ref: string, actor: Actor = SYSTEM_ACTOR, reason = 'released'): Promise<Reservation | null> {
-    return this.repo.transaction(async (tx) => {
-      await this.repo.lockReference(tx, ref);
-      const lines = await this.repo.reservationLines(ref, tx);
+  async release(
+    ref: string,
+    actor: Actor = SYSTEM_ACTOR,
+    reason = 'released',
+    tx?: DbOrTx,
+  ): Promise<Reservation | null> {
+    return this.repo.transaction(async (t) => {
+      await this.repo.lockReference(t, ref);
+      const lines = await this.repo.reservationLines(ref, t);
       if (lines.length === 0) return null;
-      const active = lines.filter((l) => l.status === 'active');
-      if (active.length === 0) return toReservation(ref, lines);
-      await this.closeActive(tx, ref, active, 'released', actor, reason);
-      return toReservation(ref, await this.repo.reservationLines(ref, tx));
-    });
+      if (lines[0].status !== 'active') return toReservation(ref, lines);
+      await this.close(t, ref, 'released', actor, reason);
+      return toReservation(ref, await this.repo.reservationLines(ref, t));
+    }, tx);
   }
 
   /**
@@ -153,19 +165,16 @@ export class InventoryService {
    * reservation already released (abandoned or expired) cannot be sold any more. An active reservation past
    * its expiry that the job has not reached yet still commits: the units were never given to anyone else.
    */
-  async commit(ref: string, actor: Actor = SYSTEM_ACTOR): Promise<Reservation> {
-    return this.repo.transaction(async (tx) => {
-      await this.repo.lockReference(tx, ref);
-      const lines = await this.repo.reservationLines(ref, tx);
+  async commit(ref: string, actor: Actor = SYSTEM_ACTOR, tx?: DbOrTx): Promise<Reservation> {
+    return this.repo.transaction(async (t) => {
+      await this.repo.lockReference(t, ref);
+      const lines = await this.repo.reservationLines(ref, t);
       if (lines.length === 0) throw InventoryErrors.reservationNotFound();
-      const active = lines.filter((l) => l.status === 'active');
-      if (active.length === 0) {
-        if (lines.every((l) => l.status === 'committed')) return toReservation(ref, lines);
-        throw InventoryErrors.reservationClosed('released');
-      }
-      await this.closeActive(tx, ref, active, 'committed', actor, 'sold');
-      return toReservation(ref, await this.repo.reservationLines(ref, tx));
-    });
+      if (lines[0].status === 'committed') return toReservation(ref, lines);
+      if (lines[0].status === 'released') throw InventoryErrors.reservationClosed('released');
+      await this.close(t, ref, 'committed', actor, 'sold');
+      return toReservation(ref, await this.repo.reservationLines(ref, t));
+    }, tx);
   }
 
   /** The job: releases every reservation past its expiry. Returns how many references it released. */
@@ -205,47 +214,57 @@ export class InventoryService {
   private async releaseIfDue(ref: string): Promise<boolean> {
     return this.repo.transaction(async (tx) => {
       await this.repo.lockReference(tx, ref);
-      const now = this.clock.now();
-      const due = (await this.repo.reservationLines(ref, tx)).filter((l) => l.status === 'active' && l.expiresAt < now);
-      if (due.length === 0) return false;
-      await this.closeActive(tx, ref, due, 'released', SYSTEM_ACTOR, 'reservation expired');
+      const [first] = await this.repo.reservationLines(ref, tx);
+      if (first?.status !== 'active' || first.expiresAt >= this.clock.now()) return false;
+      await this.close(tx, ref, 'released', SYSTEM_ACTOR, 'reservation expired');
       return true;
     });
   }
 
-  private async closeActive(
+  /**
+   * Ends an active reservation (all its rows share one status): the step moves the rows that are still
+   * active, then their units leave the lots' reserved (and on hand too when sold), each with its movement.
+   */
+  private async close(
     tx: DbOrTx,
     ref: string,
-    active: ReservationLine[],
     to: 'released' | 'committed',
     actor: Actor,
     reason: string,
   ): Promise<void> {
-    await this.repo.lockLots(
-      tx,
-      active.map((l) => l.lotId),
+    const moved = await transition(
+      reservationMachine,
+      { from: 'active', to, actor },
+      this.repo.reservationStatus(ref, tx),
+    );
+    const lots = new Map(
+      (
+        await this.repo.lockLots(
+          tx,
+          moved.map((r) => r.lotId),
+        )
+      ).map((l) => [l.id, l]),
     );
     const onHand = to === 'committed' ? -1 : 0;
-    for (const l of active) {
-      // Cannot fail while the reservation is active: the lot's reserved includes it (invariants.sql).
-      if (!(await this.repo.changeLot(tx, l.lotId, onHand * l.quantity, -l.quantity)))
-        throw new AppError('internal', 'common/internal', `lot ${l.lotId} does not hold reservation ${ref}`);
+    for (const r of moved) {
+      // Cannot fail while the reservation was active: the lot's reserved includes it (invariants.sql).
+      if (!(await this.repo.changeLot(tx, r.lotId, onHand * r.quantity, -r.quantity)))
+        throw new AppError('internal', 'common/internal', `lot ${r.lotId} does not hold reservation ${ref}`);
     }
     await this.repo.insertMovements(
       tx,
-      active.map((l) => ({
-        lotId: l.lotId,
-        branchId: l.branchId,
-        productId: l.productId,
+      moved.map((r) => ({
+        lotId: r.lotId,
+        branchId: lots.get(r.lotId)!.branchId,
+        productId: lots.get(r.lotId)!.productId,
         type: to === 'committed' ? ('sold' as const) : ('released' as const),
-        onHandDelta: onHand * l.quantity,
-        reservedDelta: -l.quantity,
+        onHandDelta: onHand * r.quantity,
+        reservedDelta: -r.quantity,
         ...movementActor(actor),
         reason,
         reference: ref,
       })),
     );
-    await this.repo.closeReservations(tx, ref, to);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canAtBranch, type Permission, type UserActor } from '../../kernel/auth/index.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import { BranchesService, branchNotFound, type BranchRecord } from '../branches/index.js';
@@ -17,7 +18,14 @@ export class StockAccess {
     private readonly audit: AuditService,
   ) {}
 
-  async branch(actor: UserActor, permission: Permission, branchId: string, meta?: RequestMeta): Promise<BranchRecord> {
+  /** With `tx`: the branch is read in it and held until it ends (a change relies on it); else cached. */
+  async branch(
+    actor: UserActor,
+    permission: Permission,
+    branchId: string,
+    meta?: RequestMeta,
+    tx?: DbOrTx,
+  ): Promise<BranchRecord> {
     if (!canAtBranch(actor, permission, branchId)) {
       await this.audit.recordSafely({
         actor,
@@ -30,14 +38,14 @@ export class StockAccess {
       });
       throw InventoryErrors.notYourBranch();
     }
-    const branch = await this.branches.find(branchId);
+    const branch = tx ? await this.branches.findHeld(branchId, tx) : await this.branches.find(branchId);
     if (!branch) throw branchNotFound();
     return branch;
   }
 
   /** A branch that can take part in stock operations as a counterpart (a transfer's destination). */
-  async activeBranch(branchId: string): Promise<BranchRecord> {
-    const branch = await this.branches.find(branchId);
+  async activeBranch(branchId: string, tx?: DbOrTx): Promise<BranchRecord> {
+    const branch = tx ? await this.branches.findHeld(branchId, tx) : await this.branches.find(branchId);
     if (!branch || !branch.active) throw branchNotFound();
     return branch;
   }

@@ -21,7 +21,10 @@ import { isExpired, isoDate, isSellable } from './inventory.rules.js';
 import { movementActor } from './inventory.service.js';
 import { StockAccess } from './stock-access.js';
 
-/** Staff use cases on a branch's stock. Each is one transaction that appends its movements. */
+/**
+ * Staff use cases on a branch's stock. Each is one transaction that appends its movements: the caller's when
+ * given (`tx`, db/transaction.ts), else its own; the branch and lot reads that guard a change run inside it.
+ */
 @Injectable()
 export class StockService {
   constructor(
@@ -33,10 +36,16 @@ export class StockService {
   ) {}
 
   /** Goods in: adds to the lot (created on first receipt); a lot number keeps the expiry it was first received with. */
-  async receive(actor: UserActor, branchId: string, body: ReceiveBody, meta?: RequestMeta): Promise<LotView> {
-    await this.access.branch(actor, 'stock:write', branchId, meta);
-    if (isExpired(body.expiresOn, this.today())) throw InventoryErrors.lotExpired();
+  async receive(
+    actor: UserActor,
+    branchId: string,
+    body: ReceiveBody,
+    meta?: RequestMeta,
+    tx?: DbOrTx,
+  ): Promise<LotView> {
     const lot = await this.repo.transaction(async (tx) => {
+      await this.access.branch(actor, 'stock:write', branchId, meta, tx);
+      if (isExpired(body.expiresOn, this.today())) throw InventoryErrors.lotExpired();
       const { productId, lotNumber, expiresOn } = body;
       const [locked] = await this.lockOrCreate(tx, [{ branchId, productId, lotNumber, expiresOn }]);
       const row = await this.repo.changeLot(tx, locked.id, body.quantity, 0);
@@ -54,16 +63,22 @@ export class StockService {
         },
       ]);
       return row;
-    });
+    }, tx);
     return this.view(lot);
   }
 
   /** A correction after a count, damage or loss: audited; on hand never drops below what is reserved. */
-  async adjust(actor: UserActor, branchId: string, body: AdjustBody, meta?: RequestMeta): Promise<LotView> {
-    await this.access.branch(actor, 'stock:adjust', branchId, meta);
-    const found = await this.repo.findLot(branchId, body.productId, body.lotNumber);
-    if (!found) throw InventoryErrors.lotNotFound();
+  async adjust(
+    actor: UserActor,
+    branchId: string,
+    body: AdjustBody,
+    meta?: RequestMeta,
+    tx?: DbOrTx,
+  ): Promise<LotView> {
     const lot = await this.repo.transaction(async (tx) => {
+      await this.access.branch(actor, 'stock:adjust', branchId, meta, tx);
+      const found = await this.repo.findLot(branchId, body.productId, body.lotNumber, tx);
+      if (!found) throw InventoryErrors.lotNotFound();
       const [locked] = await this.repo.lockLots(tx, [found.id]);
       const delta = body.delta ?? body.countedOnHand! - locked.onHand;
       if (delta === 0) return locked;
@@ -101,7 +116,7 @@ export class StockService {
         tx,
       );
       return row;
-    });
+    }, tx);
     return this.view(lot);
   }
 
@@ -109,14 +124,20 @@ export class StockService {
    * Out at one branch, in at the other, in one transaction: the same lot number and expiry travel with the
    * units. Only unreserved units move. Needs the permission at the source.
    */
-  async transfer(actor: UserActor, branchId: string, body: TransferBody, meta?: RequestMeta): Promise<TransferView> {
-    await this.access.branch(actor, 'stock:write', branchId, meta);
-    if (body.toBranchId === branchId) throw InventoryErrors.sameBranch();
-    await this.access.activeBranch(body.toBranchId);
-    const source = await this.repo.findLot(branchId, body.productId, body.lotNumber);
-    if (!source) throw InventoryErrors.lotNotFound();
+  async transfer(
+    actor: UserActor,
+    branchId: string,
+    body: TransferBody,
+    meta?: RequestMeta,
+    tx?: DbOrTx,
+  ): Promise<TransferView> {
     const reference = `transfer:${newId()}`;
     const [from, to] = await this.repo.transaction(async (tx) => {
+      await this.access.branch(actor, 'stock:write', branchId, meta, tx);
+      if (body.toBranchId === branchId) throw InventoryErrors.sameBranch();
+      await this.access.activeBranch(body.toBranchId, tx);
+      const source = await this.repo.findLot(branchId, body.productId, body.lotNumber, tx);
+      if (!source) throw InventoryErrors.lotNotFound();
       const key = { productId: source.productId, lotNumber: source.lotNumber, expiresOn: source.expiresOn };
       const [lockedSource, target] = await this.lockOrCreate(tx, [
         { ...key, branchId },
@@ -139,7 +160,7 @@ export class StockService {
         { ...common, lotId: into.id, branchId: body.toBranchId, type: 'transferred_in', onHandDelta: body.quantity },
       ]);
       return [out, into];
-    });
+    }, tx);
     return { reference, from: this.view(from), to: this.view(to) };
   }
 
@@ -149,10 +170,11 @@ export class StockService {
     branchId: string,
     body: WriteOffBody,
     meta?: RequestMeta,
+    tx?: DbOrTx,
   ): Promise<WriteOffView> {
-    await this.access.branch(actor, 'stock:write', branchId, meta);
     const reason = body.reason ?? 'expired';
     const lots = await this.repo.transaction(async (tx) => {
+      await this.access.branch(actor, 'stock:write', branchId, meta, tx);
       const expired = await this.repo.lockExpiredLots(tx, branchId, this.today(), body.productId);
       const done: (LotRow & { writtenOff: number })[] = [];
       for (const lot of expired) {
@@ -186,7 +208,7 @@ export class StockService {
           tx,
         );
       return done;
-    });
+    }, tx);
     return {
       quantity: lots.reduce((s, l) => s + l.writtenOff, 0),
       lots: lots.map((l) => ({ ...this.view(l), writtenOff: l.writtenOff })),
