@@ -64,6 +64,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port,
   HOST: z.string().default('0.0.0.0'),
+  /** The address clients use (the OpenAPI document's `servers`); default `http://localhost:PORT`. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_MAX: int(10),

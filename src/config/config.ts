@@ -14,6 +14,7 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     http: {
       port: env.PORT,
       host: env.HOST,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       corsOrigins: env.CORS_ORIGINS,
       trustProxy: env.TRUST_PROXY,
       bodyLimit: env.BODY_LIMIT_BYTES,
