@@ -146,7 +146,7 @@ app.get<{ Params: { id: string }; Querystring: Q }>('/v1/products/:id/availabili
   const lng = Number(req.query.lng);
   const { rows } = await pool.query({
     text: AVAILABILITY,
-    values: [lat, lng, true, req.params.id, cutoff(), lat, lng, limitOf(req.query.limit)],
+    values: [lat, lng, req.params.id, cutoff(), lat, lng, limitOf(req.query.limit)],
     rowMode: 'array',
   });
   return {

@@ -8,3 +8,4 @@ export * from '../modules/catalog/catalog.tables.js';
 export * from '../modules/branches/branches.tables.js';
 export * from '../modules/inventory/inventory.tables.js';
 export * from '../modules/offers/offers.tables.js';
+export * from '../modules/search/search.tables.js';

@@ -37,6 +37,8 @@ interface RouteDoc {
   auth: 'public' | { permission: string };
   errors?: number[];
   description?: string;
+  /** Only to keep a published operationId when a route moves to another controller (the default is Class_method). */
+  operationId?: string;
 }
 
 /** One decorator per route: summary, auth, success schema (documented and enforced), and error statuses. */
@@ -49,7 +51,11 @@ export function Route(doc: RouteDoc) {
     errors.add(403);
   }
   const decorators = [
-    ApiOperation({ summary: doc.summary, description: [authNote, doc.description].filter(Boolean).join(' ') }),
+    ApiOperation({
+      summary: doc.summary,
+      description: [authNote, doc.description].filter(Boolean).join(' '),
+      ...(doc.operationId ? { operationId: doc.operationId } : {}),
+    }),
     HttpCode(status),
     ...[...errors]
       .sort()

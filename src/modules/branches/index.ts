@@ -3,6 +3,4 @@ export { BranchesService, branchNotFound, type BranchRecord } from './branches.s
 export { isOpenAt, type WeeklyHours } from './branches.rules.js';
 /** Query-string coordinates, validated the same way wherever a route takes a point. */
 export { latQuery, lngQuery } from './branches.dto.js';
-// Read-only, for other modules' queries that join branches (inventory availability, search).
-export { branches } from './branches.tables.js';
 export { BranchesMessages } from './branches.errors.js';

@@ -1,19 +1,16 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Public } from '../../kernel/auth/index.js';
 import { Route } from '../../kernel/http/index.js';
-import { categoriesPage, categoriesQuery, idParam, productView } from './catalog.dto.js';
+import { categoriesPage, categoriesQuery } from './catalog.dto.js';
 import { CategoriesService } from './categories.service.js';
-import { ProductsService } from './products.service.js';
 
 @ApiTags('catalog')
 @Controller('v1')
 export class CatalogController {
-  constructor(
-    private readonly categories: CategoriesService,
-    private readonly products: ProductsService,
-  ) {}
+  // GET /v1/products/{id} is served with the product list by the search module (see SearchController).
+  constructor(private readonly categories: CategoriesService) {}
 
   @Public()
   @Get('categories')
@@ -24,17 +21,5 @@ export class CatalogController {
   })
   listCategories(@Query({ schema: categoriesQuery }) query: z.infer<typeof categoriesQuery>) {
     return this.categories.list(query);
-  }
-
-  @Public()
-  @Get('products/:id')
-  @Route({
-    summary: 'One product (inactive products are not found)',
-    auth: 'public',
-    response: productView,
-    errors: [404],
-  })
-  getProduct(@Param('id', { schema: idParam }) id: string) {
-    return this.products.getPublic(id);
   }
 }

@@ -3,6 +3,5 @@ export { normalizeSearch, searchTextOf, ingredientsKeyOf } from './catalog.text.
 export { isValidGtin, gtinCheckDigit } from './catalog.rules.js';
 export { ProductsService } from './products.service.js';
 export { productView, type ProductView } from './catalog.dto.js';
-/** Read-only, for read-side composition (search, availability): other modules never write these. */
-export { products, categories, type Ingredient } from './catalog.tables.js';
+export type { Ingredient } from './catalog.tables.js';
 export { CatalogMessages } from './catalog.errors.js';

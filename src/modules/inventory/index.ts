@@ -2,6 +2,6 @@ export { InventoryModule } from './inventory.module.js';
 export { InventoryService, type Reservation, type ReserveLine } from './inventory.service.js';
 export type { IntegrityDifference } from './inventory-reports.repository.js';
 export { isSellable, sellableCutoff } from './inventory.rules.js';
-// Read-only, for other modules' queries (search joins lots for "in stock"; sellable = expires_on > cutoff()).
-export { stockLots } from './inventory.tables.js';
+// The sellable-stock predicate, for other modules' repositories that ask "in stock?" (search).
+export { sellableLot, type LotColumns } from './sellable-stock.repository.js';
 export { InventoryMessages } from './inventory.errors.js';

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import { DB, type Db } from '../../db/client.js';
-import { branches } from '../branches/index.js';
+import { branches } from '../../db/schema.js';
 import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
 import type { LotRow } from './inventory.repository.js';
+import { sellableLot } from './sellable-stock.repository.js';
 
 export type MovementRow = typeof stockMovements.$inferSelect & { lotNumber: string; expiresOn: string };
 export interface AvailabilityRow {
@@ -111,14 +112,8 @@ export class InventoryQueries {
     const rows = await this.db
       .select({ branchId: stockLots.branchId, nameEn: branches.nameEn, nameAr: branches.nameAr, quantity, distance })
       .from(stockLots)
-      .innerJoin(branches, and(eq(branches.id, stockLots.branchId), eq(branches.active, true)))
-      .where(
-        and(
-          eq(stockLots.productId, productId),
-          gt(stockLots.expiresOn, cutoff),
-          sql`${stockLots.onHand} > ${stockLots.reserved}`,
-        ),
-      )
+      .innerJoin(branches, eq(branches.id, stockLots.branchId))
+      .where(and(eq(stockLots.productId, productId), sellableLot(stockLots, cutoff, branches)))
       .groupBy(stockLots.branchId, branches.id)
       .orderBy(near ? asc(distance) : desc(quantity), asc(stockLots.branchId))
       .limit(limit);
@@ -144,7 +139,7 @@ export class InventoryQueries {
         and(
           eq(stockLots.branchId, branchId),
           inArray(stockLots.productId, [...productIds]),
-          gt(stockLots.expiresOn, cutoff),
+          sellableLot(stockLots, cutoff),
         ),
       )
       .groupBy(stockLots.productId);

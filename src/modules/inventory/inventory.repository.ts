@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
 import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
+import { sellableLot } from './sellable-stock.repository.js';
 
 export type LotRow = typeof stockLots.$inferSelect;
 export type NewMovement = typeof stockMovements.$inferInsert;
@@ -89,8 +90,7 @@ export class InventoryRepository {
         and(
           eq(stockLots.productId, productId),
           eq(stockLots.branchId, branchId),
-          gt(stockLots.expiresOn, cutoff),
-          sql`${stockLots.onHand} > ${stockLots.reserved}`,
+          sellableLot(stockLots, cutoff),
         ),
       )
       .orderBy(...LOCK_ORDER)

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Public } from '../../kernel/auth/index.js';
 import { Route } from '../../kernel/http/index.js';
+import { ProductsService, productView } from '../catalog/index.js';
 import {
   listProductsQuery,
   productIdParam,
@@ -16,8 +17,18 @@ import { SearchService } from './search.service.js';
 
 @ApiTags('catalog')
 @Controller('v1')
+/**
+ * The catalog as customers read it: browse and search (ranked over search's word index, with stock),
+ * one product, and its substitutes. Both product reads live here: the list composes catalog, inventory and
+ * this module's word index, and catalog cannot depend on search (search depends on catalog), so the read
+ * side is search's; catalog owns the product rows, their cache (ProductsService.getPublic) and the staff
+ * routes that change them.
+ */
 export class SearchController {
-  constructor(private readonly search: SearchService) {}
+  constructor(
+    private readonly search: SearchService,
+    private readonly products: ProductsService,
+  ) {}
 
   @Public()
   @Get('products')
@@ -33,6 +44,20 @@ export class SearchController {
   })
   listProducts(@Query({ schema: listProductsQuery }) query: z.infer<typeof listProductsQuery>) {
     return this.search.listProducts(query);
+  }
+
+  @Public()
+  @Get('products/:id')
+  @Route({
+    summary: 'One product (inactive products are not found)',
+    auth: 'public',
+    response: productView,
+    errors: [404],
+    // Published while the route lived in CatalogController; clients generated from the document keep it.
+    operationId: 'CatalogController_getProduct',
+  })
+  getProduct(@Param('id', { schema: productIdParam }) id: string) {
+    return this.products.getPublic(id);
   }
 
   @Public()

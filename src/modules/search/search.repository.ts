@@ -1,9 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { DATABASE, DB, type Database, type Db } from '../../db/client.js';
-import { branches } from '../branches/index.js';
-import { categories, products, type Ingredient } from '../catalog/index.js';
-import { stockLots } from '../inventory/index.js';
+import { branches, categories, productWords, products, searchWords, stockLots } from '../../db/schema.js';
+import type { Ingredient } from '../catalog/index.js';
+import { sellableLot } from '../inventory/index.js';
 import { prefixEnd, RANK_WINDOW, TYPO_WORDS, type SearchTerms } from './search.rules.js';
 
 export interface ProductFilter {
@@ -54,8 +55,14 @@ const toHit = <T extends ProductHitRow>(r: T): T => ({
   inStock: r.inStock === true,
 });
 
+// The columns of `stock_lots l` and `branches b` in the queries below (sql`` renders an alias by name only,
+// so the FROM clauses name the tables).
+const l = alias(stockLots, 'l');
+const b = alias(branches, 'b');
+
 /**
- * Read-side composition over catalog, inventory and branches tables (read only, through their index.ts).
+ * Read-side composition over catalog, inventory and branches tables (read only, through the schema barrel;
+ * what stock is sellable is inventory's sellableLot) and this module's word index (search.tables.ts).
  * Every query is keyset-paged; none uses OFFSET.
  */
 @Injectable()
@@ -72,14 +79,13 @@ export class SearchRepository {
     return this.db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
   }
 
-  /** Sellable now: a lot not expiring by `cutoff`, with unreserved units, at an active branch (or at `branchId`). */
+  /** Sellable now (inventory's sellableLot) at an active branch, or at `branchId`. */
   private inStock(cutoff: string, branchId?: string, productId: SQL = sql`p.id`): SQL {
-    // One probe of stock_lots_fefo_idx per product, then the branch of a lot found (a scalar subquery: as a
-    // join, the planner hashed every branch for each product probed).
+    // One probe of stock_lots_fefo_idx per product, then the branch of a lot found (sellableLot's scalar
+    // subquery: as a join, the planner hashed every branch for each product probed).
     return sql`exists (select 1 from ${stockLots} l
-      where l.product_id = ${productId} and l.expires_on > ${cutoff}::date and l.on_hand > l.reserved
-      ${branchId ? sql`and l.branch_id = ${branchId}::uuid` : sql``}
-      and (select b.active from ${branches} b where b.id = l.branch_id))`;
+      where ${l.productId} = ${productId} ${branchId ? sql`and ${l.branchId} = ${branchId}::uuid` : sql``}
+      and ${sellableLot(l, cutoff)})`;
   }
 
   /** Conditions on `p` (products); `active`: include `p.active` (the word index holds active products only). */
@@ -154,7 +160,7 @@ export class SearchRepository {
       : sql``;
     // One index range per position, best position first; the outer LIMIT stops reading once the window is full.
     const arms = (word: SQL, score: SQL) => sql`select c.id, c.score from generate_series(0, 15) g(pos)
-      cross join lateral (select w.product_id as id, ${score} as score from product_words w ${product}
+      cross join lateral (select w.product_id as id, ${score} as score from ${productWords} w ${product}
         where w.pos = g.pos and ${word} order by w.word, w.product_id limit ${window}) c`;
     const prefix = arms(sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`, sql`2999 - w.pos`);
     // Typos are the fallback when no word starts with what was typed: a one-time filter on `pre` keeps the
@@ -163,9 +169,9 @@ export class SearchRepository {
     const candidates = terms.typo
       ? sql`with pre as (${prefix} limit ${window}),
           words as (select s.word, s.sim from (select d.word, similarity(d.word, ${terms.driver}) as sim
-              from search_words d where not exists (select 1 from pre) and d.word % ${terms.driver}
+              from ${searchWords} d where not exists (select 1 from pre) and d.word % ${terms.driver}
               order by sim desc, d.word offset 0) s
-            where exists (select 1 from generate_series(0, 15) g(pos) join product_words w on w.pos = g.pos and w.word = s.word)
+            where exists (select 1 from generate_series(0, 15) g(pos) join ${productWords} w on w.pos = g.pos and w.word = s.word)
             limit ${sql.raw(String(TYPO_WORDS))}),
           cand as (select * from pre union all (select c.* from words t
             cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window}))`
@@ -229,8 +235,8 @@ export class SearchRepository {
   ): Promise<SubstituteRow[]> {
     const nearest = near
       ? sql`(select min(earth_distance(ll_to_earth(b.lat, b.lng), ll_to_earth(${near.lat}::float8, ${near.lng}::float8))) / 1000.0
-          from ${stockLots} l join ${branches} b on b.id = l.branch_id and b.active
-          where l.product_id = p.id and l.expires_on > ${cutoff}::date and l.on_hand > l.reserved
+          from ${stockLots} l join ${branches} b on ${b.id} = ${l.branchId}
+          where ${l.productId} = p.id and ${sellableLot(l, cutoff, b)}
             and earth_distance(ll_to_earth(b.lat, b.lng), ll_to_earth(${near.lat}::float8, ${near.lng}::float8))
                 <= greatest(b.delivery_radius_km, ${PICKUP_KM}) * 1000.0)`
       : sql`null::float8`;
