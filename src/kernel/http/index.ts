@@ -1,4 +1,5 @@
 export * from './pagination.js';
+export * from './params.js';
 export { Idempotent, IdempotencyInterceptor } from './idempotency.interceptor.js';
 export { InputPipe, unstorableText } from './input.pipe.js';
 export { CredentialRateLimit, RateLimitGuard } from './rate-limit.guard.js';

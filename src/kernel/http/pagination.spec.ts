@@ -1,9 +1,19 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors/index.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, decodeCursor, encodeCursor, pageQuery, toPage } from './pagination.js';
+import {
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  cursorField,
+  cursorShape,
+  cursorShapes,
+  decodeCursor,
+  encodeCursor,
+  pageQuery,
+  toPage,
+} from './pagination.js';
 
-const shape = z.tuple([z.iso.datetime(), z.uuid()]);
+const shape = cursorShape(cursorField.instant, cursorField.id);
+const numberAndText = cursorShape(cursorField.int(), cursorField.text(10));
 const KEY = ['2025-01-02T03:04:05.000Z', '0190a0c8-0000-7000-8000-000000000001'] as const;
 
 function cursorError(cursor: string): AppError {
@@ -44,7 +54,19 @@ describe('cursors', () => {
     const cursor = encodeCursor(KEY);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor, shape)).toEqual([...KEY]);
-    expect(decodeCursor(encodeCursor([42, 'x']), z.tuple([z.number(), z.string()]))).toEqual([42, 'x']);
+    expect(decodeCursor(encodeCursor([42, 'x']), numberAndText)).toEqual([42, 'x']);
+  });
+
+  it('lower-cases ids, as every id is lower-cased when parsed', () => {
+    expect(decodeCursor(encodeCursor([KEY[0], KEY[1].toUpperCase()]), shape)).toEqual([...KEY]);
+  });
+
+  it("keeps every declared shape for the fuzzer, with each field's bounds", () => {
+    expect(cursorShapes()).toContain(numberAndText);
+    expect(numberAndText.fields.map((f) => f.spec)).toEqual([
+      { kind: 'int', min: -2_147_483_648, max: 2_147_483_647 },
+      { kind: 'text', max: 10 },
+    ]);
   });
 
   it('returns undefined when there is no cursor', () => {
@@ -58,6 +80,18 @@ describe('cursors', () => {
     ['JSON that is not an array', Buffer.from('{"a":1}').toString('base64url')],
     ['a too-short tuple', encodeCursor([KEY[0]])],
     ['empty', ''],
+    ['an int past int4', encodeCursor([2 ** 31, 'x'])],
+    ['2^53', Buffer.from('[9007199254740992,"x"]').toString('base64url')],
+    ['a fraction where an int goes', encodeCursor([1.5, 'x'])],
+    ['year 0000', encodeCursor(['0000-01-01T00:00:00.000Z', KEY[1]])],
+    ['year 1899', encodeCursor(['1899-12-31T23:59:59.999Z', KEY[1]])],
+    ['a year past 9999 as JavaScript writes it', encodeCursor(['+010000-01-01T00:00:00.000Z', KEY[1]])],
+    ['an offset the server never writes', encodeCursor(['2025-01-02T03:04:05+02:00', KEY[1]])],
+    ['a malformed id', encodeCursor([KEY[0], 'not-a-uuid'])],
+    ['text holding NUL', encodeCursor([1, 'a\u0000'])],
+    ['text holding a lone surrogate', encodeCursor([1, '\ud800'])],
+    ['empty text', encodeCursor([1, ''])],
+    ['text past its length', encodeCursor([1, 'x'.repeat(11)])],
   ])('rejects %s with common/invalid-cursor', (_label, cursor) => {
     const err = cursorError(cursor);
     expect(err.code).toBe('common/invalid-cursor');
@@ -75,7 +109,7 @@ describe('toPage', () => {
     const page = toPage(rows, 3, keyOf, map);
     expect(page.items).toEqual(['id-0', 'id-1', 'id-2']);
     expect(page.nextCursor).toBe(encodeCursor([2, 'id-2']));
-    expect(decodeCursor(page.nextCursor!, z.tuple([z.number(), z.string()]))).toEqual([2, 'id-2']);
+    expect(decodeCursor(page.nextCursor!, numberAndText)).toEqual([2, 'id-2']);
   });
 
   it('with limit rows or fewer has no next page', () => {

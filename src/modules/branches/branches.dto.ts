@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { CLOSES, HH_MM, canonicalTimeZone, isTimeZone } from './branches.rules.js';
 
 const name = z.string().trim().min(1).max(200);
@@ -76,7 +76,7 @@ export const listBranchesQuery = pageQuery
   });
 export type ListBranchesQuery = z.infer<typeof listBranchesQuery>;
 
-export const branchIdParam = z.uuid();
+export const branchIdParam = idSchema;
 
 // ---- responses
 export const branchView = z.object({

@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { DbOrTx } from '../../db/client.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
-import { decodeCursor, encodeCursor, toPage, type Page } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  encodeCursor,
+  toPage,
+  type CursorValues,
+  type Page,
+} from '../../kernel/http/index.js';
 import type {
   BranchView,
   CreateBranchBody,
@@ -38,9 +45,10 @@ const CACHE_TTL_SECONDS = 300;
 const cacheKey = (id: string) => `branch:${id}`;
 /** Every active branch (BranchRecord[]), invalidated with any branch write. */
 const ACTIVE_KEY = 'branches:active';
-const idCursor = z.tuple([z.uuid()]);
+const idCursor = cursorShape(cursorField.id);
 /** Distance key of the last row, its id, and whether rows at that same key may follow. */
-const nearCursor = z.tuple([z.number().nonnegative(), z.uuid(), z.union([z.literal(0), z.literal(1)])]);
+// The key is a chord through the Earth in metres: never more than its diameter (about 12,756 km).
+const nearCursor = cursorShape(cursorField.number(0, 13_000_000), cursorField.id, cursorField.flag);
 
 export const branchNotFound = () => AppError.notFound('branches/not-found', 'The branch was not found');
 
@@ -219,7 +227,7 @@ export class BranchesService {
   private async nearestBySql(
     lat: number,
     lng: number,
-    cursor: z.infer<typeof nearCursor> | undefined,
+    cursor: CursorValues<typeof nearCursor> | undefined,
     limit: number,
   ): Promise<Page<NearBranchView>> {
     const tiesAfterCursor = async (key: number) =>

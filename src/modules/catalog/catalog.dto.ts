@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../../kernel/http/index.js';
 import { isValidGtin } from './catalog.rules.js';
 
 const name = z.string().trim().min(1).max(200);
@@ -19,13 +20,13 @@ export const barcode = z
       });
   });
 
-export const idParam = z.uuid();
+export const idParam = idSchema;
 
 // ---- categories
-export const createCategoryBody = z.strictObject({ nameEn: name, nameAr: name, parentId: z.uuid().optional() });
+export const createCategoryBody = z.strictObject({ nameEn: name, nameAr: name, parentId: idSchema.optional() });
 export type CreateCategoryBody = z.infer<typeof createCategoryBody>;
 export const updateCategoryBody = z
-  .strictObject({ nameEn: name.optional(), nameAr: name.optional(), parentId: z.uuid().nullable().optional() })
+  .strictObject({ nameEn: name.optional(), nameAr: name.optional(), parentId: idSchema.nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
 export type UpdateCategoryBody = z.infer<typeof updateCategoryBody>;
 /** The whole tree usually fits one page; the cursor is there for catalogs that outgrow it. */
@@ -55,7 +56,7 @@ export const categoriesPage = z.object({ items: z.array(categoryListItem), nextC
 // ---- products
 const ingredient = z.strictObject({ name: shortText(120), strength: shortText(60) });
 /** An https URL, or the id of a file uploaded through /v1/files by the same staff member. */
-const image = z.union([z.url({ protocol: /^https$/ }).max(2048), z.uuid()]);
+const image = z.union([z.url({ protocol: /^https$/ }).max(2048), idSchema]);
 
 const productFields = {
   nameEn: name,
@@ -65,7 +66,7 @@ const productFields = {
   packSize: shortText(60),
   manufacturer: shortText(120),
   barcode,
-  categoryId: z.uuid(),
+  categoryId: idSchema,
   priceMinor: z.number().int().min(0).max(2_147_483_647),
   rxRequired: z.boolean(),
   controlled: z.boolean(),

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { AppError } from '../../kernel/errors/index.js';
-import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import type {
   CategoriesQuery,
@@ -17,7 +23,8 @@ import { createsCycle } from './catalog.rules.js';
 
 export const CATEGORY_TREE_KEY = 'catalog:categories';
 const TREE_TTL_SECONDS = 300;
-const cursorShape = z.tuple([z.number().int().min(0), z.uuid()]);
+// Depth is capped at 1000 by the tree query (CatalogRepository.categoryTree).
+const treeCursor = cursorShape(cursorField.int(0, 1000), cursorField.id);
 
 const notFound = () => AppError.notFound('catalog/category-not-found', 'The category was not found');
 const parentNotFound = () =>
@@ -42,7 +49,7 @@ export class CategoriesService {
 
   /** The whole tree is one cached value (categories are few); pages are keyset slices of it by (depth, id). */
   async list(query: CategoriesQuery): Promise<Page<CategoryListItem>> {
-    const after = decodeCursor(query.cursor, cursorShape);
+    const after = decodeCursor(query.cursor, treeCursor);
     const tree = await this.cache.getOrLoad(CATEGORY_TREE_KEY, TREE_TTL_SECONDS, () => this.repo.categoryTree());
     const start = after ? tree.findIndex((c) => c.depth > after[0] || (c.depth === after[0] && c.id > after[1])) : 0;
     const rows = start < 0 ? [] : tree.slice(start, start + query.limit + 1);

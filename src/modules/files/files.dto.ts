@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../../kernel/http/index.js';
 import { FILE_PURPOSES } from './files.rules.js';
 
 export const filePurpose = z.enum(FILE_PURPOSES).default('attachment');
@@ -17,4 +18,4 @@ export const downloadQuery = z.strictObject({
   expires: z.coerce.number().int().positive(),
   signature: z.string().min(10).max(100),
 });
-export const fileIdParam = z.uuid();
+export const fileIdParam = idSchema;

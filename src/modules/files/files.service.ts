@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { fileTypeFromBuffer } from 'file-type';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { UserActor } from '../../kernel/auth/index.js';
+import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
@@ -21,6 +22,7 @@ export class FilesService {
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly repo: FilesRepository,
     private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async upload(
@@ -62,7 +64,7 @@ export class FilesService {
   }
 
   async content(id: string, expires: number, signature: string): Promise<{ bytes: Buffer; contentType: string }> {
-    if (!verifyDownload(this.config.auth.keys.files, id, expires, signature, Date.now())) {
+    if (!verifyDownload(this.config.auth.keys.files, id, expires, signature, this.clock.now().getTime())) {
       throw new AppError('forbidden', 'files/invalid-signature', 'The download link is invalid or expired');
     }
     const row = await this.repo.findById(id);
@@ -72,7 +74,7 @@ export class FilesService {
 
   private async view(row: FileRow): Promise<FileView> {
     const ttl = this.config.storage.signedUrlTtlSeconds;
-    const expires = Math.floor(Date.now() / 1000) + ttl;
+    const expires = Math.floor(this.clock.now().getTime() / 1000) + ttl;
     const direct = await this.storage.signedUrl(row.storageKey, ttl);
     const url =
       direct ??

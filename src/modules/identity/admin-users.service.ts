@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { BRANCH_SCOPED_ROLES, type StaffRole, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
-import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
 import { OutboxService } from '../../kernel/events/index.js';
 import { transition } from '../../kernel/state-machine.js';
 import { AuditService } from '../audit/index.js';
@@ -17,7 +23,7 @@ import { SessionStateService } from './session-state.service.js';
 
 const event = (u: UserRow): UserEvent => ({ userId: u.id, type: u.type, locale: u.locale });
 const userNotFound = () => AppError.notFound('identity/user-not-found', 'The user was not found');
-const cursorShape = z.tuple([z.uuid()]);
+const usersCursor = cursorShape(cursorField.id);
 
 /** Role grants from a request: branch-scoped roles get one grant per branch, others one global grant. */
 export function grantsFor(
@@ -62,7 +68,7 @@ export class AdminUsersService {
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
-    const after = decodeCursor(query.cursor, cursorShape);
+    const after = decodeCursor(query.cursor, usersCursor);
     const rows = await this.repo.listUsers(
       { type: query.type, status: query.status, q: query.q, before: after?.[0] },
       query.limit + 1,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../kernel/auth/index.js';
-import { pageQuery } from '../../kernel/http/index.js';
+import { idSchema, pageQuery } from '../../kernel/http/index.js';
 
 const email = z
   .email()
@@ -60,7 +60,7 @@ export const createStaffBody = z.strictObject({
   phone: phone.optional(),
   password,
   roles: z.array(staffRole).min(1).max(STAFF_ROLES.length),
-  branchIds: z.array(z.uuid()).max(100).optional(),
+  branchIds: z.array(idSchema).max(100).optional(),
   locale: locale.default('en'),
 });
 export type CreateStaffBody = z.infer<typeof createStaffBody>;
@@ -71,7 +71,7 @@ export const setRolesBody = z
     roles: roleList.optional(),
     add: roleList.optional(),
     remove: roleList.optional(),
-    branchIds: z.array(z.uuid()).max(100).optional(),
+    branchIds: z.array(idSchema).max(100).optional(),
   })
   .refine((b) => b.roles !== undefined || b.add !== undefined || b.remove !== undefined, {
     message: 'roles, add or remove is required',
@@ -87,7 +87,7 @@ export const listUsersQuery = pageQuery.extend({
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 
-export const idParam = z.uuid();
+export const idParam = idSchema;
 export const roleParam = staffRole;
 
 // ---- responses

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { dateSchema, idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { latQuery, lngQuery } from '../branches/index.js';
 
-const uuid = z.uuid();
+const uuid = idSchema;
 const lotNumber = z
   .string()
   .trim()
@@ -16,7 +16,7 @@ const reference = z.string().trim().min(1).max(120);
 export const receiveBody = z.strictObject({
   productId: uuid,
   lotNumber,
-  expiresOn: z.iso.date(),
+  expiresOn: dateSchema,
   quantity,
   reference: reference.optional().describe('Delivery note, purchase order'),
 });

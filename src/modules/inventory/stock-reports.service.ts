@@ -1,17 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
-import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
 import type { ExpiringQuery, LotView, MovementView, MovementsQuery, StockQuery } from './inventory.dto.js';
 import { InventoryQueries } from './inventory-reports.repository.js';
 import { addDays, isoDate } from './inventory.rules.js';
 import { StockAccess } from './stock-access.js';
 import { StockService } from './stock.service.js';
 
-const lotKeyCursor = z.tuple([z.uuid(), z.string().min(1).max(64)]);
-const expiryCursor = z.tuple([z.iso.date(), z.uuid()]);
-const idCursor = z.tuple([z.uuid()]);
+const lotKeyCursor = cursorShape(cursorField.id, cursorField.text(64));
+const expiryCursor = cursorShape(cursorField.date, cursorField.id);
+const idCursor = cursorShape(cursorField.id);
 
 /** Staff reports, each limited to the branches where the reader holds stock:read. */
 @Injectable()

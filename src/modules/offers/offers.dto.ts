@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { pageQuery } from '../../kernel/http/index.js';
+import { idSchema, instantSchema, pageQuery } from '../../kernel/http/index.js';
 
 const INT32 = 2_147_483_647;
 const name = z.string().trim().min(1).max(200);
-const instant = z.iso.datetime({ offset: true });
+const instant = instantSchema;
 const limit = z.number().int().min(1).max(INT32);
 /** Letters, digits, dash and underscore; compared case-insensitively and stored in upper case. */
 const couponCode = z
@@ -21,8 +21,8 @@ const terms = {
   /** Percentage: whole percent 1-100. Fixed: minor units. */
   value: z.number().int().min(1).max(INT32),
   scope: offerScope,
-  productId: z.uuid().nullable().optional(),
-  categoryId: z.uuid().nullable().optional(),
+  productId: idSchema.nullable().optional(),
+  categoryId: idSchema.nullable().optional(),
   startsAt: instant,
   endsAt: instant,
   minCartMinor: z.number().int().min(0).max(INT32),
@@ -76,12 +76,12 @@ export type AdminOffersQuery = z.infer<typeof adminOffersQuery>;
 
 export const publicOffersQuery = pageQuery.extend({
   scope: offerScope.optional(),
-  productId: z.uuid().optional(),
-  categoryId: z.uuid().optional(),
+  productId: idSchema.optional(),
+  categoryId: idSchema.optional(),
 });
 export type PublicOffersQuery = z.infer<typeof publicOffersQuery>;
 
-export const offerIdParam = z.uuid();
+export const offerIdParam = idSchema;
 
 // ---- responses
 const publicFields = {

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
-import { decodeCursor, toPage, type Page, type RequestMeta } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import type {
   AdminOffersQuery,
@@ -18,8 +24,8 @@ import { OffersRepository, type NewOffer, type OfferRow } from './offers.reposit
 import { normalizeCoupon, termsIssues } from './offers.rules.js';
 import { toAdminOfferView, toPublicOfferView } from './offers.view.js';
 
-const adminCursor = z.tuple([z.uuid()]);
-const publicCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+const adminCursor = cursorShape(cursorField.id);
+const publicCursor = cursorShape(cursorField.instant, cursorField.id);
 
 /** Offers as staff manage them and as customers see them. Redemption is in OfferRedemptionsService. */
 @Injectable()

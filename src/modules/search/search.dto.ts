@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { latQuery, lngQuery } from '../branches/index.js';
 import { productView } from '../catalog/index.js';
 
@@ -8,12 +8,12 @@ const q = z.string().trim().min(1).max(100);
 
 export const listProductsQuery = pageQuery.extend({
   q: q.optional(),
-  categoryId: z.uuid().optional(),
+  categoryId: idSchema.optional(),
   rx: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
-  inStockAt: z.uuid().optional(),
+  inStockAt: idSchema.optional(),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuery>;
 
@@ -28,7 +28,7 @@ export const substitutesQuery = pageQuery
   });
 export type SubstitutesQuery = z.infer<typeof substitutesQuery>;
 
-export const productIdParam = z.uuid();
+export const productIdParam = idSchema;
 
 // ---- responses (small on purpose: the full product is GET /v1/products/{id})
 const productSummaryShape = {

@@ -6,7 +6,10 @@ import { SearchController } from './search.controller.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 
-/** Read-side composition of catalog, inventory and branches: it owns no table (the word index is the catalog's). */
+/**
+ * The catalog as customers read it (list, search, one product, substitutes): read-side composition of
+ * catalog, inventory and branches over its own word index (search.tables.ts, kept by triggers on products).
+ */
 @Module({
   imports: [BranchesModule, CatalogModule, InventoryModule],
   controllers: [SearchController],

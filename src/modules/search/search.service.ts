@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { CONFIG, type Config } from '../../config/index.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { BranchesService } from '../branches/index.js';
-import { decodeCursor, toPage, type Page } from '../../kernel/http/index.js';
+import { cursorField, cursorShape, decodeCursor, toPage, type Page } from '../../kernel/http/index.js';
 import { ingredientsKeyOf, ProductsService } from '../catalog/index.js';
 import { InventoryService } from '../inventory/index.js';
 import type {
@@ -22,9 +21,10 @@ const SECTION_LIMIT = 10;
 const cacheKey = (kind: string, parts: unknown[]) =>
   `search:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32)}`;
 // Each order has its own cursor shape, so a cursor from one cannot be replayed against the other.
-const browseCursor = z.tuple([z.literal('b'), z.uuid()]);
-const rankedCursor = z.tuple([z.literal('r'), z.number().int(), z.union([z.literal(0), z.literal(1)]), z.uuid()]);
-const substitutesCursor = z.tuple([z.number().int(), z.uuid()]);
+const browseCursor = cursorShape(cursorField.tag('b'), cursorField.id);
+// Scores are small ints (search.repository.ts: 2999 - position, or 1000 + similarity); prices are int4 >= 0.
+const rankedCursor = cursorShape(cursorField.tag('r'), cursorField.int(0, 2999), cursorField.flag, cursorField.id);
+const substitutesCursor = cursorShape(cursorField.int(0), cursorField.id);
 
 function summary(r: ProductHitRow): ProductSummary {
   return {
