@@ -206,7 +206,9 @@ describe('me', () => {
     const res = await t.http.patch('/v1/me', { name: 'New Name', locale: 'ar' }, u.accessToken);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ name: 'New Name', locale: 'ar' });
-    expect((await t.http.patch('/v1/me', { email: other.input.email }, u.accessToken)).status).toBe(409);
+    expect(
+      (await t.http.patch('/v1/me', { email: other.input.email, currentPassword: PASSWORD }, u.accessToken)).status,
+    ).toBe(409);
     expect((await t.http.patch('/v1/me', { status: 'active' }, u.accessToken)).status).toBe(400);
     expect((await t.http.patch('/v1/me', {}, u.accessToken)).status).toBe(400);
     const ar = await t.http.request('PATCH', '/v1/me', {
@@ -215,7 +217,7 @@ describe('me', () => {
       headers: { 'accept-language': 'ar' },
     });
     expect(ar.body.title).toBe('طلب غير صالح');
-    const phone = await t.http.patch('/v1/me', { phone: '+201555000111' }, u.accessToken);
+    const phone = await t.http.patch('/v1/me', { phone: '+201555000111', currentPassword: PASSWORD }, u.accessToken);
     expect(phone.body.user.phoneVerified).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
-import { buildUser, PASSWORD, registerUser } from '../factories/user.factory.js';
+import { buildUser, PASSWORD, registerUser, registerVerifiedUser } from '../factories/user.factory.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -225,7 +225,8 @@ describe('one-time codes', () => {
   });
 
   it('answers forgot-password the same for unknown accounts, and a reset code sets a new password and ends sessions', async () => {
-    const u = await registerUser(t, { locale: 'ar' });
+    // Reset codes go only to a verified contact (account-recovery.e2e.spec.ts covers an unverified one).
+    const u = await registerVerifiedUser(t, { locale: 'ar' });
     const known = await t.http.post('/v1/auth/password/forgot', { identifier: u.input.email });
     const unknown = await t.http.post('/v1/auth/password/forgot', { identifier: 'nobody-else@example.test' });
     expect(known.status).toBe(202);

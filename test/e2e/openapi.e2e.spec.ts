@@ -54,6 +54,8 @@ describe('OpenAPI document', () => {
       '/v1/auth/otp/verify',
       '/v1/auth/password/forgot',
       '/v1/auth/password/reset',
+      '/v1/auth/email/request',
+      '/v1/auth/email/verify',
       '/v1/me',
       '/v1/me/password',
       '/v1/admin/users',

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.factory.js';
 import { REDACT_PATHS } from '../../src/kernel/logger.js';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { HttpClient, testConfig } from '../setup/app.js';
-import { buildUser } from '../factories/user.factory.js';
+import { buildUser, verifyContacts } from '../factories/user.factory.js';
 import { KernelFixtureModule } from '../fixtures/kernel-fixture.module.js';
 
 describe('logs', () => {
@@ -26,6 +26,7 @@ describe('logs', () => {
       const input = buildUser({ password: 'Canary-Password-7301' });
       const reg = await http.post('/v1/auth/register', input);
       expect(reg.status).toBe(201);
+      await verifyContacts(app, reg.body.user.id);
       await http.post('/v1/auth/login', { identifier: input.email, password: 'Wrong-Canary-Password-1' });
       const refreshed = await http.post('/v1/auth/refresh', { refreshToken: reg.body.refreshToken });
       await http.get('/v1/me', refreshed.body.accessToken);

@@ -9,7 +9,7 @@ import {
   SmtpEmailSender,
 } from '../../src/kernel/messaging/index.js';
 import { bootTestApp } from '../setup/app.js';
-import { registerUser } from '../factories/user.factory.js';
+import { registerVerifiedUser } from '../factories/user.factory.js';
 
 interface Received {
   mailFrom: string | undefined;
@@ -166,7 +166,7 @@ describe('SmtpEmailSender', () => {
   it('answers forgot-password 202 even when the mail server is down (no existence or outage leak)', async () => {
     const t = await bootTestApp({ EMAIL_DRIVER: 'smtp', SMTP_URL: 'smtp://127.0.0.1:1', EMAIL_FROM: FROM });
     try {
-      const user = await registerUser(t);
+      const user = await registerVerifiedUser(t);
       const known = await t.http.post('/v1/auth/password/forgot', { identifier: user.input.email });
       const unknown = await t.http.post('/v1/auth/password/forgot', { identifier: 'no-such-person@example.test' });
       expect(known.status).toBe(202);
@@ -179,7 +179,7 @@ describe('SmtpEmailSender', () => {
   it('is the email driver when EMAIL_DRIVER=smtp: a reset code sent by the app works', async () => {
     const t = await bootTestApp({ EMAIL_DRIVER: 'smtp', SMTP_URL: url, EMAIL_FROM: FROM });
     try {
-      const user = await registerUser(t, { locale: 'ar' });
+      const user = await registerVerifiedUser(t, { locale: 'ar' });
       const forgot = await t.http.post('/v1/auth/password/forgot', { identifier: user.input.email });
       expect(forgot.status).toBe(202);
       // Delivery does not hold the answer: wait for the message to reach the server.

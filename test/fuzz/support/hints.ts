@@ -34,6 +34,8 @@ export const HINTS: Record<string, Hint> = {
   'POST /v1/auth/logout': { freshCaller: true, body: (_w, caller) => ({ refreshToken: caller!.refreshToken }) },
   'POST /v1/auth/logout-all': { freshCaller: true },
   'POST /v1/me/password': { freshCaller: true },
+  // Changing email or phone (generated) needs the caller's password.
+  'PATCH /v1/me': { body: () => ({ currentPassword: PASSWORD }) },
   'POST /v1/auth/otp/verify': {
     body: async (w) => {
       const user = await w.register();
@@ -42,10 +44,19 @@ export const HINTS: Record<string, Hint> = {
       return { phone: user.input.phone, code: w.codeSentTo(user.input.phone) };
     },
   },
+  'POST /v1/auth/email/verify': {
+    body: async (w) => {
+      const user = await w.register();
+      const res = await w.t.http.post('/v1/auth/email/request', { email: user.input.email });
+      if (res.status !== 202) throw new Error(`email code request failed: ${res.status}`);
+      return { email: user.input.email, code: w.codeSentTo(user.input.email) };
+    },
+  },
   'POST /v1/auth/password/forgot': { body: (w) => ({ identifier: w.resetUser.input.email }) },
+  // A fresh verified account per request: one account's daily code budget would run out within a run.
   'POST /v1/auth/password/reset': {
     body: async (w) => {
-      const email = w.resetUser.input.email;
+      const email = (await w.registerVerified()).input.email;
       const res = await w.t.http.post('/v1/auth/password/forgot', { identifier: email });
       if (res.status !== 202) throw new Error(`forgot failed: ${res.status}`);
       return { identifier: email, code: w.codeSentTo(email), newPassword: PASSWORD };

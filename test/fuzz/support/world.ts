@@ -1,5 +1,5 @@
 import { SENT_MESSAGES, type SentMessages } from '../../../src/kernel/messaging/index.js';
-import { createStaff, registerUser } from '../../factories/user.factory.js';
+import { createStaff, registerUser, registerVerifiedUser } from '../../factories/user.factory.js';
 import type { TestApp } from '../../setup/app.js';
 import { filePart, multipartBody, PNG } from '../../support/multipart.js';
 
@@ -30,6 +30,7 @@ export class World {
     readonly adminFile: StoredFile,
     /** Login target (mutations may lock it out: 423 is documented). */
     readonly loginUser: Session,
+    /** Verified contacts (resets go only to them); its code budget runs out early in a run, as it may. */
     readonly resetUser: Session,
     readonly staff: Session,
     readonly doctor: Session,
@@ -48,7 +49,7 @@ export class World {
       customerFile,
       adminFile,
       await registerUser(t),
-      await registerUser(t),
+      await registerVerifiedUser(t),
       await createStaff(t, [{ role: 'support_agent', branchId: null }]),
       await registerUser(t, { type: 'doctor' }),
       await registerUser(t),
@@ -78,6 +79,11 @@ export class World {
 
   register(): Promise<Session> {
     return registerUser(this.t);
+  }
+
+  /** A fresh account with verified contacts: each gets its own code budget. */
+  registerVerified(): Promise<Session> {
+    return registerVerifiedUser(this.t);
   }
 
   /** The one-time code last sent to a phone or an email address (console senders keep them for tests). */
