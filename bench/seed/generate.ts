@@ -112,8 +112,12 @@ export async function seedBench(client: pg.ClientBase, opts: BenchSeedOptions): 
       substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
       52, 1), 53, 1), 'hex')::uuid $$ LANGUAGE sql VOLATILE`);
   await client.query(
-    'TRUNCATE offer_redemptions, offers, stock_reservations, stock_movements, stock_lots, products, categories, branches, product_words, search_words',
+    'TRUNCATE offer_redemptions, offers, stock_reservations, stock_movements, stock_lots, products, categories, product_words, search_words',
   );
+  // Branches are deleted, not truncated: role_assignments references them (migration 0009) and must keep the
+  // accounts' other roles; grants at the old branches go with them.
+  await client.query('DELETE FROM role_assignments WHERE branch_id IS NOT NULL');
+  await client.query('DELETE FROM branches');
   // The search word index is built once at the end, in index order (its triggers would write it row by row);
   // the trigger is on again whatever happens.
   await client.query(`ALTER TABLE products DISABLE TRIGGER products_search_index_insert`);

@@ -6,6 +6,7 @@ import { OutboxRepository } from './events/outbox.repository.js';
 import { OutboxJobs } from './events/outbox.jobs.js';
 import { OutboxService } from './events/outbox.service.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { IdempotencyJobs } from './http/idempotency.jobs.js';
 import { IdempotencyRepository } from './http/idempotency.repository.js';
 import { RateLimiterService } from './http/rate-limiter.service.js';
 import { RouteIndex } from './http/route-index.js';
@@ -33,7 +34,7 @@ const shared = [
 @Global()
 @Module({
   imports: [MessagingModule, DiscoveryModule],
-  providers: [...shared, OutboxJobs],
+  providers: [...shared, OutboxJobs, IdempotencyJobs],
   exports: [...shared, MessagingModule],
 })
 export class KernelModule {}

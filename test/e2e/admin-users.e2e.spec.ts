@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { buildUser, createStaff, PASSWORD, registerUser } from '../factories/user.factory.js';
+import { createBranch } from '../factories/inventory.factory.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof createStaff>>;
@@ -42,7 +43,7 @@ describe('admin: access control', () => {
 
 describe('admin: staff and roles', () => {
   it('creates staff with roles and branch scopes; the new account can log in', async () => {
-    const branchA = randomUUID();
+    const branchA = (await createBranch(t, admin.accessToken)).id;
     const input = buildUser();
     const res = await t.http.post(
       '/v1/admin/staff',
@@ -100,7 +101,7 @@ describe('admin: staff and roles', () => {
 
 describe('admin: incremental role changes', () => {
   it('adds and removes roles, revokes one by DELETE, and never lets an admin demote themself', async () => {
-    const branch = randomUUID();
+    const branch = (await createBranch(t, admin.accessToken)).id;
     const staff = await createStaff(t, [{ role: 'support_agent', branchId: null }]);
     const added = await t.http.post(
       `/v1/admin/users/${staff.user.id}/roles`,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
 import { BranchesService } from '../../src/modules/branches/index.js';
 import { BranchesRepository } from '../../src/modules/branches/branches.repository.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
@@ -330,7 +331,7 @@ describe('branches: the nearest list follows every change at once', () => {
     expect(active.find((b) => b.id === branch.id)).toMatchObject({ id: branch.id, nameEn: branch.nameEn });
     expect(active.every((b) => b.active)).toBe(true);
     expect(await service.activeRecords()).toBe(active);
-    await service.update(branch.id, { active: false });
+    await service.update(SYSTEM_ACTOR, branch.id, { active: false });
     expect((await service.activeRecords())!.some((b) => b.id === branch.id)).toBe(false);
   });
 });

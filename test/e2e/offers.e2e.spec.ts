@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
-import { createStaff, registerUser } from '../factories/user.factory.js';
+import { createStaff, insertCustomers, registerUser } from '../factories/user.factory.js';
 import { buildOffer, createOffer, insertCategory, insertProduct, uniqueCoupon } from '../factories/offers.factory.js';
 
 const HOUR = 3_600_000;
@@ -187,9 +187,11 @@ describe('offers: change', () => {
 
   it('refuses a global limit below the uses already counted (409)', async () => {
     const offer = await createOffer(t, admin, { globalLimit: 10 });
+    // Redemptions name real customers (foreign key, migration 0009).
+    const [c1, c2] = await insertCustomers(t, 2);
     await t.database.db.execute(
       sql`insert into offer_redemptions (id, offer_id, customer_id, reference) values
-          (gen_random_uuid(), ${offer.id}, gen_random_uuid(), 'r1'), (gen_random_uuid(), ${offer.id}, gen_random_uuid(), 'r2')`,
+          (gen_random_uuid(), ${offer.id}, ${c1}, 'r1'), (gen_random_uuid(), ${offer.id}, ${c2}, 'r2')`,
     );
     await t.database.db.execute(sql`update offers set used_count = 2 where id = ${offer.id}`);
     const res = await t.http.patch(`/v1/admin/offers/${offer.id}`, { globalLimit: 1 }, admin);

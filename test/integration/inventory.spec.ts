@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
 import { AppError } from '../../src/kernel/errors/index.js';
 import { JobQueue } from '../../src/kernel/queue/index.js';
 import { BranchesService } from '../../src/modules/branches/index.js';
@@ -120,11 +121,11 @@ describe('reserve', () => {
     await expect(inventory.reserve(randomUUID(), [{ productId, quantity: 1 }], ref())).rejects.toMatchObject({
       code: 'branches/not-found',
     });
-    await t.app.get(BranchesService).update(branchId, { active: false });
+    await t.app.get(BranchesService).update(SYSTEM_ACTOR, branchId, { active: false });
     await expect(inventory.reserve(branchId, [{ productId, quantity: 1 }], ref())).rejects.toMatchObject({
       code: 'branches/not-found',
     });
-    await t.app.get(BranchesService).update(branchId, { active: true });
+    await t.app.get(BranchesService).update(SYSTEM_ACTOR, branchId, { active: true });
     for (const lines of [[], [{ productId, quantity: 0 }], [{ productId, quantity: 1.5 }]])
       await expect(inventory.reserve(branchId, lines, ref())).rejects.toBeInstanceOf(AppError);
   });

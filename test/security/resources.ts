@@ -46,7 +46,9 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
     exempt:
       'public by design: the HMAC signature of the link is the access check (files e2e: tampered or borrowed links get 403)',
   },
-  'GET /v1/admin/users/{id}': staffOnly('users:read; accounts are not branch-scoped'),
+  'GET /v1/admin/users/{id}': staffOnly(
+    'users:read; a branch manager reads only the staff of their branches (others 404): admin-integrity e2e',
+  ),
   'POST /v1/admin/users/{id}/roles': staffOnly('roles:write'),
   'DELETE /v1/admin/users/{id}/roles/{role}': staffOnly('roles:write'),
   'POST /v1/admin/doctors/{id}/approve': staffOnly('doctors:approve'),
@@ -84,7 +86,9 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
 export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => Promise<void>) | Exempt> = {
-  'GET /v1/admin/users': staffOnly('users:read: lists every account by design'),
+  'GET /v1/admin/users': staffOnly(
+    'users:read: admin and support list every account; a branch manager only the staff of their branches, customers by exact email or phone (audited): admin-integrity e2e',
+  ),
   'GET /v1/admin/offers': staffOnly('offers:write: lists every offer by design'),
   'GET /v1/offers': {
     exempt: 'public list of the running offers; no per-user rows (coupon offers are never listed: offers e2e)',

@@ -1,10 +1,19 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { CONFIG, type Config } from '../../config/index.js';
 import type { AuthedRequest } from '../auth/index.js';
+import { CLOCK, type Clock } from '../clock.js';
 import { AppError } from '../errors/index.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
@@ -27,10 +36,18 @@ function stableStringify(value: unknown): string {
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly keyTtlMs: number;
+  private readonly claimTimeoutMs: number;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly repo: IdempotencyRepository,
-  ) {}
+    @Inject(CONFIG) config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.keyTtlMs = config.http.idempotency.keyTtlHours * 3_600_000;
+    this.claimTimeoutMs = config.http.idempotency.claimTimeoutSeconds * 1000;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()))
@@ -58,8 +75,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256')
       .update(stableStringify({ params: request.params, body: request.body ?? null }))
       .digest('hex');
-    const stored = await this.repo.claim(scope, key, hash);
-    if (stored) {
+    const now = this.clock.now();
+    const claim = await this.repo.claim(scope, key, hash, {
+      now,
+      expiredBefore: new Date(now.getTime() - this.keyTtlMs),
+      staleBefore: new Date(now.getTime() - this.claimTimeoutMs),
+    });
+    if (!claim.owned) {
+      // Gone between the claim and the read (freed by a failed attempt, or pruned): the client may retry.
+      const stored = claim.stored ?? { requestHash: hash, statusCode: null, responseBody: null };
       if (stored.requestHash !== hash) {
         throw AppError.conflict(
           'common/idempotency-key-reused',
@@ -77,11 +101,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // Nest applies the route's status after interceptors, so take it from the route's metadata.
       const status =
         this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
-      await this.repo.complete(scope, key, status, body);
+      await this.repo.complete(scope, key, claim.claimId, status, body);
       return body;
     } catch (err) {
       // A failed attempt leaves the key free, so the client may retry it.
-      await this.repo.release(scope, key).catch(() => undefined);
+      await this.repo.release(scope, key, claim.claimId).catch(() => undefined);
       throw err;
     }
   }

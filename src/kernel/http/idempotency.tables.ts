@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, tsz } from '../../db/columns.js';
 
 export const idempotencyKeys = pgTable(
@@ -9,8 +9,11 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code'),
     responseBody: jsonb('response_body').$type<unknown>(),
+    // The request holding the claim (null on rows from before claims had ids); it alone may complete it.
+    claimId: uuid('claim_id'),
+    claimedAt: tsz('claimed_at').notNull().defaultNow(),
     createdAt: createdAt(),
     completedAt: tsz('completed_at'),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Can } from '../../kernel/auth/index.js';
-import { Route } from '../../kernel/http/index.js';
+import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
+import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import {
   branchIdParam,
   branchView,
@@ -20,21 +20,25 @@ export class BranchesAdminController {
   @Can('branches:write')
   @Post()
   @Route({
-    summary: 'Create a branch',
+    summary: 'Create a branch (audited)',
     description:
       'Opening hours are weekly intervals on the branch’s wall clock; `closes` before `opens` ends the next day.',
     auth: { permission: 'branches:write' },
     status: 201,
     response: branchView,
   })
-  create(@Body({ schema: createBranchBody }) body: CreateBranchBody) {
-    return this.branches.create(body);
+  create(
+    @Body({ schema: createBranchBody }) body: CreateBranchBody,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.branches.create(actor, body, meta);
   }
 
   @Can('branches:write')
   @Patch(':id')
   @Route({
-    summary: 'Change a branch (also `active: false` to close it)',
+    summary: 'Change a branch (also `active: false` to close it); audited with what changed',
     auth: { permission: 'branches:write' },
     response: branchView,
     errors: [404],
@@ -42,7 +46,9 @@ export class BranchesAdminController {
   update(
     @Param('id', { schema: branchIdParam }) id: string,
     @Body({ schema: updateBranchBody }) body: UpdateBranchBody,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
   ) {
-    return this.branches.update(id, body);
+    return this.branches.update(actor, id, body, meta);
   }
 }

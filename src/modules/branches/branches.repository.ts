@@ -23,13 +23,23 @@ const earthKm = (lat: number, lng: number): SQL<number> =>
 export class BranchesRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  async insert(row: NewBranch): Promise<BranchRow> {
-    const [created] = await this.db.insert(branches).values(row).returning();
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  async insert(row: NewBranch, tx: DbOrTx = this.db): Promise<BranchRow> {
+    const [created] = await tx.insert(branches).values(row).returning();
     return created;
   }
 
-  async update(id: string, changes: BranchChanges): Promise<BranchRow | undefined> {
-    const [row] = await this.db.update(branches).set(changes).where(eq(branches.id, id)).returning();
+  async update(id: string, changes: BranchChanges, tx: DbOrTx = this.db): Promise<BranchRow | undefined> {
+    const [row] = await tx.update(branches).set(changes).where(eq(branches.id, id)).returning();
+    return row;
+  }
+
+  /** The row as it is before a change, locked until the transaction ends. */
+  async lockById(id: string, tx: DbOrTx): Promise<BranchRow | undefined> {
+    const [row] = await tx.select().from(branches).where(eq(branches.id, id)).for('update');
     return row;
   }
 

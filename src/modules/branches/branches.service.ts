@@ -3,6 +3,8 @@ import { CONFIG, type Config } from '../../config/index.js';
 import type { DbOrTx } from '../../db/client.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
+import type { Actor } from '../../kernel/auth/index.js';
+import type { RequestMeta } from '../../kernel/http/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import {
   cursorField,
@@ -23,6 +25,7 @@ import type {
 import { buildGeoIndex, nearestPage, type GeoIndex } from './branches.geo.js';
 import { BranchesRepository, type BranchRow, type NearRow } from './branches.repository.js';
 import { isOpenAt, isOpenOn, wallClock, type WallClock, type WeeklyHours } from './branches.rules.js';
+import { AuditService } from '../audit/index.js';
 
 /** A branch as other modules and the cache see it (JSON-safe: it round-trips through Redis). */
 export interface BranchRecord {
@@ -90,6 +93,14 @@ const toView = (r: BranchRecord, openNow: boolean, distanceKm: number | null): N
   distanceKm,
 });
 
+/** The fields of a request whose stored value changed, `{ field: { from, to } }` (values as JSON compares them). */
+function changedFields(before: BranchRow, after: BranchRow, fields: (keyof BranchRow)[]) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const f of fields)
+    if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) changes[f] = { from: before[f], to: after[f] };
+  return changes;
+}
+
 const byKeyThenId = (a: NearRow, b: NearRow) => a.key - b.key || (a.row.id < b.row.id ? -1 : 1);
 
 @Injectable()
@@ -99,6 +110,7 @@ export class BranchesService {
     private readonly cache: CacheService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -108,15 +120,39 @@ export class BranchesService {
    */
   private geo?: GeoIndex<BranchRecord>;
 
-  async create(body: CreateBranchBody): Promise<BranchView> {
-    const row = await this.repo.insert(body);
+  /** Audited in the write's transaction: where a pharmacy operates (and delivers) is a licensed fact. */
+  async create(actor: Actor, body: CreateBranchBody, meta?: RequestMeta): Promise<BranchView> {
+    const row = await this.repo.transaction(async (tx) => {
+      const created = await this.repo.insert(body, tx);
+      await this.audit.record(
+        { actor, action: 'branches.create', subjectType: 'branch', subjectId: created.id, meta, details: { ...body } },
+        tx,
+      );
+      return created;
+    });
     await this.cache.del(cacheKey(row.id), ACTIVE_KEY);
     return this.view(toRecord(row));
   }
 
-  async update(id: string, body: UpdateBranchBody): Promise<BranchView> {
-    const row = await this.repo.update(id, body);
-    if (!row) throw branchNotFound();
+  /** The audit row lists each field that changed, from and to (read under the row lock, so it is exact). */
+  async update(actor: Actor, id: string, body: UpdateBranchBody, meta?: RequestMeta): Promise<BranchView> {
+    const row = await this.repo.transaction(async (tx) => {
+      const before = await this.repo.lockById(id, tx);
+      if (!before) throw branchNotFound();
+      const after = (await this.repo.update(id, body, tx))!;
+      await this.audit.record(
+        {
+          actor,
+          action: 'branches.update',
+          subjectType: 'branch',
+          subjectId: id,
+          meta,
+          details: { changes: changedFields(before, after, Object.keys(body) as (keyof BranchRow)[]) },
+        },
+        tx,
+      );
+      return after;
+    });
     await this.cache.del(cacheKey(id), ACTIVE_KEY);
     return this.view(toRecord(row));
   }

@@ -30,11 +30,15 @@ describe('grantsFor', () => {
   it('grants every role once globally, or once per distinct branch when branch-scoped, never twice', () => {
     fc.assert(
       fc.property(roles, branchIds, (rs, bs) => {
+        if (rs.some(scoped) && bs.length === 0) {
+          expect(() => grantsFor(rs, bs)).toThrow(expect.objectContaining({ code: 'identity/branch-required' }));
+          return;
+        }
         const grants = grantsFor(rs, bs);
         expect(new Set(keys(grants)).size).toBe(grants.length);
         for (const r of new Set(rs)) {
           const mine = grants.filter((g) => g.role === r).map((g) => g.branchId);
-          if (scoped(r) && bs.length > 0) expect(new Set(mine)).toEqual(new Set(bs));
+          if (scoped(r)) expect(new Set(mine)).toEqual(new Set(bs));
           else expect(mine).toEqual([null]);
         }
         expect(grants.every((g) => rs.includes(g.role))).toBe(true);
@@ -48,6 +52,8 @@ describe('nextGrants', () => {
   it('has no duplicates, drops removed roles, always holds added ones, and keeps or replaces the rest', () => {
     fc.assert(
       fc.property(current, body, (now, b) => {
+        // A branch-scoped role asked for without branches is refused (the grantsFor property above).
+        fc.pre(!([...(b.roles ?? []), ...(b.add ?? [])].some(scoped) && (b.branchIds ?? []).length === 0));
         const next = nextGrants(now, b);
         expect(new Set(keys(next)).size).toBe(next.length);
         const added = grantsFor(b.add ?? [], b.branchIds);

@@ -21,9 +21,11 @@ describe('grantsFor', () => {
     ]);
   });
 
-  it('gives a branch-scoped role a global grant when no branch is named', () => {
-    expect(grantsFor(['branch_manager'])).toEqual([{ role: 'branch_manager', branchId: null }]);
-    expect(grantsFor(['branch_manager'], [])).toEqual([{ role: 'branch_manager', branchId: null }]);
+  it('refuses a branch-scoped role when no branch is named (never "every branch")', () => {
+    expect(() => grantsFor(['branch_manager'])).toThrow(expect.objectContaining({ code: 'identity/branch-required' }));
+    expect(() => grantsFor(['pharmacist', 'admin'], [])).toThrow(
+      expect.objectContaining({ code: 'identity/branch-required' }),
+    );
   });
 
   it('mixes scoped and global roles and collapses repeated roles', () => {

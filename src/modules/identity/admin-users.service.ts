@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
+import { isForeignKeyViolation } from '../../db/refusal.js';
 import { BRANCH_SCOPED_ROLES, type StaffRole, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import {
@@ -19,23 +21,29 @@ import type { CreateStaffBody, ListUsersQuery, SetRolesBody, UserView } from './
 import { assertPasswordAcceptable, hashPassword } from './identity.passwords.js';
 import { IdentityRepository, type UserRow } from './identity.repository.js';
 import { toUserView } from './identity.view.js';
+import { RoleGrantErrors } from './identity.errors.js';
+import { UserDirectory } from './user-directory.service.js';
 import { SessionStateService } from './session-state.service.js';
 
 const event = (u: UserRow): UserEvent => ({ userId: u.id, type: u.type, locale: u.locale });
 const userNotFound = () => AppError.notFound('identity/user-not-found', 'The user was not found');
 const usersCursor = cursorShape(cursorField.id);
 
-/** Role grants from a request: branch-scoped roles get one grant per branch, others one global grant. */
+/**
+ * Role grants from a request: branch-scoped roles get one grant per branch, others one global grant. A
+ * branch-scoped role without branches is refused: read as "every branch" it would hand a pharmacist the
+ * whole chain by omission.
+ */
 export function grantsFor(
   roles: readonly StaffRole[],
   branchIds: readonly string[] = [],
 ): { role: StaffRole; branchId: string | null }[] {
   // A branch named twice is one grant (the request schema does not make branchIds unique).
   const branches = [...new Set(branchIds)];
+  const scoped = roles.filter((role) => BRANCH_SCOPED_ROLES.includes(role));
+  if (scoped.length > 0 && branches.length === 0) throw RoleGrantErrors.branchRequired([...new Set(scoped)]);
   return [...new Set(roles)].flatMap((role): { role: StaffRole; branchId: string | null }[] =>
-    BRANCH_SCOPED_ROLES.includes(role) && branches.length > 0
-      ? branches.map((branchId) => ({ role, branchId }))
-      : [{ role, branchId: null }],
+    BRANCH_SCOPED_ROLES.includes(role) ? branches.map((branchId) => ({ role, branchId })) : [{ role, branchId: null }],
   );
 }
 
@@ -65,12 +73,21 @@ export class AdminUsersService {
     private readonly sessions: SessionStateService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly directory: UserDirectory,
   ) {}
 
-  async list(query: ListUsersQuery): Promise<Page<UserView>> {
+  /** Admins and support list every account; branch-scoped readers only the staff of their branches. */
+  async list(actor: UserActor, query: ListUsersQuery, meta: RequestMeta): Promise<Page<UserView>> {
+    if (query.email !== undefined || query.phone !== undefined) return this.directory.lookup(actor, query, meta);
     const after = decodeCursor(query.cursor, usersCursor);
     const rows = await this.repo.listUsers(
-      { type: query.type, status: query.status, q: query.q, before: after?.[0] },
+      {
+        type: query.type,
+        status: query.status,
+        q: query.q,
+        before: after?.[0],
+        staffAt: this.directory.readScope(actor) ?? undefined,
+      },
       query.limit + 1,
     );
     const roles = await this.repo.rolesOf(rows.map((r) => r.id));
@@ -100,7 +117,7 @@ export class AdminUsersService {
         tx,
       );
       if (!created) throw AppError.conflict('identity/contact-taken', 'This email or phone cannot be used');
-      await this.repo.replaceRoles(created.id, grantsFor(body.roles, body.branchIds), tx);
+      await this.replaceRoles(created.id, grantsFor(body.roles, body.branchIds), tx);
       await this.audit.record(
         {
           actor,
@@ -117,9 +134,12 @@ export class AdminUsersService {
     return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
   }
 
-  async get(userId: string): Promise<{ user: UserView }> {
+  async get(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
-    return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+    const roles = await this.repo.rolesOf([user.id]);
+    if (!this.directory.mayRead(actor, user, roles))
+      throw await this.audit.notYours(actor, 'user', userId, meta, userNotFound());
+    return { user: toUserView(user, roles) };
   }
 
   async setRoles(actor: UserActor, userId: string, body: SetRolesBody, meta: RequestMeta): Promise<{ user: UserView }> {
@@ -132,7 +152,7 @@ export class AdminUsersService {
       throw new AppError('conflict', 'identity/cannot-demote-self', 'You cannot remove your own admin role');
     }
     await this.repo.transaction(async (tx) => {
-      await this.repo.replaceRoles(user.id, next, tx);
+      await this.replaceRoles(user.id, next, tx);
       await this.audit.record(
         {
           actor,
@@ -233,6 +253,16 @@ export class AdminUsersService {
 
   private async view(user: UserRow): Promise<{ user: UserView }> {
     return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
+  }
+
+  /** A grant naming a branch that does not exist is the caller's mistake (role_assignments_branch_fk). */
+  private async replaceRoles(userId: string, grants: { role: string; branchId: string | null }[], tx: DbOrTx) {
+    try {
+      await this.repo.replaceRoles(userId, grants, tx);
+    } catch (err) {
+      if (isForeignKeyViolation(err, 'role_assignments_branch_fk')) throw RoleGrantErrors.unknownBranch();
+      throw err;
+    }
   }
 
   private async load(userId: string): Promise<UserRow> {

@@ -23,24 +23,35 @@ export class IdentityAdminController {
   @Can('users:read')
   @Get('users')
   @Route({
-    summary: 'List accounts (filter by type, status, text)',
+    summary: 'List accounts (filter by type, status, text), or find one by exact email or phone',
+    description:
+      'Admins and support agents list every account. A branch manager lists the staff of their branches only, and finds a customer by exact `email` or `phone` (each lookup is audited).',
     auth: { permission: 'users:read' },
     response: usersPage,
   })
-  list(@Query({ schema: listUsersQuery }) query: z.infer<typeof listUsersQuery>) {
-    return this.admin.list(query);
+  list(
+    @Query({ schema: listUsersQuery }) query: z.infer<typeof listUsersQuery>,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.admin.list(actor, query, meta);
   }
 
   @Can('users:read')
   @Get('users/:id')
   @Route({
     summary: 'One account with its roles',
+    description: "A branch manager sees the staff of their branches only (anyone else: 404).",
     auth: { permission: 'users:read' },
     response: meResponse,
     errors: [404],
   })
-  get(@Param('id', { schema: idParam }) id: string) {
-    return this.admin.get(id);
+  get(
+    @Param('id', { schema: idParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.admin.get(actor, id, meta);
   }
 
   @Can('staff:write')
@@ -65,7 +76,7 @@ export class IdentityAdminController {
   @Route({
     summary: "Assign and revoke a staff account's roles",
     description:
-      '`roles` replaces the current set; `add` and `remove` change it; branch-scoped roles (pharmacist, branch_manager) apply to `branchIds`.',
+      '`roles` replaces the current set; `add` and `remove` change it; branch-scoped roles (pharmacist, branch_manager) apply to `branchIds`, which they require (400 `identity/branch-required`); an unknown branch is 400 `identity/unknown-branch`.',
     auth: { permission: 'roles:write' },
     response: meResponse,
     errors: [404, 409],

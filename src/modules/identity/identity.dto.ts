@@ -84,6 +84,9 @@ export const listUsersQuery = pageQuery.extend({
   type: z.enum(['customer', 'doctor', 'staff']).optional(),
   status: z.enum(['active', 'pending_approval', 'suspended']).optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  // Exact lookups: a branch manager finds one customer this way, never by browsing (each lookup is audited).
+  email: email.optional(),
+  phone: phone.optional(),
 });
 export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 

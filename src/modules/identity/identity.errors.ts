@@ -1,4 +1,16 @@
-import { defineMessages } from '../../kernel/errors/index.js';
+import { AppError, defineMessages } from '../../kernel/errors/index.js';
+
+/** Role grants name real branches; branch-scoped roles are never granted "at every branch" by omission. */
+export const RoleGrantErrors = {
+  branchRequired: (roles: readonly string[]) =>
+    new AppError('validation', 'identity/branch-required', 'Branch-scoped roles need branchIds', {
+      errors: [{ field: 'branchIds', code: 'required', message: `${roles.join(', ')}: name the branches` }],
+    }),
+  unknownBranch: () =>
+    new AppError('validation', 'identity/unknown-branch', 'A branch named in the request does not exist', {
+      errors: [{ field: 'branchIds', code: 'invalid_value', message: 'names a branch that does not exist' }],
+    }),
+};
 
 /** What a person reads for each of the identity module's codes (problem+json `detail`, en and ar). */
 export const IdentityMessages = defineMessages({
@@ -39,4 +51,12 @@ export const IdentityMessages = defineMessages({
     ar: 'لا يمكنك إزالة دور المدير عن نفسك',
   },
   'identity/not-staff': { en: 'Only staff accounts hold staff roles', ar: 'أدوار الموظفين لحسابات الموظفين فقط' },
+  'identity/branch-required': {
+    en: 'Pharmacist and branch manager roles are granted at named branches',
+    ar: 'يُمنح دور الصيدلي ومدير الفرع في فروع محددة',
+  },
+  'identity/unknown-branch': {
+    en: 'A branch named in the request does not exist',
+    ar: 'أحد الفروع المذكورة في الطلب غير موجود',
+  },
 });

@@ -13,6 +13,7 @@ import { IdentityRepository } from './identity.repository.js';
 import { MeController } from './me.controller.js';
 import { OtpService } from './otp.service.js';
 import { SessionStateService } from './session-state.service.js';
+import { UserDirectory } from './user-directory.service.js';
 
 @Module({
   controllers: [AuthController, MeController, IdentityAdminController],
@@ -27,6 +28,7 @@ import { SessionStateService } from './session-state.service.js';
     IdentityNotices,
     AccountService,
     AdminUsersService,
+    UserDirectory,
     AdminBootstrapService,
   ],
   exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService],

@@ -88,7 +88,14 @@ export class IdentityRepository {
   }
 
   listUsers(
-    filter: { type?: UserRow['type']; status?: UserRow['status']; q?: string; before?: string },
+    filter: {
+      type?: UserRow['type'];
+      status?: UserRow['status'];
+      q?: string;
+      before?: string;
+      /** Only staff holding a role at one of these branches. */
+      staffAt?: readonly string[];
+    },
     limit: number,
   ): Promise<UserRow[]> {
     const like = filter.q ? `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%` : undefined;
@@ -101,6 +108,18 @@ export class IdentityRepository {
           filter.status ? eq(users.status, filter.status) : undefined,
           like ? or(ilike(users.name, like), ilike(users.email, like), ilike(users.phone, like)) : undefined,
           filter.before ? lt(users.id, filter.before) : undefined,
+          filter.staffAt
+            ? and(
+                eq(users.type, 'staff'),
+                inArray(
+                  users.id,
+                  this.db
+                    .select({ id: roleAssignments.userId })
+                    .from(roleAssignments)
+                    .where(inArray(roleAssignments.branchId, [...filter.staffAt])),
+                ),
+              )
+            : undefined,
         ),
       )
       .orderBy(desc(users.id))
