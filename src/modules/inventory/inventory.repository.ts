@@ -86,13 +86,7 @@ export class InventoryRepository {
     return tx
       .select()
       .from(stockLots)
-      .where(
-        and(
-          eq(stockLots.productId, productId),
-          eq(stockLots.branchId, branchId),
-          sellableLot(stockLots, cutoff),
-        ),
-      )
+      .where(and(eq(stockLots.productId, productId), eq(stockLots.branchId, branchId), sellableLot(stockLots, cutoff)))
       .orderBy(...LOCK_ORDER)
       .for('update');
   }
