@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { withTx } from '../../db/transaction.js';
 import { offerRedemptions, offers } from './offers.tables.js';
 
 export type OfferRow = typeof offers.$inferSelect;
@@ -15,8 +16,9 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
 export class OffersRepository {
   constructor(@Inject(DB) readonly db: Db) {}
 
-  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /** `fn` in the caller's transaction `tx`, or in a new one (db/transaction.ts). */
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>, tx?: DbOrTx): Promise<T> {
+    return withTx(this.db, tx, fn);
   }
 
   async insert(offer: NewOffer, tx: DbOrTx = this.db): Promise<OfferRow> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
@@ -27,7 +28,10 @@ import { toAdminOfferView, toPublicOfferView } from './offers.view.js';
 const adminCursor = cursorShape(cursorField.id);
 const publicCursor = cursorShape(cursorField.instant, cursorField.id);
 
-/** Offers as staff manage them and as customers see them. Redemption is in OfferRedemptionsService. */
+/**
+ * Offers as staff manage them and as customers see them. Redemption is in OfferRedemptionsService. A change
+ * runs in the caller's transaction when given one (`tx`, db/transaction.ts), else in its own.
+ */
 @Injectable()
 export class OffersService {
   constructor(
@@ -36,7 +40,12 @@ export class OffersService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async create(actor: UserActor, body: CreateOfferBody, meta: RequestMeta): Promise<{ offer: AdminOfferView }> {
+  async create(
+    actor: UserActor,
+    body: CreateOfferBody,
+    meta: RequestMeta,
+    tx?: DbOrTx,
+  ): Promise<{ offer: AdminOfferView }> {
     const values: NewOffer = {
       nameEn: body.nameEn,
       nameAr: body.nameAr,
@@ -70,7 +79,7 @@ export class OffersService {
           tx,
         );
         return created;
-      })
+      }, tx)
       .catch((err: unknown) => {
         throw offerWriteError(err);
       });
@@ -82,6 +91,7 @@ export class OffersService {
     id: string,
     body: UpdateOfferBody,
     meta: RequestMeta,
+    tx?: DbOrTx,
   ): Promise<{ offer: AdminOfferView }> {
     const row = await this.repo
       .transaction(async (tx) => {
@@ -104,7 +114,7 @@ export class OffersService {
           tx,
         );
         return updated;
-      })
+      }, tx)
       .catch((err: unknown) => {
         throw offerWriteError(err);
       });

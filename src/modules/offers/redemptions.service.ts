@@ -106,7 +106,7 @@ export class OfferRedemptionsService {
       const row = await this.repo.insertRedemption({ offerId, customerId, reference }, t);
       return { ...row, replayed: false };
     };
-    return tx ? run(tx) : this.repo.transaction(run);
+    return this.repo.transaction(run, tx);
   }
 
   /** Gives back the use counted for `reference` (a cancelled order). Idempotent: false when there was none. */
@@ -120,6 +120,6 @@ export class OfferRedemptionsService {
       await this.repo.giveBackUse(offerId, t);
       return true;
     };
-    return tx ? run(tx) : this.repo.transaction(run);
+    return this.repo.transaction(run, tx);
   }
 }
