@@ -46,14 +46,13 @@ export class AuthController {
   }
 
   @Public()
-  // Per identifier and address: the per-identifier limit is LoginThrottleService's backstop.
-  @CredentialRateLimit('identifier', { perAddress: true })
+  @CredentialRateLimit('identifier')
   @Post('login')
   @Route({
     summary: 'Log in with email or phone and password',
     auth: 'public',
     response: tokenResponse,
-    errors: [401, 403, 423, 429],
+    errors: [401, 403, 423],
   })
   login(@Body({ schema: loginBody }) body: z.infer<typeof loginBody>, @ReqMeta() meta: RequestMeta) {
     return this.auth.login(body.identifier, body.password, meta);
