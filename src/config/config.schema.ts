@@ -108,6 +108,17 @@ export const envSchema = z.object({
   OTP_DAILY_WRONG_GUESSES: z.coerce.number().int().min(1).default(10),
   LOCKOUT_THRESHOLD: int(5),
   LOCKOUT_MINUTES: int(15),
+  /**
+   * Login backstop per identifier, across every client address: after FREE failures (each forgotten after
+   * WINDOW minutes without attempts) every further attempt waits BASE * 2^n seconds, at most MAX. It slows
+   * guessing from many addresses without ever locking the owner out.
+   */
+  LOGIN_BACKSTOP_FREE_FAILURES: int(10),
+  LOGIN_BACKSTOP_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+  LOGIN_BACKSTOP_BASE_DELAY_SECONDS: z.coerce.number().int().min(1).default(1),
+  LOGIN_BACKSTOP_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** A refresh token presented again this soon after its rotation gets the same successor (two tabs racing). */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   CACHE_L1_TTL_SECONDS: int(30),
   CACHE_L1_MAX_ENTRIES: int(10_000),
   /** Ranked search results are cached this long (0: not cached); they may lag catalog and stock changes by it. */

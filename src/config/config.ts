@@ -47,6 +47,13 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       codeBudget: { dailyCodes: env.OTP_DAILY_CODES, dailyWrongGuesses: env.OTP_DAILY_WRONG_GUESSES },
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutMinutes: env.LOCKOUT_MINUTES,
+      loginBackstop: {
+        freeFailures: env.LOGIN_BACKSTOP_FREE_FAILURES,
+        windowMinutes: env.LOGIN_BACKSTOP_WINDOW_MINUTES,
+        baseDelaySeconds: env.LOGIN_BACKSTOP_BASE_DELAY_SECONDS,
+        maxDelaySeconds: env.LOGIN_BACKSTOP_MAX_DELAY_SECONDS,
+      },
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       // The first admin: created at boot when both are set and no admin exists; the CLI reads them too.
       admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
     },

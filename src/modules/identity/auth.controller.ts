@@ -46,13 +46,14 @@ export class AuthController {
   }
 
   @Public()
-  @CredentialRateLimit('identifier')
+  // Per identifier and address: the per-identifier limit is LoginThrottleService's backstop.
+  @CredentialRateLimit('identifier', { perAddress: true })
   @Post('login')
   @Route({
     summary: 'Log in with email or phone and password',
     auth: 'public',
     response: tokenResponse,
-    errors: [401, 403, 423],
+    errors: [401, 403, 423, 429],
   })
   login(@Body({ schema: loginBody }) body: z.infer<typeof loginBody>, @ReqMeta() meta: RequestMeta) {
     return this.auth.login(body.identifier, body.password, meta);

@@ -19,6 +19,10 @@ export const IdentityMessages = defineMessages({
     en: 'Too many failed attempts; try again later',
     ar: 'محاولات فاشلة كثيرة؛ حاول مرة أخرى لاحقاً',
   },
+  'auth/login-throttled': {
+    en: 'Too many attempts for this account; wait before trying again',
+    ar: 'محاولات كثيرة لهذا الحساب؛ انتظر قبل المحاولة مرة أخرى',
+  },
   'auth/invalid-refresh-token': { en: 'The refresh token is invalid', ar: 'رمز التحديث غير صالح' },
   'auth/refresh-token-reused': {
     en: 'This refresh token was already used; the session has been ended',

@@ -10,6 +10,8 @@ import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityJobs } from './identity.jobs.js';
 import { IdentityNotices } from './identity.notices.js';
 import { IdentityRepository } from './identity.repository.js';
+import { LoginThrottleRepository } from './login-throttle.repository.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { MeController } from './me.controller.js';
 import { OtpService } from './otp.service.js';
 import { SessionStateService } from './session-state.service.js';
@@ -19,6 +21,8 @@ import { UserDirectory } from './user-directory.service.js';
   controllers: [AuthController, MeController, IdentityAdminController],
   providers: [
     IdentityRepository,
+    LoginThrottleRepository,
+    LoginThrottleService,
     IdentityJobs,
     SessionStateService,
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: SessionStateService },

@@ -4,7 +4,7 @@ import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
 import type { AccountStatus } from './identity.machine.js';
-import { loginThrottles, oneTimeCodes, refreshTokens, roleAssignments, sessions, users } from './identity.tables.js';
+import { oneTimeCodes, refreshTokens, roleAssignments, sessions, users } from './identity.tables.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -170,7 +170,11 @@ export class IdentityRepository {
 
   async findRefreshToken(tokenHash: string) {
     const [row] = await this.db
-      .select({ sessionId: refreshTokens.sessionId, rotatedAt: refreshTokens.rotatedAt })
+      .select({
+        sessionId: refreshTokens.sessionId,
+        rotatedAt: refreshTokens.rotatedAt,
+        expiresAt: refreshTokens.expiresAt,
+      })
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, tokenHash));
     return row;
@@ -236,35 +240,5 @@ export class IdentityRepository {
 
   // ---- one-time codes: identity-codes.repository.ts
 
-  // ---- login throttling
-  async lockedUntil(key: string): Promise<Date | null> {
-    const [row] = await this.db
-      .select({ lockedUntil: loginThrottles.lockedUntil })
-      .from(loginThrottles)
-      .where(eq(loginThrottles.key, key));
-    return row?.lockedUntil ?? null;
-  }
-
-  /** Counts a failure atomically; locks when the threshold is reached. Returns the new state. */
-  async recordLoginFailure(key: string, threshold: number, lockUntil: Date) {
-    const [row] = await this.db
-      .insert(loginThrottles)
-      .values({ key, failures: 1, lockedUntil: threshold <= 1 ? lockUntil : null })
-      .onConflictDoUpdate({
-        target: loginThrottles.key,
-        set: {
-          failures: sql`CASE WHEN ${loginThrottles.lockedUntil} IS NOT NULL AND ${loginThrottles.lockedUntil} <= now() THEN 1 ELSE ${loginThrottles.failures} + 1 END`,
-          lockedUntil: sql`CASE
-            WHEN ${loginThrottles.lockedUntil} IS NOT NULL AND ${loginThrottles.lockedUntil} <= now() THEN NULL
-            WHEN ${loginThrottles.failures} + 1 >= ${threshold} THEN ${lockUntil.toISOString()}::timestamptz
-            ELSE ${loginThrottles.lockedUntil} END`,
-        },
-      })
-      .returning({ failures: loginThrottles.failures, lockedUntil: loginThrottles.lockedUntil });
-    return row;
-  }
-
-  async clearLoginFailures(key: string): Promise<void> {
-    await this.db.delete(loginThrottles).where(eq(loginThrottles.key, key));
-  }
+  // ---- login throttling: login-throttle.repository.ts
 }

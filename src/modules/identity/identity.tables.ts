@@ -129,10 +129,19 @@ export const codeBudgets = pgTable(
   (t) => [check('code_budgets_counts_nonneg', sql`${t.codesIssued} >= 0 AND ${t.wrongGuesses} >= 0`)],
 );
 
-/** Failures per login identifier (existing or not), so lockout never reveals whether an account exists. */
-export const loginThrottles = pgTable('login_throttles', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  lockedUntil: tsz('locked_until'),
-  updatedAt: updatedAt(),
-});
+/**
+ * Login attempts per identifier + client address (`pair:` keys) and per identifier (`ident:` keys), for
+ * accounts that exist and identifiers that do not alike, so throttling never reveals an account.
+ * `locked_until`: no attempt is claimed before it (a lock, or the backstop's delay); `updated_at`: the last
+ * claimed attempt, from which an idle row's count is forgotten.
+ */
+export const loginThrottles = pgTable(
+  'login_throttles',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: tsz('locked_until'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('login_throttles_failures_nonneg', sql`${t.failures} >= 0`)],
+);

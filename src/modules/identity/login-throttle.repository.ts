@@ -87,15 +87,13 @@ export class LoginThrottleRepository {
     return row?.lockedUntil ?? null;
   }
 
-  async clear(key: string): Promise<void> {
-    await this.db.delete(t).where(eq(t.key, key));
-  }
-
-  /** Gives back one counted attempt (it succeeded); the last-attempt time and any delay stay as they are. */
-  async refund(key: string): Promise<void> {
-    await this.db
-      .update(t)
-      .set({ failures: sql`greatest(${t.failures} - 1, 0)`, updatedAt: sql`${t.updatedAt}` })
-      .where(eq(t.key, key));
+  /**
+   * After a correct password, in one round trip: the pair starts over, and the backstop gives back the one
+   * attempt this login counted (its last-attempt time and any delay stay as they are).
+   */
+  async settleSuccess(pairKey: string, backstopKey: string): Promise<void> {
+    await this.db.execute(sql`
+      WITH cleared AS (DELETE FROM ${t} WHERE ${t.key} = ${pairKey})
+      UPDATE ${t} SET failures = greatest(${t.failures} - 1, 0) WHERE ${t.key} = ${backstopKey}`);
   }
 }

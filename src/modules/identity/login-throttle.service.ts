@@ -99,8 +99,7 @@ export class LoginThrottleService {
 
   /** The password was right: the pair starts over and the backstop does not count this attempt. */
   async succeeded(attempt: LoginAttempt): Promise<void> {
-    await this.repo.clear(attempt.pairKey);
-    await this.repo.refund(attempt.backstopKey);
+    await this.repo.settleSuccess(attempt.pairKey, attempt.backstopKey);
   }
 
   private secondsUntil(until: Date | null, now: Date): number {
