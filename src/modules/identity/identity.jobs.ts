@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { ModuleJobs, type JobDefinition, type JobSource } from '../../kernel/queue/index.js';
+import { IdentityRetentionRepository } from './identity-retention.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 
 declare module '../../kernel/queue/jobs.js' {
@@ -14,15 +15,21 @@ declare module '../../kernel/queue/jobs.js' {
 export class IdentityJobs implements JobSource {
   constructor(
     private readonly repo: IdentityRepository,
+    private readonly retention: IdentityRetentionRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   jobs(): JobDefinition[] {
     return [
-      // Rotated and expired refresh tokens and used codes have no further use.
+      // Expired refresh tokens and codes, used codes, ended sessions and idle login throttles have no further use.
       {
         name: 'auth.prune-expired',
-        handler: () => this.repo.pruneExpired(this.clock.now()),
+        handler: async () => {
+          const now = this.clock.now();
+          // Expired refresh tokens first: a session left without any is then an ended one.
+          await this.repo.pruneExpired(now);
+          await this.retention.prune(now);
+        },
         every: { ms: 3_600_000, payload: {} },
       },
     ];

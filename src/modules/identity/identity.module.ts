@@ -9,6 +9,7 @@ import { IdentityCodesRepository } from './identity-codes.repository.js';
 import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityJobs } from './identity.jobs.js';
 import { IdentityNotices } from './identity.notices.js';
+import { IdentityRetentionRepository } from './identity-retention.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 import { LoginThrottleRepository } from './login-throttle.repository.js';
 import { LoginThrottleService } from './login-throttle.service.js';
@@ -24,6 +25,7 @@ import { UserDirectory } from './user-directory.service.js';
     LoginThrottleRepository,
     LoginThrottleService,
     IdentityJobs,
+    IdentityRetentionRepository,
     SessionStateService,
     { provide: ACCESS_TOKEN_VERIFIER, useExisting: SessionStateService },
     AuthService,
