@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { positional } from '../support/positional-sql.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { registerUser } from '../factories/user.factory.js';
 import { calls, KernelFixtureModule } from '../fixtures/kernel-fixture.module.js';
@@ -32,7 +33,7 @@ const transfer = (ref: string, amountMinor: number, key: string) =>
   });
 
 async function exec<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-  const res = (await t.database.db.$client.query(query, params)) as { rows: T[] };
+  const res = (await t.database.db.execute(positional(query, params))) as unknown as { rows: T[] };
   return res.rows;
 }
 

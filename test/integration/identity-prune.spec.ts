@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { positional } from '../support/positional-sql.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { registerUser } from '../factories/user.factory.js';
 import { JobQueue } from '../../src/kernel/queue/index.js';
@@ -18,7 +19,8 @@ afterAll(async () => {
 });
 
 async function exec<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-  return ((await t.database.db.$client.query(query, params)) as { rows: T[] }).rows;
+  const res = (await t.database.db.execute(positional(query, params))) as unknown as { rows: T[] };
+  return res.rows;
 }
 const count = async (query: string, params: unknown[]) =>
   Number((await exec<{ n: string }>(`select count(*)::int as n from ${query}`, params))[0]!.n);
