@@ -9,6 +9,7 @@ afterAll(async () => {
   await t.close();
 });
 
+type Parameter = { name: string; in: string; schema: Record<string, unknown> };
 type Operation = {
   summary?: string;
   description?: string;
@@ -76,6 +77,50 @@ describe('OpenAPI document', () => {
     const schema = register.content['application/json'].schema;
     expect(schema.properties.name.maxLength).toBe(120);
     expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('tells generators the truth: no-token operations, servers, names, numbers, bounds', async () => {
+    const doc = (await t.http.get('/docs-json')).body as {
+      servers: { url: string }[];
+      info: { license?: { name: string }; contact?: { email?: string } };
+      paths: Record<string, Record<string, Operation & { operationId?: string; parameters?: Parameter[] }>>;
+    };
+    expect(doc.servers).toEqual([{ url: 'http://localhost:3000' }]);
+    expect(doc.info.license?.name).toBe('MIT');
+    expect(doc.info.contact?.email).toBeTruthy();
+    const ids = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        // A public operation says "no token" explicitly; others name the bearer scheme.
+        if (op.description?.startsWith('Public.')) expect(op.security, where).toEqual([]);
+        else expect(op.security, where).toEqual([{ bearer: [] }]);
+        expect(op.operationId, where).toMatch(/^[a-z][a-zA-Z]+$/);
+        expect(ids.has(op.operationId!), `${where} repeats ${op.operationId}`).toBe(false);
+        ids.add(op.operationId!);
+      }
+    }
+    expect(doc.paths['/v1/products'].get.operationId).toBe('listProducts');
+    expect(doc.paths['/v1/products/{id}'].get.operationId).toBe('getProduct');
+    expect(doc.paths['/v1/branches/{id}'].get.operationId).toBe('getBranch');
+    expect(doc.paths['/v1/auth/login'].post.operationId).toBe('login');
+    // Coordinates arrive as text but are numbers: a generated client takes `lat: number`.
+    const lat = doc.paths['/v1/branches'].get.parameters!.find((p) => p.name === 'lat')!;
+    expect(lat.schema).toMatchObject({ type: 'number', minimum: -90, maximum: 90 });
+    expect(lat.schema).not.toHaveProperty('pattern');
+    // zod's ±2^53 integer bounds are not documented; real ones are.
+    expect(JSON.stringify(doc)).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    const limit = doc.paths['/v1/branches'].get.parameters!.find((p) => p.name === 'limit')!;
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+  });
+
+  it('names PUBLIC_URL in servers', async () => {
+    const other = await bootTestApp({ PUBLIC_URL: 'https://api.medyour.test/' });
+    try {
+      expect((await other.http.get('/docs-json')).body.servers).toEqual([{ url: 'https://api.medyour.test' }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the interactive docs', async () => {

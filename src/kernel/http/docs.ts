@@ -1,23 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Config } from '../../config/index.js';
 import { ACCESS_TOKEN_VERIFIER, bearerToken, type AccessTokenVerifier } from '../auth/index.js';
 import { AppError, sendProblem } from '../errors/index.js';
+import { createOpenApiDocument } from './openapi-document.js';
 
 /**
  * OpenAPI at /docs-json and /docs. In production the docs need a staff access token (the route map is
  * reconnaissance material); elsewhere they are open.
  */
 export function setupDocs(app: NestFastifyApplication, config: Config): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Medyour API')
-      .setDescription('E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app, config);
   labelProblems(document);
   if (config.production) {
     const verifier = app.get<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);

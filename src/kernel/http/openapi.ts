@@ -37,7 +37,7 @@ interface RouteDoc {
   auth: 'public' | { permission: string };
   errors?: number[];
   description?: string;
-  /** Only to keep a published operationId when a route moves to another controller (the default is Class_method). */
+  /** When the method name does not read well as a client method (the default is the method name, see openapi-document.ts). */
   operationId?: string;
 }
 
@@ -55,6 +55,9 @@ export function Route(doc: RouteDoc) {
       summary: doc.summary,
       description: [authNote, doc.description].filter(Boolean).join(' '),
       ...(doc.operationId ? { operationId: doc.operationId } : {}),
+      // Public operations say so: without `security: []` they inherit no requirement, which generators
+      // and Swagger UI read as "unspecified" rather than "no token needed".
+      ...(doc.auth === 'public' ? { security: [] } : {}),
     }),
     HttpCode(status),
     ...[...errors]

@@ -28,6 +28,7 @@ export class FilesController {
     },
   })
   @Route({
+    operationId: 'uploadFile',
     summary: 'Upload a private file (type sniffed from its bytes)',
     auth: { permission: 'files:write' },
     status: 201,
@@ -68,7 +69,7 @@ export class FilesController {
   @Public()
   @Get(':id/content')
   @ApiProduces('application/octet-stream')
-  @Route({ summary: 'Download through a signed link', auth: 'public', errors: [403, 404] })
+  @Route({ operationId: 'downloadFile', summary: 'Download through a signed link', auth: 'public', errors: [403, 404] })
   async content(
     @Param('id', { schema: fileIdParam }) id: string,
     @Query({ schema: downloadQuery }) query: z.infer<typeof downloadQuery>,

@@ -89,7 +89,13 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('phone')
   @Post('otp/request')
-  @Route({ summary: 'Send a phone verification code', auth: 'public', status: 202, response: acceptedResponse })
+  @Route({
+    operationId: 'requestOtp',
+    summary: 'Send a phone verification code',
+    auth: 'public',
+    status: 202,
+    response: acceptedResponse,
+  })
   async otpRequest(
     @Body({ schema: otpRequestBody }) body: z.infer<typeof otpRequestBody>,
     @ReqMeta() meta: RequestMeta,
@@ -101,7 +107,7 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('phone')
   @Post('otp/verify')
-  @Route({ summary: 'Verify a phone with its code', auth: 'public', response: okResponse })
+  @Route({ operationId: 'verifyOtp', summary: 'Verify a phone with its code', auth: 'public', response: okResponse })
   async otpVerify(@Body({ schema: otpVerifyBody }) body: z.infer<typeof otpVerifyBody>, @ReqMeta() meta: RequestMeta) {
     await this.otp.verifyPhone(body.phone, body.code, meta);
     return { ok: true as const };
@@ -111,6 +117,7 @@ export class AuthController {
   @CredentialRateLimit('email')
   @Post('email/request')
   @Route({
+    operationId: 'requestEmailVerification',
     summary: 'Send an email verification code (to the address itself)',
     auth: 'public',
     status: 202,
@@ -127,7 +134,12 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('email')
   @Post('email/verify')
-  @Route({ summary: 'Verify an email address with its code', auth: 'public', response: okResponse })
+  @Route({
+    operationId: 'verifyEmail',
+    summary: 'Verify an email address with its code',
+    auth: 'public',
+    response: okResponse,
+  })
   async emailVerify(
     @Body({ schema: emailVerifyBody }) body: z.infer<typeof emailVerifyBody>,
     @ReqMeta() meta: RequestMeta,
@@ -139,7 +151,13 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('identifier')
   @Post('password/forgot')
-  @Route({ summary: 'Send a password reset code', auth: 'public', status: 202, response: acceptedResponse })
+  @Route({
+    operationId: 'forgotPassword',
+    summary: 'Send a password reset code',
+    auth: 'public',
+    status: 202,
+    response: acceptedResponse,
+  })
   async forgot(@Body({ schema: forgotBody }) body: z.infer<typeof forgotBody>, @ReqMeta() meta: RequestMeta) {
     await this.otp.forgotPassword(body.identifier, meta);
     return ACCEPTED;
@@ -148,7 +166,12 @@ export class AuthController {
   @Public()
   @CredentialRateLimit('identifier')
   @Post('password/reset')
-  @Route({ summary: 'Set a new password with a reset code', auth: 'public', response: okResponse })
+  @Route({
+    operationId: 'resetPassword',
+    summary: 'Set a new password with a reset code',
+    auth: 'public',
+    response: okResponse,
+  })
   async reset(@Body({ schema: resetBody }) body: z.infer<typeof resetBody>, @ReqMeta() meta: RequestMeta) {
     await this.otp.resetPassword(body.identifier, body.code, body.newPassword, meta);
     return { ok: true as const };

@@ -23,6 +23,7 @@ export class IdentityAdminController {
   @Can('users:read')
   @Get('users')
   @Route({
+    operationId: 'listUsers',
     summary: 'List accounts (filter by type, status, text), or find one by exact email or phone',
     description:
       'Admins and support agents list every account. A branch manager lists the staff of their branches only, and finds a customer by exact `email` or `phone` (each lookup is audited).',
@@ -106,6 +107,7 @@ export class IdentityAdminController {
   ) {
     return this.admin.setRoles(actor, id, { remove: [role] }, meta);
   }
+    operationId: 'approveDoctor',
 
   @Can('doctors:approve')
   @Post('doctors/:id/approve')
@@ -122,6 +124,7 @@ export class IdentityAdminController {
   ) {
     return this.admin.approveDoctor(actor, id, meta);
   }
+    operationId: 'suspendUser',
 
   @Can('users:write')
   @Post('users/:id/suspend')
@@ -139,6 +142,7 @@ export class IdentityAdminController {
   ) {
     return this.admin.suspend(actor, id, body?.reason, meta);
   }
+    operationId: 'reactivateUser',
 
   @Can('users:write')
   @Post('users/:id/reactivate')

@@ -13,7 +13,12 @@ export class MeController {
 
   @Can('profile:read')
   @Get()
-  @Route({ summary: 'The signed-in account', auth: { permission: 'profile:read' }, response: meResponse })
+  @Route({
+    operationId: 'getMe',
+    summary: 'The signed-in account',
+    auth: { permission: 'profile:read' },
+    response: meResponse,
+  })
   me(@CurrentActor() actor: UserActor) {
     return this.account.me(actor);
   }

@@ -41,6 +41,7 @@ export class InventoryAdminController {
   @Post('branches/:id/stock/receive')
   @Idempotent()
   @Route({
+    operationId: 'receiveStock',
     summary: 'Receive units of a lot (created on first receipt)',
     description: `${AT_BRANCH} A lot number keeps the expiry it was first received with (409 otherwise).`,
     auth: { permission: 'stock:write' },
@@ -61,6 +62,7 @@ export class InventoryAdminController {
   @Post('branches/:id/stock/adjust')
   @Idempotent()
   @Route({
+    operationId: 'adjustStock',
     summary: 'Correct a lot after a count, damage or loss (audited)',
     description: `${AT_BRANCH} On hand never goes below the reserved units (409).`,
     auth: { permission: 'stock:adjust' },
@@ -80,6 +82,7 @@ export class InventoryAdminController {
   @Post('branches/:id/stock/transfer')
   @Idempotent()
   @Route({
+    operationId: 'transferStock',
     summary: 'Move unreserved units of a lot to another branch (one transaction)',
     description: `${AT_BRANCH} The permission is needed at the source branch (the path).`,
     auth: { permission: 'stock:write' },
@@ -99,6 +102,7 @@ export class InventoryAdminController {
   @Post('branches/:id/stock/write-off')
   @Idempotent()
   @Route({
+    operationId: 'writeOffStock',
     summary: 'Write off the unreserved units of every expired lot (audited)',
     description: AT_BRANCH,
     auth: { permission: 'stock:write' },
@@ -117,6 +121,7 @@ export class InventoryAdminController {
   @Can('stock:read')
   @Get('branches/:id/stock')
   @Route({
+    operationId: 'listBranchStock',
     summary: 'Lots with units on hand at a branch',
     description: AT_BRANCH,
     auth: { permission: 'stock:read' },
@@ -135,6 +140,7 @@ export class InventoryAdminController {
   @Can('stock:read')
   @Get('branches/:id/stock/expiring')
   @Route({
+    operationId: 'listExpiringStock',
     summary: 'Lots at a branch expiring within `days` (expired ones included), soonest first',
     description: AT_BRANCH,
     auth: { permission: 'stock:read' },
@@ -153,6 +159,7 @@ export class InventoryAdminController {
   @Can('stock:read')
   @Get('products/:id/movements')
   @Route({
+    operationId: 'listProductMovements',
     summary: 'Stock movements of a product, newest first',
     description: 'Branch-scoped staff see their branches’ movements only; `branchId` narrows to one branch.',
     auth: { permission: 'stock:read' },

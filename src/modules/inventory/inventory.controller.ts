@@ -13,6 +13,7 @@ export class InventoryController {
   @Public()
   @Get(':id/availability')
   @Route({
+    operationId: 'getProductAvailability',
     summary: 'Branches that can sell the product now, nearest first when lat and lng are given',
     description:
       'Sellable units per active branch: lots neither expired nor inside the expiry margin, net of reservations. ' +

@@ -53,8 +53,6 @@ export class SearchController {
     auth: 'public',
     response: productView,
     errors: [404],
-    // Published while the route lived in CatalogController; clients generated from the document keep it.
-    operationId: 'CatalogController_getProduct',
   })
   getProduct(@Param('id', { schema: productIdParam }) id: string) {
     return this.products.getPublic(id);
@@ -74,6 +72,7 @@ export class SearchController {
   @Public()
   @Get('products/:id/substitutes')
   @Route({
+    operationId: 'listSubstitutes',
     summary: 'Generic substitutes: same ingredients, strengths and form; cheapest first, with stock nearby',
     auth: 'public',
     response: substitutesPage,
