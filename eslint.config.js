@@ -17,7 +17,17 @@ const drizzleOnlyInRepositories = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', '.data/**', 'src/db/migrations/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'clients/*/dist/**',
+      'dist-bench/**',
+      'coverage/**',
+      'node_modules/**',
+      '.data/**',
+      'src/db/migrations/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
