@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxService } from '../../src/kernel/events/index.js';
+import { JobQueue } from '../../src/kernel/queue/index.js';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { CODE_REQUEST_FLOOR_MS } from '../../src/modules/identity/otp.service.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
@@ -114,6 +115,16 @@ describe('one code budget per account', () => {
     // Told through the verified channel only: this owner has none yet, so nothing goes out.
     await t.app.get(OutboxService).relay();
     expect(pausedNotices(u.input.phone) + pausedNotices(u.input.email)).toBe(0);
+  });
+  it('forgets budgets whose window ended (auth.prune-expired) and keeps current ones', async () => {
+    const [old, current] = [await registerVerifiedUser(t), await registerVerifiedUser(t)];
+    await Promise.all([forgot(old.input.email), forgot(current.input.email)]);
+    await t.database.db.execute(
+      sql`update code_budgets set window_started_at = now() - interval '25 hours' where user_id = ${old.user.id}`,
+    );
+    await t.app.get(JobQueue).enqueue('auth.prune-expired', {});
+    await expect.poll(() => budgetOf(old.user.id), { timeout: 5_000 }).toBeUndefined();
+    expect(await budgetOf(current.user.id)).toMatchObject({ codes_issued: 1 });
   });
 });
 

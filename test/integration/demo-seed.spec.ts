@@ -4,6 +4,7 @@ import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { privateDatabase } from '../support/private-db.js';
 import { seedDemo } from '../../src/db/seed/demo.seed.js';
+import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { DEMO_BRANCH, DEMO_OFFER, DEMO_PRODUCTS } from '../../src/db/seed/demo-catalog.data.js';
 import { ingredientsKeyOf, isValidGtin, searchTextOf } from '../../src/modules/catalog/index.js';
 
@@ -97,6 +98,17 @@ describe('demo seed', () => {
     const at = near.body.items.map((i: { branchId: string }) => i.branchId);
     expect(at).toContain(DEMO_BRANCH.cairo);
     expect(at).not.toContain(DEMO_BRANCH.giza);
+  });
+
+  it('seeds accounts with verified contacts, so a password reset reaches the demo customer', async () => {
+    const unverified = await rows<{ email: string }>(
+      sql`select email from users where email_verified_at is null or (phone is not null and phone_verified_at is null)`,
+    );
+    expect(unverified).toEqual([]);
+    const sent = t.app.get<SentMessages>(SENT_MESSAGES as never);
+    const before = sent.sms.length;
+    expect((await t.http.post('/v1/auth/password/forgot', { identifier: '+201000000001' })).status).toBe(202);
+    expect(sent.sms.slice(before).map((m) => m.to)).toEqual(['+201000000001']);
   });
 
   it('is idempotent: a second run adds nothing', async () => {

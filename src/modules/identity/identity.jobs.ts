@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { ModuleJobs, type JobDefinition, type JobSource } from '../../kernel/queue/index.js';
+import { IdentityCodesRepository } from './identity-codes.repository.js';
 import { IdentityRetentionRepository } from './identity-retention.repository.js';
 import { IdentityRepository } from './identity.repository.js';
 
@@ -16,6 +17,7 @@ export class IdentityJobs implements JobSource {
   constructor(
     private readonly repo: IdentityRepository,
     private readonly retention: IdentityRetentionRepository,
+    private readonly codes: IdentityCodesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -29,6 +31,8 @@ export class IdentityJobs implements JobSource {
           // Expired refresh tokens first: a session left without any is then an ended one.
           await this.repo.pruneExpired(now);
           await this.retention.prune(now);
+          // A code budget whose window ended counts nothing any more.
+          await this.codes.pruneBudgets(now);
         },
         every: { ms: 3_600_000, payload: {} },
       },
