@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp } from '../setup/app.js';
 import { ResponseSchemas, violations } from './support/checks.js';
 import { FUZZ_RUNS, FUZZ_SEED, FUZZ_VERBOSE } from './support/config.js';
+import { craftedCursors, cursorExamples } from './support/cursors.js';
 import { bodyKind, buildValid, HINTS, slotsOf } from './support/hints.js';
 import { applyMutations, mutationArb, sweep } from './support/mutations.js';
 import { listOperations, type OpenApiDoc } from './support/openapi.js';
@@ -21,6 +22,8 @@ const operations = listOperations(doc);
 const exercised = new Set<string>();
 let world: World;
 let schemas: ResponseSchemas;
+// Read after the boot: every module has declared its cursor shapes by then.
+const cursors = craftedCursors();
 
 beforeAll(async () => {
   console.info(`openapi fuzz: seed=${FUZZ_SEED} runs=${FUZZ_RUNS} operations=${operations.length}`);
@@ -43,6 +46,18 @@ describe('OpenAPI fuzz', () => {
         baseline.res.status,
         `a valid ${op.key} must succeed; add a hint in test/fuzz/support/hints.ts (${baseline.text.slice(0, 300)})`,
       ).toBeLessThan(300);
+
+      // Every list route takes every well-formed, out-of-range cursor (support/cursors.ts), each one sent:
+      // fast-check counts examples within numRuns, so they would be cut short there.
+      for (const ms of cursorExamples(op, doc, slots, cursors)) {
+        const { req, allowed } = applyMutations(await buildValid(op, doc, world), ms);
+        const sent = await send(t.app, req);
+        const problems = violations(op, sent, schemas, allowed);
+        if (problems.length > 0)
+          throw new Error(
+            `crafted cursor: ${req.method} ${sent.url.slice(0, 300)} → ${sent.res.status}: ${problems.join('; ')}`,
+          );
+      }
 
       const mutations = fc.array(mutationArb(slots, { otherIds: world.otherIds() }, bodyKind(op)), {
         minLength: 1,
@@ -71,6 +86,13 @@ describe('OpenAPI fuzz', () => {
     },
     30_000 + FUZZ_RUNS * 1_000,
   );
+
+  it('crafts out-of-range cursors from every declared cursor shape, and every list route takes them', () => {
+    expect(cursors.length).toBeGreaterThan(20);
+    const lists = operations.filter((op) => op.op.parameters?.some((p) => p.in === 'query' && p.name === 'cursor'));
+    expect(lists.map((op) => op.key)).toEqual(expect.arrayContaining(['GET /v1/products', 'GET /v1/offers']));
+    for (const op of lists) expect(cursorExamples(op, doc, slotsOf(op, doc), cursors).length).toBeGreaterThan(0);
+  });
 
   it('exercised every operation of the document', () => {
     expect(operations.length).toBeGreaterThan(0);
