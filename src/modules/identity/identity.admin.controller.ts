@@ -42,16 +42,12 @@ export class IdentityAdminController {
   @Get('users/:id')
   @Route({
     summary: 'One account with its roles',
-    description: "A branch manager sees the staff of their branches only (anyone else: 404).",
+    description: 'A branch manager sees the staff of their branches only (anyone else: 404).',
     auth: { permission: 'users:read' },
     response: meResponse,
     errors: [404],
   })
-  get(
-    @Param('id', { schema: idParam }) id: string,
-    @CurrentActor() actor: UserActor,
-    @ReqMeta() meta: RequestMeta,
-  ) {
+  get(@Param('id', { schema: idParam }) id: string, @CurrentActor() actor: UserActor, @ReqMeta() meta: RequestMeta) {
     return this.admin.get(actor, id, meta);
   }
 
@@ -107,11 +103,11 @@ export class IdentityAdminController {
   ) {
     return this.admin.setRoles(actor, id, { remove: [role] }, meta);
   }
-    operationId: 'approveDoctor',
 
   @Can('doctors:approve')
   @Post('doctors/:id/approve')
   @Route({
+    operationId: 'approveDoctor',
     summary: 'Approve a doctor after licence checks',
     auth: { permission: 'doctors:approve' },
     response: meResponse,
@@ -124,11 +120,11 @@ export class IdentityAdminController {
   ) {
     return this.admin.approveDoctor(actor, id, meta);
   }
-    operationId: 'suspendUser',
 
   @Can('users:write')
   @Post('users/:id/suspend')
   @Route({
+    operationId: 'suspendUser',
     summary: 'Suspend an account and end its sessions',
     auth: { permission: 'users:write' },
     response: meResponse,
@@ -142,11 +138,11 @@ export class IdentityAdminController {
   ) {
     return this.admin.suspend(actor, id, body?.reason, meta);
   }
-    operationId: 'reactivateUser',
 
   @Can('users:write')
   @Post('users/:id/reactivate')
   @Route({
+    operationId: 'reactivateUser',
     summary: 'Lift a suspension',
     auth: { permission: 'users:write' },
     response: meResponse,
