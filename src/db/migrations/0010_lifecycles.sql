@@ -1,2 +1,0 @@
--- Reserved for issue 13; replace this statement.
-SELECT 1;
