@@ -10,8 +10,13 @@ import { createOpenApiDocument } from './openapi-document.js';
  * reconnaissance material); elsewhere they are open.
  */
 export function setupDocs(app: NestFastifyApplication, config: Config): void {
-  const document = createOpenApiDocument(app, config);
-  labelProblems(document);
+  // Built on the first request for it, not at boot: converting every route's schemas costs a warm start
+  // a few hundred milliseconds that most processes never need back.
+  const document = () => {
+    const built = createOpenApiDocument(app, config);
+    labelProblems(built);
+    return built;
+  };
   if (config.production) {
     const verifier = app.get<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);
     app
