@@ -88,7 +88,7 @@ describe('CacheService: a delete wins over a load that started before it', () =>
     // A test-side listener: once it has the invalidation, A's subscriber has had the same chance.
     const probe = new Redis(process.env.TEST_REDIS_URL!);
     await probe.subscribe(`${prefix}cache:invalidate`);
-    const heard = new Promise<void>((r) => probe.on('message', (_c, k: string) => k === key && r()));
+    const heard = new Promise<void>((r) => probe.on('message', (_c, m: string) => m.endsWith('\n' + key) && r()));
 
     const stale = pausedLoader({ revoked: false });
     const pending = a.cache.getOrLoad(key, 60, stale.load);

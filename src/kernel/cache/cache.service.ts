@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { CONFIG, type Config } from '../../config/index.js';
 import { RedisService } from '../redis/redis.service.js';
 
 const INVALIDATE_CHANNEL = 'cache:invalidate';
+// Invalidations carry the publishing node: a node's own delete already acted here, and its late echo would
+// mark loads that began after the delete stale, so their results would never be kept.
+const SEP = '\n';
 // Deletions that could not reach Redis; past this many, older ones are left to their TTL.
 const MAX_PENDING = 100_000;
 // A key's generation outlives any load that could have read it before a delete (loads are database reads
@@ -52,6 +56,7 @@ export class CacheService implements OnModuleInit {
   private readonly l1: LRUCache<string, { v: unknown }>;
   private readonly pending = new Set<string>();
   private readonly loads = new Map<string, Set<Load>>();
+  private readonly nodeId = randomUUID();
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -67,7 +72,11 @@ export class CacheService implements OnModuleInit {
       for (const set of this.loads.values()) for (const l of set) l.stale = true;
       void this.replayPending();
     });
-    await this.redis.subscribe(INVALIDATE_CHANNEL, (key) => this.forgetHere(key));
+    await this.redis.subscribe(INVALIDATE_CHANNEL, (message) => {
+      const at = message.indexOf(SEP);
+      if (at >= 0 && message.slice(0, at) === this.nodeId) return;
+      this.forgetHere(at >= 0 ? message.slice(at + 1) : message);
+    });
   }
 
   async getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
@@ -144,7 +153,7 @@ export class CacheService implements OnModuleInit {
   private async delEverywhere(keys: string[]): Promise<void> {
     const pairs = keys.flatMap((k) => [this.valueKey(k), this.generationKey(k)]);
     await this.commands(this.redis.client!).medyourCacheDeleteAndBump(pairs.length, ...pairs, GENERATION_TTL_SECONDS);
-    await Promise.all(keys.map((k) => this.redis.publish(INVALIDATE_CHANNEL, k)));
+    await Promise.all(keys.map((k) => this.redis.publish(INVALIDATE_CHANNEL, this.nodeId + SEP + k)));
   }
 
   private forgetHere(key: string): void {
