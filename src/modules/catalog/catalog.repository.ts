@@ -25,16 +25,6 @@ async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-/** The SQLSTATE and constraint of a database refusal (drizzle wraps the driver's error in `cause`). */
-export function dbRefusal(err: unknown): { code: string; constraint?: string } | undefined {
-  let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 4; depth++, e = e.cause as typeof e) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))
-      return { code: e.code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
-  }
-  return undefined;
-}
-
 /** All SQL of the catalog (rule 4). Decides nothing. */
 @Injectable()
 export class CatalogRepository {

@@ -7,7 +7,8 @@ import type { RequestMeta } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import { categoryLookup, readHeader, readRow, type ImportProduct } from './catalog.csv.js';
 import type { ImportReport } from './catalog.dto.js';
-import { CatalogRepository, dbRefusal } from './catalog.repository.js';
+import { dbRefusal } from '../../db/refusal.js';
+import { CatalogRepository } from './catalog.repository.js';
 import { productKey } from './products.service.js';
 
 /** Rows per multi-row upsert: ~17 parameters each, far below PostgreSQL's 65,535 per statement. */

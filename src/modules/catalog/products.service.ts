@@ -7,7 +7,8 @@ import { UUID_RE } from '../../kernel/ids.js';
 import { AuditService } from '../audit/index.js';
 import { FilesService } from '../files/index.js';
 import type { CreateProductBody, ProductView, UpdateProductBody } from './catalog.dto.js';
-import { CatalogRepository, dbRefusal, type ProductPatch, type ProductRow } from './catalog.repository.js';
+import { dbRefusal } from '../../db/refusal.js';
+import { CatalogRepository, type ProductPatch, type ProductRow } from './catalog.repository.js';
 import { controlledWithoutRx } from './catalog.rules.js';
 import { ingredientsKeyOf, searchTextOf } from './catalog.text.js';
 

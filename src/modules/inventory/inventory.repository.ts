@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { dbRefusal } from '../../db/refusal.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
@@ -66,7 +67,7 @@ export class InventoryRepository {
       await tx.insert(stockLots).values({ branchId, productId, lotNumber, expiresOn }).onConflictDoNothing();
       return true;
     } catch (err) {
-      if (pgCode(err) === PG_FOREIGN_KEY_VIOLATION) return false;
+      if (dbRefusal(err)?.code === PG_FOREIGN_KEY_VIOLATION) return false;
       throw err;
     }
   }
@@ -204,10 +205,4 @@ export class InventoryRepository {
       .limit(limit);
     return [...new Set(rows.map((r) => r.ref))];
   }
-}
-
-export function pgCode(err: unknown): string | undefined {
-  let e = err as { code?: unknown; cause?: unknown } | undefined;
-  for (let i = 0; e && i < 4; i++, e = e.cause as typeof e) if (typeof e.code === 'string') return e.code;
-  return undefined;
 }

@@ -1,3 +1,4 @@
+import { dbRefusal } from '../../db/refusal.js';
 import { AppError, defineMessages } from '../../kernel/errors/index.js';
 
 /** The offers module's stable error codes (their en and ar messages below). */
@@ -22,19 +23,9 @@ export const OfferErrors = {
     AppError.conflict('offers/reference-conflict', 'This reference already redeemed the offer for another customer'),
 };
 
-/** The SQLSTATE and constraint name of a database error (drizzle wraps the driver's error in `cause`). */
-export function dbViolation(err: unknown): { code?: string; constraint?: string } {
-  let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 4; depth++, e = e.cause as typeof e) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))
-      return { code: e.code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
-  }
-  return {};
-}
-
 /** Maps the offers table's own constraints to the errors a client can act on; anything else is rethrown. */
 export function offerWriteError(err: unknown): unknown {
-  const { constraint } = dbViolation(err);
+  const constraint = dbRefusal(err)?.constraint;
   switch (constraint) {
     case 'offers_product_fk':
       return OfferErrors.unknownProduct();
