@@ -82,6 +82,11 @@ describe('golden flow through @medyour/client', () => {
     const found = [];
     for await (const product of client.products.list({ q: stem, limit: 2 })) found.push(product.id);
     expect(found.sort()).toEqual([...productIds].sort());
+    // `rx` is a boolean in the types; the client sends its text.
+    const rxOnly = ok(await client.GET('/v1/products', { params: { query: { q: stem, rx: true } } }));
+    expect(rxOnly.items).toEqual([]);
+    const otc = ok(await client.GET('/v1/products', { params: { query: { q: stem, rx: false } } }));
+    expect(otc.items).toHaveLength(3);
     const detail = ok(await client.GET('/v1/products/{id}', { params: { path: { id: productIds[0] } } }));
     expect(detail.nameEn).toBe(`${stem} 1`);
 

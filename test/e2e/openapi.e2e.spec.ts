@@ -108,6 +108,9 @@ describe('OpenAPI document', () => {
     const lat = doc.paths['/v1/branches'].get.parameters!.find((p) => p.name === 'lat')!;
     expect(lat.schema).toMatchObject({ type: 'number', minimum: -90, maximum: 90 });
     expect(lat.schema).not.toHaveProperty('pattern');
+    // A yes/no filter is a boolean (sent as its text), not the strings 'true' | 'false'.
+    const rx = doc.paths['/v1/products'].get.parameters!.find((p) => p.name === 'rx')!;
+    expect(rx.schema).toEqual({ type: 'boolean' });
     // zod's ±2^53 integer bounds are not documented; real ones are.
     expect(JSON.stringify(doc)).not.toContain(String(Number.MAX_SAFE_INTEGER));
     const limit = doc.paths['/v1/branches'].get.parameters!.find((p) => p.name === 'limit')!;

@@ -5156,7 +5156,7 @@ export interface operations {
         cursor?: string;
         q?: string;
         categoryId?: string;
-        rx?: 'true' | 'false';
+        rx?: boolean;
         inStockAt?: string;
       };
       header?: never;

@@ -71,8 +71,8 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
  * zod → OpenAPI 3.0 JSON Schema, as @nestjs/swagger would convert it, with two corrections:
- * - A query or path value parsed from text into a number (`z.string().regex(…).transform(Number).pipe(
- *   z.number()…)`) is documented as the number it stands for: generated clients then take `lat: number`
+ * - A query or path value parsed from text into a number or a boolean (`z.string().regex(…).transform(
+ *   Number).pipe(z.number()…)`, `flagQuery`) is documented as the number or boolean it stands for: generated clients then take `lat: number`
  *   and send its text. (JSON bodies carry real numbers and never use such a pipe.)
  * - zod writes `.int()` as ±2^53 bounds; those say nothing about the value and make generators pick
  *   int64/BigInt, so only bounds the schema really sets are kept.
@@ -86,7 +86,7 @@ export function zodToOpenApi(
     target: 'openapi-3.0',
     io: schemaType,
     override: ({ zodSchema, jsonSchema }) => {
-      if (schemaType === 'input') numberFromText(zodSchema as unknown as z.ZodType, jsonSchema as Json);
+      if (schemaType === 'input') valueFromText(zodSchema as unknown as z.ZodType, jsonSchema as Json);
       dropSafeIntegerBounds(jsonSchema as Json);
     },
   }) as Json;
@@ -94,13 +94,13 @@ export function zodToOpenApi(
   return { schema: rest, components: (definitions ?? $defs) as Record<string, unknown> | undefined };
 }
 
-function numberFromText(zodSchema: z.ZodType, jsonSchema: Json): void {
+function valueFromText(zodSchema: z.ZodType, jsonSchema: Json): void {
   const def = zodSchema._zod.def as { type: string; in?: z.ZodType; out?: z.ZodType };
   if (def.type !== 'pipe' || !def.in || !def.out) return;
   if (z.toJSONSchema(def.in, { io: 'input', unrepresentable: 'any' }).type !== 'string') return;
   const out = z.toJSONSchema(def.out, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as Json;
-  if (out.type !== 'number' && out.type !== 'integer') return;
-  for (const key of ['pattern', 'format', 'minLength', 'maxLength']) delete jsonSchema[key];
+  if (out.type !== 'number' && out.type !== 'integer' && out.type !== 'boolean') return;
+  for (const key of ['pattern', 'format', 'minLength', 'maxLength', 'enum']) delete jsonSchema[key];
   for (const key of ['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'])
     if (out[key] !== undefined) jsonSchema[key] = out[key];
 }

@@ -32,3 +32,12 @@ export const instantSchema = z.iso
 export const dateSchema = z.iso
   .date()
   .refine((s) => inDateWindow(Date.parse(`${s}T00:00:00.000Z`)), { message: WINDOW_MESSAGE, abort: true });
+
+/**
+ * A yes/no query parameter: the text `true` or `false`, handed on as a boolean. The document shows it as a
+ * boolean (generated clients take `rx: true` and send its text).
+ */
+export const flagQuery = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .pipe(z.boolean());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { flagQuery, idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { latQuery, lngQuery } from '../branches/index.js';
 import { productView } from '../catalog/index.js';
 
@@ -9,10 +9,7 @@ const q = z.string().trim().min(1).max(100);
 export const listProductsQuery = pageQuery.extend({
   q: q.optional(),
   categoryId: idSchema.optional(),
-  rx: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
+  rx: flagQuery.optional(),
   inStockAt: idSchema.optional(),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuery>;
