@@ -47,62 +47,67 @@ describe('PostgreSQL outage under load (private cluster)', () => {
       shot: (n) => viaHttp(app.http, '/v1/me', token(n)),
     });
     load.start();
-    await sleep(1_000);
+    // Stopped in `finally` as well: a load left running after a failed expectation outlives its app.
+    try {
+      await sleep(1_000);
 
-    const crashAt = performance.now();
-    await db.crash();
-    const downAt = performance.now();
-    const healthDown = await app.http.get('/health/ready');
-    await sleep(OUTAGE_MS - (performance.now() - crashAt));
-    const startAt = performance.now();
-    await db.resume();
-    const upAt = performance.now();
-    // Recovery as a client sees it: the first request sent after the server is back that gets a 200.
-    const recoveryMs = await waitFor(async () => (await app.http.get('/v1/me', token(0))).status === 200, 5_000, 20);
-    await sleep(1_000);
-    const steadyFrom = performance.now() - 500;
-    const samples = await load.stop();
-    const healthUp = await app.http.get('/health/ready');
+      const crashAt = performance.now();
+      await db.crash();
+      const downAt = performance.now();
+      const healthDown = await app.http.get('/health/ready');
+      await sleep(OUTAGE_MS - (performance.now() - crashAt));
+      const startAt = performance.now();
+      await db.resume();
+      const upAt = performance.now();
+      // Recovery as a client sees it: the first request sent after the server is back that gets a 200.
+      const recoveryMs = await waitFor(async () => (await app.http.get('/v1/me', token(0))).status === 200, 5_000, 20);
+      await sleep(1_000);
+      const steadyFrom = performance.now() - 500;
+      const samples = await load.stop();
+      const healthUp = await app.http.get('/health/ready');
 
-    // Requests in flight at the crash may get either answer; only those answered before it must be 200s.
-    const before = samples.filter((s) => s.at + s.ms < crashAt);
-    // Sent and answered while the server was down: a request that was still waiting when the database
-    // came back may rightly succeed (seen on a loaded machine).
-    const during = load.sentBetween(downAt, startAt).filter((s) => s.at + s.ms < startAt);
-    const aroundOutage = load.sentBetween(crashAt, upAt);
-    const firstFailure = Math.min(...samples.filter((s) => s.status === 503).map((s) => s.at + s.ms));
-    const figures = {
-      requests: samples.length,
-      statuses: tally(samples),
-      normal: summarize(before),
-      outage: summarize(aroundOutage),
-      timeToFirst503Ms: Math.round(firstFailure - crashAt),
-      worstOutageLatencyMs: Math.round(Math.max(...aroundOutage.map((s) => s.ms))),
-      restartMs: Math.round(upAt - startAt),
-      timeToRecoverMs: Math.round(recoveryMs),
-    };
-    console.log(`[chaos] postgres outage: ${JSON.stringify(figures)}`);
+      // Requests in flight at the crash may get either answer; only those answered before it must be 200s.
+      const before = samples.filter((s) => s.at + s.ms < crashAt);
+      // Sent and answered while the server was down: a request that was still waiting when the database
+      // came back may rightly succeed (seen on a loaded machine).
+      const during = load.sentBetween(downAt, startAt).filter((s) => s.at + s.ms < startAt);
+      const aroundOutage = load.sentBetween(crashAt, upAt);
+      const firstFailure = Math.min(...samples.filter((s) => s.status === 503).map((s) => s.at + s.ms));
+      const figures = {
+        requests: samples.length,
+        statuses: tally(samples),
+        normal: summarize(before),
+        outage: summarize(aroundOutage),
+        timeToFirst503Ms: Math.round(firstFailure - crashAt),
+        worstOutageLatencyMs: Math.round(Math.max(...aroundOutage.map((s) => s.ms))),
+        restartMs: Math.round(upAt - startAt),
+        timeToRecoverMs: Math.round(recoveryMs),
+      };
+      console.log(`[chaos] postgres outage: ${JSON.stringify(figures)}`);
 
-    // Nothing hung, nothing failed below HTTP, no unexpected status (a 500 would be an unmapped error).
-    expect(Object.keys(figures.statuses).sort()).toEqual(['200', '503']);
-    expect(before.length).toBeGreaterThan(CONCURRENCY);
-    expect(before.every((s) => s.status === 200)).toBe(true);
-    expect(during.length).toBeGreaterThan(CONCURRENCY);
-    for (const s of during) {
-      expect(s.status).toBe(503);
-      expect(s.contentType).toContain('application/problem+json');
-      expect(s.code).toBe('common/unavailable');
+      // Nothing hung, nothing failed below HTTP, no unexpected status (a 500 would be an unmapped error).
+      expect(Object.keys(figures.statuses).sort()).toEqual(['200', '503']);
+      expect(before.length).toBeGreaterThan(CONCURRENCY);
+      expect(before.every((s) => s.status === 200)).toBe(true);
+      expect(during.length).toBeGreaterThan(CONCURRENCY);
+      for (const s of during) {
+        expect(s.status).toBe(503);
+        expect(s.contentType).toContain('application/problem+json');
+        expect(s.code).toBe('common/unavailable');
+      }
+      expect(figures.worstOutageLatencyMs).toBeLessThan(2_000);
+      expect(figures.timeToFirst503Ms).toBeLessThan(2_000);
+      expect(recoveryMs).toBeLessThan(5_000);
+      expect(load.sentBetween(steadyFrom).every((s) => s.status === 200)).toBe(true);
+
+      expect(healthDown.status).toBe(503);
+      expect(healthDown.body).toMatchObject({ status: 'down', checks: { database: 'down' } });
+      expect(healthUp.status).toBe(200);
+      expect(healthUp.body).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+      expect((await app.http.get('/health/live')).status).toBe(200);
+    } finally {
+      await load.stop();
     }
-    expect(figures.worstOutageLatencyMs).toBeLessThan(2_000);
-    expect(figures.timeToFirst503Ms).toBeLessThan(2_000);
-    expect(recoveryMs).toBeLessThan(5_000);
-    expect(load.sentBetween(steadyFrom).every((s) => s.status === 200)).toBe(true);
-
-    expect(healthDown.status).toBe(503);
-    expect(healthDown.body).toMatchObject({ status: 'down', checks: { database: 'down' } });
-    expect(healthUp.status).toBe(200);
-    expect(healthUp.body).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
-    expect((await app.http.get('/health/live')).status).toBe(200);
   }, 90_000);
 
   it('leaves every invariant holding (test/invariants.sql)', async () => {

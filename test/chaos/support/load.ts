@@ -52,14 +52,28 @@ export class Load {
   private workers: Promise<void>[] = [];
 
   constructor(
-    private readonly opts: { concurrency: number; shot: (n: number) => Shot; hangAfterMs?: number; total?: number },
+    private readonly opts: {
+      concurrency: number;
+      shot: (n: number) => Shot;
+      hangAfterMs?: number;
+      total?: number;
+      /**
+       * The load stops by itself after this long (default 120 s), so a test that fails between start() and
+       * stop() cannot leave it running: against a closed app it would spin through instant failures and
+       * fill the heap (seen in CI: a worker out of memory, holding the chaos lock for the next spec).
+       */
+      maxMs?: number;
+    },
   ) {}
 
   start(): this {
     this.running = true;
     const total = this.opts.total ?? Infinity;
+    const deadline = performance.now() + (this.opts.maxMs ?? 120_000);
     this.workers = Array.from({ length: this.opts.concurrency }, async () => {
-      while (this.running && this.sent < total) await this.once(this.opts.shot(this.sent++));
+      while (this.running && this.sent < total && performance.now() < deadline) {
+        await this.once(this.opts.shot(this.sent++));
+      }
     });
     return this;
   }
