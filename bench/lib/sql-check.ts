@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { repoRoot } from './db.js';
 
@@ -25,6 +26,8 @@ export async function captureSql(url: string, paths: string[]): Promise<Map<stri
   const config = loadConfig({
     NODE_ENV: 'development',
     DATABASE_URL: url,
+    // A real server (DATABASE_URL set) takes no development JWT secret; nothing here signs a token.
+    JWT_SECRET: randomBytes(32).toString('hex'),
     MIGRATE_ON_BOOT: 'false',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',

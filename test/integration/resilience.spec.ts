@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { PASSWORD, registerUser } from '../factories/user.factory.js';
+import { FLUSH_MS } from '../../src/kernel/http/rate-limiter.service.js';
+import { RedisService } from '../../src/kernel/redis/index.js';
 
 const login = (t: TestApp, identifier: string, password = 'Wrong-Password-1') =>
   t.http.post('/v1/auth/login', { identifier, password });
@@ -50,6 +52,46 @@ describe('rate limits with Redis, shared by every node', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
     expect((await a.http.get('/health/live')).status).toBe(200);
+  });
+});
+
+describe('the general limit, counted ahead on each node and sent to Redis in batches', () => {
+  const LIMIT = 200;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const shared = { REDIS_KEY_PREFIX: `rlb-${Date.now()}:`, RATE_LIMIT_DEFAULT: String(LIMIT) };
+    a = await bootTestApp(shared);
+    b = await bootTestApp(shared);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+  const counted = async (userId: string) =>
+    Number(await a.app.get(RedisService).client!.get(`${a.app.get(RedisService).prefix}rl:gen:u:${userId}`));
+  const reads = (n: number, token: string, from = 0) =>
+    Promise.all(Array.from({ length: n }, (_, i) => ((from + i) % 2 ? a : b).http.get('/v1/me', token)));
+
+  it('loses and doubles no hit: after a flush Redis holds every node’s count', async () => {
+    const u = await registerUser(a);
+    const first = await reads(60, u.accessToken);
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    // Under half the limit nothing waited for Redis; the remaining header still counts down on each node.
+    expect(first.map((r) => Number(r.headers['ratelimit-remaining'])).every((n) => n >= LIMIT - 60)).toBe(true);
+    await new Promise((r) => setTimeout(r, 4 * FLUSH_MS));
+    expect(await counted(u.user.id)).toBe(60);
+  });
+
+  it('past half the limit counts every hit in Redis: across two nodes exactly LIMIT are answered', async () => {
+    const u = await registerUser(a);
+    const early = await reads(LIMIT / 2 + 10, u.accessToken);
+    await new Promise((r) => setTimeout(r, 4 * FLUSH_MS)); // both nodes have sent theirs and know the count
+    const late = await reads(LIMIT / 2, u.accessToken, 1);
+    const statuses = [...early, ...late].map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    expect(await counted(u.user.id)).toBe(LIMIT + 10);
   });
 });
 

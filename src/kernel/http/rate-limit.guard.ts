@@ -43,12 +43,12 @@ export class RateLimitGuard implements CanActivate {
     const { rateLimit } = this.config;
     if (credential) {
       const route = request.routeOptions.url ?? request.url;
-      await this.check(`cred-ip:${route}:${request.ip}`, rateLimit.loginPerIp, reply);
+      await this.check(`cred-ip:${route}:${request.ip}`, rateLimit.loginPerIp, reply, true);
       const body = (request.body ?? {}) as Record<string, unknown>;
       const account = body[credential.accountField];
       if (typeof account === 'string' && account.length > 0 && account.length <= 320) {
         const scope = credential.perAddress ? `${hashKey(account)}:${request.ip}` : hashKey(account);
-        await this.check(`cred-acct:${route}:${scope}`, rateLimit.loginPerAccount, reply);
+        await this.check(`cred-acct:${route}:${scope}`, rateLimit.loginPerAccount, reply, true);
       }
       return true;
     }
@@ -61,8 +61,10 @@ export class RateLimitGuard implements CanActivate {
     key: string,
     policy: { limit: number; windowSeconds: number },
     reply: FastifyReply,
+    /** Secret-guessing routes: every hit counted in Redis before the answer (see RateLimiterService). */
+    exact = false,
   ): Promise<void> {
-    const decision = await this.limiter.hit(key, policy.limit, policy.windowSeconds);
+    const decision = await this.limiter.hit(key, policy.limit, policy.windowSeconds, { exact });
     reply.header('ratelimit-limit', String(policy.limit));
     reply.header('ratelimit-remaining', String(decision.remaining));
     if (!decision.allowed) {
