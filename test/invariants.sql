@@ -75,3 +75,25 @@ WHERE e.id IS NULL OR x.product_id IS NULL;
 -- search: every indexed word is in the typo dictionary
 SELECT 'indexed word missing from the dictionary' AS invariant, x.word AS subject
 FROM product_words x WHERE NOT EXISTS (SELECT 1 FROM search_words s WHERE s.word = x.word);
+
+-- payments: every journal entry's postings sum to zero per currency (also a deferred constraint trigger)
+SELECT 'journal entry does not balance' AS invariant, entry_id::text || ' ' || currency AS subject
+FROM postings GROUP BY entry_id, currency HAVING sum(amount_minor) <> 0;
+
+-- payments: every journal entry moves money between two postings at least
+SELECT 'journal entry with fewer than two postings' AS invariant, e.id::text AS subject
+FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id HAVING count(p.id) < 2;
+
+-- payments: every account's cached balance equals the sum of its postings, in the account's normal sense
+SELECT 'ledger balance differs from its postings' AS invariant, a.code AS subject
+FROM ledger_accounts a
+LEFT JOIN (SELECT account_id, sum(amount_minor) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
+WHERE a.balance_minor <> CASE a.normal_side WHEN 'debit' THEN coalesce(p.total, 0) ELSE -coalesce(p.total, 0) END;
+
+-- payments: a wallet (or anything a person holds) is never below zero (also a CHECK)
+SELECT 'negative balance on a held account' AS invariant, code AS subject
+FROM ledger_accounts WHERE balance_minor < 0 AND (NOT may_go_negative OR kind IN ('wallet', 'points_wallet', 'doctor_payable'));
+
+-- payments: a posting is in its account's currency (also the composite foreign key)
+SELECT 'posting in another currency than its account' AS invariant, p.id::text AS subject
+FROM postings p JOIN ledger_accounts a ON a.id = p.account_id WHERE p.currency <> a.currency;

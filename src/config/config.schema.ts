@@ -140,6 +140,12 @@ export const envSchema = z.object({
   BRANCHES_IN_MEMORY_MAX: int(5000),
   STOCK_EXPIRY_MARGIN_DAYS: int(30),
   RESERVATION_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** ISO 4217 code of the deployment's money (every price and ledger amount is in its minor units). */
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EGP')
+    .refine((c) => c !== 'PTS', 'PTS is the loyalty points unit')
+    .default('EGP'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -166,6 +166,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).database.migrateOnBoot).toBe(true);
   });
 
+  it('keeps money in EGP unless CURRENCY names another ISO 4217 code (never the points unit)', () => {
+    expect(loadConfig({}).payments.currency).toBe('EGP');
+    expect(loadConfig({ CURRENCY: 'SAR' }).payments.currency).toBe('SAR');
+    expect(configError({ CURRENCY: 'egp' }).message).toMatch(/CURRENCY: must be an ISO 4217 code/);
+    expect(configError({ CURRENCY: 'PTS' }).message).toMatch(/CURRENCY: PTS is the loyalty points unit/);
+  });
+
   it('splits CORS_ORIGINS into a trimmed list without empty entries', () => {
     const c = loadConfig({ CORS_ORIGINS: ' https://a.example , https://b.example,,' });
     expect(c.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);

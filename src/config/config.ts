@@ -93,6 +93,9 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       expiryMarginDays: env.STOCK_EXPIRY_MARGIN_DAYS,
       reservationTtlMinutes: env.RESERVATION_TTL_MINUTES,
     },
+    payments: {
+      currency: env.CURRENCY,
+    },
     messaging: {
       emailDriver: env.EMAIL_DRIVER,
       emailFrom: env.EMAIL_FROM,

@@ -9,3 +9,4 @@ export * from '../modules/branches/branches.tables.js';
 export * from '../modules/inventory/inventory.tables.js';
 export * from '../modules/offers/offers.tables.js';
 export * from '../modules/search/search.tables.js';
+export * from '../modules/payments/payments.tables.js';
