@@ -13,6 +13,7 @@ import { BranchesModule } from './modules/branches/index.js';
 import { CatalogModule } from './modules/catalog/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OffersModule } from './modules/offers/index.js';
+import { PaymentsModule } from './modules/payments/index.js';
 import { SearchModule } from './modules/search/index.js';
 import { FilesModule } from './modules/files/index.js';
 import { HealthModule } from './modules/health/index.js';
@@ -47,6 +48,7 @@ export class AppModule {
         BranchesModule,
         InventoryModule,
         OffersModule,
+        PaymentsModule,
         SearchModule,
         HealthModule,
         ...extra,

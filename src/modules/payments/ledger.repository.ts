@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { withTx } from '../../db/transaction.js';
+import { journalEntries, ledgerAccounts, postings } from './payments.tables.js';
+
+export type AccountRow = typeof ledgerAccounts.$inferSelect;
+export type NewAccount = typeof ledgerAccounts.$inferInsert;
+export type EntryRow = typeof journalEntries.$inferSelect;
+export type NewEntry = typeof journalEntries.$inferInsert;
+export type PostingRow = typeof postings.$inferSelect;
+export type NewPosting = typeof postings.$inferInsert;
+
+export interface HistoryRow {
+  postingId: string;
+  entryId: string;
+  kind: string;
+  amountMinor: number;
+  refType: string | null;
+  refId: string | null;
+  memo: string | null;
+  createdAt: Date;
+}
+
+/** All SQL of the ledger (rule 4). Decides nothing; every write runs in the caller's transaction. */
+@Injectable()
+export class LedgerRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  /** `fn` in the caller's transaction `tx`, or in a new one (db/transaction.ts). */
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>, tx?: DbOrTx): Promise<T> {
+    return withTx(this.db, tx, fn);
+  }
+
+  accountsByCode(codes: readonly string[], tx: DbOrTx = this.db): Promise<AccountRow[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return tx
+      .select()
+      .from(ledgerAccounts)
+      .where(inArray(ledgerAccounts.code, [...codes]));
+  }
+
+  /**
+   * The accounts, locked until the transaction ends, taken in id order: every posting locks in that one
+   * order, so two entries touching the same accounts wait for each other instead of deadlocking.
+   */
+  lockAccounts(ids: readonly string[], tx: DbOrTx): Promise<AccountRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx
+      .select()
+      .from(ledgerAccounts)
+      .where(inArray(ledgerAccounts.id, [...ids]))
+      .orderBy(asc(ledgerAccounts.id))
+      .for('update');
+  }
+
+  /** Creates the accounts that do not exist yet (in code order); an existing code is left as it is. */
+  async insertAccounts(rows: NewAccount[], tx: DbOrTx): Promise<void> {
+    if (rows.length === 0) return;
+    const sorted = [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    await tx.insert(ledgerAccounts).values(sorted).onConflictDoNothing({ target: ledgerAccounts.code });
+  }
+
+  async accountById(id: string, tx: DbOrTx = this.db): Promise<AccountRow | undefined> {
+    const [row] = await tx.select().from(ledgerAccounts).where(eq(ledgerAccounts.id, id));
+    return row;
+  }
+
+  /** The new entry, or undefined when its key is already taken (then nothing was written). */
+  async insertEntry(entry: NewEntry, tx: DbOrTx): Promise<EntryRow | undefined> {
+    const [row] = await tx
+      .insert(journalEntries)
+      .values(entry)
+      .onConflictDoNothing({ target: journalEntries.key })
+      .returning();
+    return row;
+  }
+
+  async entryByKey(
+    key: string,
+    tx: DbOrTx = this.db,
+  ): Promise<{ entry: EntryRow; postings: PostingRow[] } | undefined> {
+    const [entry] = await tx.select().from(journalEntries).where(eq(journalEntries.key, key));
+    if (!entry) return undefined;
+    const rows = await tx.select().from(postings).where(eq(postings.entryId, entry.id)).orderBy(asc(postings.id));
+    return { entry, postings: rows };
+  }
+
+  insertPostings(rows: NewPosting[], tx: DbOrTx): Promise<PostingRow[]> {
+    return tx.insert(postings).values(rows).returning();
+  }
+
+  /**
+   * Moves the cached balance by `delta` unless that takes an account that may not go negative below zero;
+   * the new balance, or undefined when refused. The CHECK on the table backs this up.
+   */
+  async applyBalance(accountId: string, delta: number, tx: DbOrTx): Promise<number | undefined> {
+    const [row] = await tx
+      .update(ledgerAccounts)
+      .set({ balanceMinor: sql`${ledgerAccounts.balanceMinor} + ${delta}::bigint` })
+      .where(
+        and(
+          eq(ledgerAccounts.id, accountId),
+          sql`(${ledgerAccounts.mayGoNegative} OR ${ledgerAccounts.balanceMinor} + ${delta}::bigint >= 0)`,
+        ),
+      )
+      .returning({ balanceMinor: ledgerAccounts.balanceMinor });
+    return row?.balanceMinor;
+  }
+
+  /** An account's postings with their entries, newest first, after the keyset position `before`. */
+  history(accountId: string, before: string | undefined, limit: number, tx: DbOrTx = this.db): Promise<HistoryRow[]> {
+    return tx
+      .select({
+        postingId: postings.id,
+        entryId: journalEntries.id,
+        kind: journalEntries.kind,
+        amountMinor: postings.amountMinor,
+        refType: journalEntries.refType,
+        refId: journalEntries.refId,
+        memo: journalEntries.memo,
+        createdAt: journalEntries.createdAt,
+      })
+      .from(postings)
+      .innerJoin(journalEntries, eq(journalEntries.id, postings.entryId))
+      .where(and(eq(postings.accountId, accountId), before ? lt(postings.id, before) : undefined))
+      .orderBy(desc(postings.id))
+      .limit(limit);
+  }
+}
