@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createMedyourClient, ok, type MedyourClient } from '../../clients/typescript/src/index.js';
+import { ApiError, ok } from '../../clients/typescript/src/index.js';
 import { createCategory, createProduct } from '../factories/catalog.factory.js';
 import { createBranch } from '../factories/inventory.factory.js';
 import { createStaff, PASSWORD } from '../factories/user.factory.js';
-import { ResponseValidator } from '../security/response-validator.js';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootGolden, type Golden } from './support/golden.js';
 
-/**
- * The golden flows through @medyour/client (types generated from the document, openapi-fetch underneath)
- * against the app on a real port: a flow that type-checks and passes here is one the document describes.
- */
-let t: TestApp;
-let baseUrl: string;
-let validator: ResponseValidator;
-let refreshCalls = 0;
+/** The first golden flow: a customer signs up, finds the nearest branches and a product, and rotates tokens. */
+let g: Golden;
 const stem = `golden${randomUUID().slice(0, 6)}`;
 /** A point no other spec uses: the nearest branches are this spec's own. */
 const here = { lat: -47.1 + Math.random(), lng: -120.3 + Math.random() };
@@ -23,10 +15,8 @@ const branchIds: string[] = [];
 const productIds: string[] = [];
 
 beforeAll(async () => {
-  t = await bootTestApp({ SEARCH_CACHE_TTL_SECONDS: '0' });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  validator = new ResponseValidator((await t.http.get('/docs-json')).body);
+  g = await bootGolden({ SEARCH_CACHE_TTL_SECONDS: '0' });
+  const { t } = g;
   const admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
   for (const km of [1, 2, 3]) {
     const b = await createBranch(t, admin, { lat: here.lat + km / 111, lng: here.lng, nameEn: `${stem} ${km} km` });
@@ -36,24 +26,10 @@ beforeAll(async () => {
   for (const n of [1, 2, 3]) productIds.push((await createProduct(t, admin, category, { nameEn: `${stem} ${n}` })).id);
 });
 afterAll(async () => {
-  await t.close();
+  await g.close();
 });
 
-/** Every answer is also checked against the document, as the in-process HttpClient does. */
-async function checkedFetch(request: Request): Promise<Response> {
-  const method = request.method;
-  const url = new URL(request.url);
-  if (url.pathname === '/v1/auth/refresh') refreshCalls++;
-  const res = await fetch(request);
-  const text = await res.clone().text();
-  const type = res.headers.get('content-type') ?? '';
-  const body = type.includes('json') && text ? JSON.parse(text) : text;
-  const problems = validator.check(method, url.pathname + url.search, res.status, type, body);
-  if (problems.length > 0) throw new Error(`Response does not match the OpenAPI document:\n${problems.join('\n')}`);
-  return res;
-}
-
-const newClient = (): MedyourClient => createMedyourClient({ baseUrl, fetch: checkedFetch, language: 'en' });
+const newClient = () => g.newClient();
 
 describe('golden flow through @medyour/client', () => {
   it('register, log in, me, nearest branches, product search and detail, refresh', async () => {
@@ -102,10 +78,10 @@ describe('golden flow through @medyour/client', () => {
     await client.POST('/v1/auth/register', { body: { name: 'Golden Retry', email, password: PASSWORD } });
     const { refreshToken } = client.session.tokens!;
     client.session.set({ accessToken: 'not-a-valid-access-token', refreshToken });
-    refreshCalls = 0;
+    const before = g.refreshCalls();
     const answers = await Promise.all([1, 2, 3].map(() => client.GET('/v1/me')));
     expect(answers.map((a) => ok(a).user.email)).toEqual([email, email, email]);
-    expect(refreshCalls).toBe(1);
+    expect(g.refreshCalls() - before).toBe(1);
     expect(client.session.tokens!.refreshToken).not.toBe(refreshToken);
   });
 

@@ -132,3 +132,18 @@ export function createMedyourClient(options: MedyourClientOptions) {
 export function ok<T>(result: { data?: T }): T {
   return result.data as T;
 }
+
+/**
+ * A `bodySerializer` for multipart routes (`POST /v1/files`): each field of the typed body becomes a part, a
+ * Blob a file part (a File keeps its name), anything else its text.
+ * `client.POST('/v1/files', { body: { file, purpose: 'prescription' }, bodySerializer: formData })`
+ */
+export function formData(body: unknown): FormData {
+  if (!body || typeof body !== 'object') throw new TypeError('formData needs an object of fields');
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    if (value instanceof Blob) form.append(name, value);
+    else if (value !== undefined && value !== null) form.append(name, String(value));
+  }
+  return form;
+}

@@ -1,4 +1,4 @@
-export { createMedyourClient, ok } from './client.js';
+export { createMedyourClient, formData, ok } from './client.js';
 export type { ListItem, ListPath, MedyourClient, MedyourClientOptions, PageInit } from './client.js';
 export { ApiError, type FieldProblem } from './errors.js';
 export type { Tokens } from './session.js';

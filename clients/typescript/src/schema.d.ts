@@ -478,7 +478,7 @@ export interface paths {
     };
     /**
      * Download through a signed link
-     * @description Public.
+     * @description Public. The bytes, in the type sniffed at upload.
      */
     get: operations['downloadFile'];
     put?: never;
@@ -2825,7 +2825,7 @@ export interface operations {
       content: {
         'multipart/form-data': {
           /** Format: binary */
-          file: string;
+          file: Blob;
           /** @enum {string} */
           purpose?: 'prescription' | 'avatar' | 'attachment' | 'document';
         };
@@ -2996,12 +2996,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Success, no body */
+      /** @description Success: the bytes */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'image/jpeg': Blob;
+          'image/png': Blob;
+          'image/webp': Blob;
+          'application/pdf': Blob;
+        };
       };
       /** @description Invalid input (problem+json with errors[]) */
       400: {
@@ -3238,7 +3243,10 @@ export interface operations {
   createProduct: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3339,7 +3347,7 @@ export interface operations {
            * Format: binary
            * @description The CSV file
            */
-          file: string;
+          file: Blob;
         };
       };
     };
@@ -3992,7 +4000,10 @@ export interface operations {
   receiveStock: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4092,7 +4103,10 @@ export interface operations {
   adjustStock: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4192,7 +4206,10 @@ export interface operations {
   transferStock: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4306,7 +4323,10 @@ export interface operations {
   writeOffStock: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Inject,
   Injectable,
   SetMetadata,
@@ -8,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -18,10 +20,23 @@ import { AppError } from '../errors/index.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 const IDEMPOTENT = 'http:idempotent';
-/** The route accepts `Idempotency-Key`: a replay answers the first response; another body with the key, 409. */
-export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
-
 const KEY_RE = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+/**
+ * The route accepts `Idempotency-Key`: a replay answers the first response; another body with the key, 409.
+ * The header is in the document too, so generated clients can send it as a typed parameter.
+ */
+export const Idempotent = () =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`.',
+      schema: { type: 'string', pattern: KEY_RE.source },
+    }),
+  );
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;

@@ -39,6 +39,8 @@ interface RouteDoc {
   description?: string;
   /** When the method name does not read well as a client method (the default is the method name, see openapi-document.ts). */
   operationId?: string;
+  /** A success body of raw bytes (a download) in one of these media types, instead of a JSON `response`. */
+  binary?: readonly string[];
 }
 
 /** One decorator per route: summary, auth, success schema (documented and enforced), and error statuses. */
@@ -68,6 +70,10 @@ export function Route(doc: RouteDoc) {
   if (doc.response) {
     decorators.push(ApiResponse({ status, description: 'Success', standardSchema: doc.response }));
     decorators.push(SerializeOptions({ schema: doc.response }));
+  } else if (doc.binary) {
+    const bytes = { schema: { type: 'string', format: 'binary' } } as const;
+    const content = Object.fromEntries(doc.binary.map((type) => [type, bytes]));
+    decorators.push(ApiResponse({ status, description: 'Success: the bytes', content }));
   } else {
     decorators.push(ApiResponse({ status, description: 'Success, no body' }));
   }

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
-import { cleanFileName } from './files.rules.js';
+import { ALLOWED_TYPES, cleanFileName } from './files.rules.js';
 import { FilesService } from './files.service.js';
 
 @ApiTags('files')
@@ -68,8 +68,14 @@ export class FilesController {
 
   @Public()
   @Get(':id/content')
-  @ApiProduces('application/octet-stream')
-  @Route({ operationId: 'downloadFile', summary: 'Download through a signed link', auth: 'public', errors: [403, 404] })
+  @Route({
+    operationId: 'downloadFile',
+    summary: 'Download through a signed link',
+    description: 'The bytes, in the type sniffed at upload.',
+    auth: 'public',
+    errors: [403, 404],
+    binary: Object.keys(ALLOWED_TYPES),
+  })
   async content(
     @Param('id', { schema: fileIdParam }) id: string,
     @Query({ schema: downloadQuery }) query: z.infer<typeof downloadQuery>,
