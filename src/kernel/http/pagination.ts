@@ -116,13 +116,24 @@ export function decodeCursor<T extends readonly unknown[]>(
 }
 
 /** Given limit+1 rows fetched, returns the page and the cursor of its last row. */
+export function toPage<R>(rows: R[], limit: number, keyOf: (row: R) => readonly (string | number)[]): Page<R>;
 export function toPage<R, T>(
   rows: R[],
   limit: number,
   keyOf: (row: R) => readonly (string | number)[],
   map: (row: R) => T,
-): Page<T> {
+): Page<T>;
+/** Without `map` the rows are the items (the route's compiled serialiser writes only its schema's fields). */
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => readonly (string | number)[],
+  map?: (row: R) => T,
+): Page<T | R> {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
-  return { items: slice.map(map), nextCursor: more ? encodeCursor(keyOf(slice[slice.length - 1])) : null };
+  return {
+    items: map ? slice.map(map) : slice,
+    nextCursor: more ? encodeCursor(keyOf(slice[slice.length - 1])) : null,
+  };
 }

@@ -103,6 +103,8 @@ export class SearchRepository {
 
   /** The catalog in id order: one index range per page however deep (the category index when filtered). */
   async browse(f: ProductFilter, cutoff: string, afterId: string | undefined, limit: number): Promise<ProductHitRow[]> {
+    // Rows as the driver gives them (int4 and booleans are already JS numbers and booleans): the answer's
+    // compiled serialiser writes only the schema's fields, so they are not copied into new objects.
     const rows = await this.rows<ProductHitRow>(
       sql`select ${COLUMNS}, ${this.inStock(cutoff, f.inStockAt)} as "inStock"
       from (select * from ${products} p where ${sql.join(this.filters(f, cutoff), sql` and `)}
@@ -110,7 +112,7 @@ export class SearchRepository {
             order by p.id limit ${limit}) p
       order by p.id`,
     );
-    return rows.map(toHit);
+    return rows;
   }
 
   /**
@@ -129,8 +131,7 @@ export class SearchRepository {
     limit: number,
     opts: RankOptions = {},
   ): Promise<ProductHitRow[]> {
-    const rows = await this.rows<ProductHitRow>(this.rankedSql(terms, f, cutoff, after, limit, opts));
-    return rows.map(toHit);
+    return this.rows<ProductHitRow>(this.rankedSql(terms, f, cutoff, after, limit, opts));
   }
 
   /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */

@@ -62,7 +62,7 @@ export class SearchService {
     if (query.q === undefined) {
       const after = decodeCursor(query.cursor, browseCursor);
       const rows = await this.repo.browse(filter, cutoff, after?.[1], query.limit + 1);
-      return toPage(rows, query.limit, (r) => ['b', r.id], summary);
+      return toPage(rows, query.limit, (r) => ['b', r.id]);
     }
     const terms = searchTerms(query.q);
     const after = decodeCursor(query.cursor, rankedCursor);
@@ -76,7 +76,7 @@ export class SearchService {
         after && [after[1], after[2], after[3]],
         query.limit + 1,
       );
-      return toPage(rows, query.limit, (r) => ['r', r.score, r.inStock ? 1 : 0, r.id], summary);
+      return toPage(rows, query.limit, (r) => ['r', Number(r.score), r.inStock ? 1 : 0, r.id]);
     });
   }
 

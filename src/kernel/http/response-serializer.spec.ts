@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { compileResponseSerializer } from './response-serializer.js';
+
+const SEED = 20_261_204;
+
+// The shapes answers use: nested objects, arrays, nullable scalars and objects, enums, literals, records,
+// unions, optional fields, a registered (meta id) schema reached by $ref, and integers.
+const ingredient = z.object({ name: z.string(), strength: z.string().nullable() });
+const item = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['tablet', 'syrup']),
+    tag: z.literal('p'),
+    priceMinor: z.number().int().min(0),
+    ratio: z.number(),
+    rx: z.boolean(),
+    image: z.string().nullable(),
+    note: z.string().optional(),
+    ingredients: z.array(ingredient),
+    parent: ingredient.nullable(),
+    labels: z.record(z.string(), z.string()),
+    ref: z.union([z.url(), z.uuid()]),
+    at: z.iso.datetime(),
+  })
+  .meta({ id: 'SerializerSpecItem' });
+const page = z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+const extra = fc.dictionary(fc.constantFrom('secret', 'passwordHash', 'internal', '__proto__x'), fc.anything(), {
+  maxKeys: 2,
+});
+const withExtra = <T extends object>(a: fc.Arbitrary<T>) => fc.tuple(a, extra).map(([v, e]) => ({ ...e, ...v }));
+const ingredientArb = withExtra(fc.record({ name: fc.string(), strength: fc.option(fc.string(), { nil: null }) }));
+const itemArb = withExtra(
+  fc.record(
+    {
+      id: fc.uuid({ version: 4 }),
+      name: fc.string(),
+      kind: fc.constantFrom('tablet' as const, 'syrup' as const),
+      tag: fc.constant('p' as const),
+      priceMinor: fc.nat(),
+      ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      rx: fc.boolean(),
+      image: fc.option(fc.string(), { nil: null }),
+      note: fc.string(),
+      ingredients: fc.array(ingredientArb, { maxLength: 3 }),
+      parent: fc.option(ingredientArb, { nil: null }),
+      labels: fc.dictionary(fc.string({ minLength: 1 }), fc.string(), { maxKeys: 3 }),
+      ref: fc.oneof(fc.webUrl(), fc.uuid({ version: 4 })),
+      at: fc
+        .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2100-01-01') })
+        .map((d) => d.toISOString()),
+    },
+    {
+      requiredKeys: [
+        'id',
+        'name',
+        'kind',
+        'tag',
+        'priceMinor',
+        'ratio',
+        'rx',
+        'image',
+        'ingredients',
+        'parent',
+        'labels',
+        'ref',
+        'at',
+      ],
+    },
+  ),
+);
+
+describe('compileResponseSerializer', () => {
+  const stringify = compileResponseSerializer(page);
+
+  it('writes exactly what parsing through the zod schema keeps: unknown fields never leave', () => {
+    fc.assert(
+      fc.property(
+        withExtra(
+          fc.record({ items: fc.array(itemArb, { maxLength: 4 }), nextCursor: fc.option(fc.string(), { nil: null }) }),
+        ),
+        (value) => {
+          const written = JSON.parse(stringify(value));
+          expect(written).toEqual(JSON.parse(JSON.stringify(page.parse(value))));
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('refuses an answer that lacks a required field, as the parse did', () => {
+    expect(() => stringify({ items: [], nextCursor: null })).not.toThrow();
+    expect(() => stringify({ items: [{ id: 'x' }] })).toThrow();
+  });
+});

@@ -1,0 +1,34 @@
+import { ModulesContainer } from '@nestjs/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { compileResponseSerializer } from '../../src/kernel/http/index.js';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+
+/** Every route's response schema compiles into a serialiser (done lazily at run time, proven here at once). */
+describe('response serialisers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('compile for every route that declares a response schema', () => {
+    const compiled: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const wrapper of module.controllers.values()) {
+        const proto = Object.getPrototypeOf(wrapper.instance) as Record<string, unknown>;
+        for (const name of Object.getOwnPropertyNames(proto)) {
+          const handler = proto[name];
+          if (typeof handler !== 'function' || name === 'constructor') continue;
+          const options = Reflect.getMetadata('class_serializer:options', handler) as { schema?: unknown } | undefined;
+          if (!(options?.schema instanceof z.ZodType)) continue;
+          expect(() => compileResponseSerializer(options.schema as z.ZodType), `${wrapper.name}.${name}`).not.toThrow();
+          compiled.push(`${wrapper.name}.${name}`);
+        }
+      }
+    }
+    expect(compiled.length).toBeGreaterThan(40);
+  });
+});
