@@ -34,7 +34,10 @@ describe('object-level access', () => {
       .filter((o) => o.method === 'GET')
       .filter((o) => {
         const schema = doc.paths[o.path].get.responses['200']?.content?.['application/json']?.schema;
-        return schema?.properties?.items && schema?.properties?.nextCursor;
+        const isPage = (s?: { properties?: Record<string, unknown> }) =>
+          s?.properties?.items && s?.properties?.nextCursor;
+        // A page, or an object carrying one (a wallet's balance with its history).
+        return isPage(schema) || Object.values(schema?.properties ?? {}).some((p) => isPage(p as typeof schema));
       })
       .map(key);
     expect(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
+import { creditWallet } from '../factories/payments.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -82,6 +83,9 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'PATCH /v1/admin/categories/{id}': staffOnly('catalog:write; categories belong to the shop, not to a user'),
   'PATCH /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
   'DELETE /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
+  'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
+    'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
+  ),
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
@@ -104,4 +108,19 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
   'GET /v1/categories': { exempt: 'public category tree; no per-user rows' },
   'GET /v1/products': { exempt: 'public catalog (active products only); no per-user rows' },
   'GET /v1/products/{id}/substitutes': { exempt: 'public generic equivalents; no per-user rows' },
+  // The caller's own wallet (no id in the path): B never sees A's balance or movements, even with A's cursor.
+  'GET /v1/wallet': async (t, a, b) => {
+    const aId = (await t.http.get('/v1/me', a)).body.user.id as string;
+    await creditWallet(t, aId, 4200, { memo: 'only for A' });
+    const mine = await t.http.get('/v1/wallet?limit=1', a);
+    if (mine.body.balanceMinor < 4200 || mine.body.entries.items[0]?.memo !== 'only for A')
+      throw new Error(`GET /v1/wallet: the owner does not see their wallet: ${JSON.stringify(mine.body)}`);
+    const cursor = mine.body.entries.nextCursor as string | null;
+    for (const url of ['/v1/wallet', `/v1/wallet?cursor=${cursor ?? ''}`].slice(0, cursor ? 2 : 1)) {
+      const theirs = await t.http.get(url, b);
+      const seen = JSON.stringify(theirs.body);
+      if (theirs.status !== 200 || seen.includes('only for A') || theirs.body.balanceMinor !== 0)
+        throw new Error(`${url}: another customer sees A's wallet: ${seen}`);
+    }
+  },
 };

@@ -22,10 +22,13 @@ export const PERMISSIONS = [
   'offers:write',
   'tickets:read',
   'tickets:write',
+  'wallet:read',
+  'wallet:adjust',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const SELF: Permission[] = ['profile:read', 'profile:write', 'files:read', 'files:write'];
+// Every account may read its own wallet (a doctor or staff member may buy too; a wallet names no one else).
+const SELF: Permission[] = ['profile:read', 'profile:write', 'files:read', 'files:write', 'wallet:read'];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */
 export const ROLE_PERMISSIONS = {

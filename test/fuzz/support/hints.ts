@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PASSWORD } from '../../factories/user.factory.js';
 import { buildOffer, createOffer } from '../../factories/offers.factory.js';
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
@@ -21,6 +22,8 @@ interface Hint {
   freshCaller?: boolean;
   params?: (w: World) => Maybe<Values>;
   query?: (w: World) => Maybe<[string, unknown][]>;
+  /** Headers a valid request needs (a fresh Idempotency-Key where the route requires one). */
+  headers?: (w: World) => Maybe<Record<string, string>>;
   body?: (w: World, caller: Session | undefined) => Maybe<Values>;
   /** The route serves only the caller's own objects: another customer's id must never answer 2xx. */
   owned?: boolean;
@@ -150,6 +153,12 @@ export const HINTS: Record<string, Hint> = {
   },
   'GET /v1/admin/branches/{id}/stock': { params: async (w) => ({ id: (await catalogOf(w)).branchId }) },
   'GET /v1/admin/branches/{id}/stock/expiring': { params: async (w) => ({ id: (await catalogOf(w)).branchId }) },
+  // A credit (a debit could find the wallet empty); a fresh key each time, or every request would replay the first.
+  'POST /v1/admin/wallets/{id}/adjustments': {
+    params: (w) => ({ id: w.customer.user.id }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ amountMinor: 100, reason: 'fuzz correction' }),
+  },
 };
 
 /** One offer per fuzz world, made through the admin API, for the offer routes that take an id. */
@@ -226,6 +235,7 @@ export async function buildValid(op: Op, doc: OpenApiDoc, w: World): Promise<Fuz
   }
   Object.assign(req.params, await hint.params?.(w));
   if (hint.query) req.query = await hint.query(w);
+  Object.assign(req.headers, await hint.headers?.(w));
   const kind = bodyKind(op);
   if (kind === 'json') {
     const schema = deref(op.op.requestBody!.content['application/json'].schema, doc);
