@@ -35,6 +35,7 @@ export async function openConfiguredDatabase(
     dataDir: config.dataDir,
     poolMax: config.database.poolMax,
     statementTimeoutMs: config.database.statementTimeoutMs,
+    verifyStatements: config.env === 'test',
     onError: (err) => logger.warn({ err: { message: err.message } }, 'database connection error'),
   });
   if (migrate) {

@@ -1,4 +1,4 @@
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { branches } from '../../db/schema.js';
 
 /** The columns of a stock_lots row (the table, or an alias of it such as `alias(stockLots, 'l')`). */
@@ -18,7 +18,7 @@ export interface LotColumns {
  * branch; without it the branch is looked up per lot (a scalar subquery: the planner then probes one
  * branch per lot found instead of hashing every branch).
  */
-export function sellableLot(lot: LotColumns, cutoff: string, branch?: { active: AnyColumn }): SQL {
+export function sellableLot(lot: LotColumns, cutoff: string | SQLWrapper, branch?: { active: AnyColumn }): SQL {
   const activeBranch = branch
     ? sql`${branch.active}`
     : sql`(select b.active from ${branches} b where b.id = ${lot.branchId})`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { DATABASE, DB, type Database, type Db } from '../../db/client.js';
+import { bindValues, DATABASE, DB, type Bind, type Database, type Db } from '../../db/client.js';
 import { branches, categories, productWords, products, searchWords, stockLots } from '../../db/schema.js';
 import type { Ingredient } from '../catalog/index.js';
 import { sellableLot } from '../inventory/index.js';
@@ -55,6 +55,25 @@ const toHit = <T extends ProductHitRow>(r: T): T => ({
   inStock: r.inStock === true,
 });
 
+/** Which filters a statement has (its text), apart from their values. */
+interface FilterShape {
+  category: boolean;
+  rx: boolean;
+  atBranch: boolean;
+}
+const filterShape = (f: ProductFilter): FilterShape => ({
+  category: f.categoryId !== undefined,
+  rx: f.rx !== undefined,
+  atBranch: f.inStockAt !== undefined,
+});
+const shapeKey = (f: FilterShape) => `${+f.category}${+f.rx}${+f.atBranch}`;
+const filterValues = (f: ProductFilter, cutoff: string) => ({
+  cutoff,
+  categoryId: f.categoryId,
+  rx: f.rx,
+  branchId: f.inStockAt,
+});
+
 // The columns of `stock_lots l` and `branches b` in the queries below (sql`` renders an alias by name only,
 // so the FROM clauses name the tables).
 const l = alias(stockLots, 'l');
@@ -79,40 +98,53 @@ export class SearchRepository {
     return this.db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
   }
 
-  /** Sellable now (inventory's sellableLot) at an active branch, or at `branchId`. */
-  private inStock(cutoff: string, branchId?: string, productId: SQL = sql`p.id`): SQL {
+  /**
+   * The hot reads (browse, ranked) as statements built once per shape (Database.statement): their builders
+   * take every value through `bind`, and the shape key names each choice that changes the text.
+   */
+  private statement<T>(shape: string, values: Record<string, unknown>, build: (bind: Bind) => SQL): Promise<T[]> {
+    if (this.database) return this.database.statement<T>(shape, build, values);
+    return this.db.execute(build(bindValues(values))).then((r) => (r as unknown as { rows: T[] }).rows);
+  }
+
+  /** Sellable now (inventory's sellableLot) at an active branch, or at the bound `branchId`. */
+  private inStock(bind: Bind, atBranch: boolean, productId: SQL = sql`p.id`): SQL {
     // One probe of stock_lots_fefo_idx per product, then the branch of a lot found (sellableLot's scalar
     // subquery: as a join, the planner hashed every branch for each product probed).
     return sql`exists (select 1 from ${stockLots} l
-      where ${l.productId} = ${productId} ${branchId ? sql`and ${l.branchId} = ${branchId}::uuid` : sql``}
-      and ${sellableLot(l, cutoff)})`;
+      where ${l.productId} = ${productId} ${atBranch ? sql`and ${l.branchId} = ${bind('branchId')}::uuid` : sql``}
+      and ${sellableLot(l, bind('cutoff') as string | SQLWrapper)})`;
   }
 
   /** Conditions on `p` (products); `active`: include `p.active` (the word index holds active products only). */
-  private filters(f: ProductFilter, cutoff: string, active = true): SQL[] {
+  private filters(bind: Bind, f: FilterShape, active = true): SQL[] {
     const parts: SQL[] = active ? [sql`p.active`] : [];
     // A category means its whole subtree (browsing "Pain & Fever" shows "Headache" too).
-    if (f.categoryId)
+    if (f.category)
       parts.push(sql`p.category_id in (with recursive sub(id) as (
-        select ${f.categoryId}::uuid union select c.id from ${categories} c join sub on c.parent_id = sub.id
+        select ${bind('categoryId')}::uuid union select c.id from ${categories} c join sub on c.parent_id = sub.id
       ) select id from sub)`);
-    if (f.rx !== undefined) parts.push(sql`p.rx_required = ${f.rx}`);
-    if (f.inStockAt) parts.push(this.inStock(cutoff, f.inStockAt));
+    if (f.rx) parts.push(sql`p.rx_required = ${bind('rx')}`);
+    if (f.atBranch) parts.push(this.inStock(bind, true));
     return parts;
   }
 
   /** The catalog in id order: one index range per page however deep (the category index when filtered). */
   async browse(f: ProductFilter, cutoff: string, afterId: string | undefined, limit: number): Promise<ProductHitRow[]> {
+    const shape = filterShape(f);
+    const after = afterId !== undefined;
+    const values = { ...filterValues(f, cutoff), afterId, limit };
     // Rows as the driver gives them (int4 and booleans are already JS numbers and booleans): the answer's
     // compiled serialiser writes only the schema's fields, so they are not copied into new objects.
-    const rows = await this.rows<ProductHitRow>(
-      sql`select ${COLUMNS}, ${this.inStock(cutoff, f.inStockAt)} as "inStock"
-      from (select * from ${products} p where ${sql.join(this.filters(f, cutoff), sql` and `)}
-            ${afterId ? sql`and p.id > ${afterId}::uuid` : sql``}
-            order by p.id limit ${limit}) p
+    return this.statement<ProductHitRow>(
+      `browse:${shapeKey(shape)}:${after}`,
+      values,
+      (bind) => sql`select ${COLUMNS}, ${this.inStock(bind, shape.atBranch)} as "inStock"
+      from (select * from ${products} p where ${sql.join(this.filters(bind, shape), sql` and `)}
+            ${after ? sql`and p.id > ${bind('afterId')}::uuid` : sql``}
+            order by p.id limit ${bind('limit')}) p
       order by p.id`,
     );
-    return rows;
   }
 
   /**
@@ -131,30 +163,48 @@ export class SearchRepository {
     limit: number,
     opts: RankOptions = {},
   ): Promise<ProductHitRow[]> {
-    return this.rows<ProductHitRow>(this.rankedSql(terms, f, cutoff, after, limit, opts));
+    const { shape, values, build } = this.rankedStatement(terms, f, cutoff, after, limit, opts);
+    return this.statement<ProductHitRow>(shape, values, build);
   }
 
   /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */
   async rankedPlan(terms: SearchTerms, f: ProductFilter, cutoff: string): Promise<unknown> {
-    const res = await this.db.execute(
-      sql`explain (format json) ${this.rankedSql(terms, f, cutoff, undefined, 21, {})}`,
-    );
+    const { values, build } = this.rankedStatement(terms, f, cutoff, undefined, 21, {});
+    const res = await this.db.execute(sql`explain (format json) ${build(bindValues(values))}`);
     return (res as unknown as { rows: { 'QUERY PLAN': unknown }[] }).rows[0]['QUERY PLAN'];
   }
 
-  private rankedSql(
+  private rankedStatement(
     terms: SearchTerms,
     f: ProductFilter,
     cutoff: string,
     after: RankedAfter | undefined,
     limit: number,
     { window: size = RANK_WINDOW }: RankOptions,
-  ): SQL {
+  ): { shape: string; values: Record<string, unknown>; build: (bind: Bind) => SQL } {
+    const filter = filterShape(f);
+    const others = terms.others.length;
+    const paged = after !== undefined;
+    const values: Record<string, unknown> = {
+      ...filterValues(f, cutoff),
+      driver: terms.driver,
+      driverEnd: prefixEnd(terms.driver),
+      limit,
+      afterScore: after?.[0],
+      afterStock: after?.[1],
+      afterId: after?.[2],
+    };
+    terms.others.forEach((t, i) => (values[`other${i}`] = `% ${t}%`));
+    const shape = `ranked:${shapeKey(filter)}:${terms.typo}:${others}:${paged}:${size}`;
+    return { shape, values, build: (bind) => this.rankedSql(bind, filter, terms.typo, others, paged, size) };
+  }
+
+  private rankedSql(bind: Bind, f: FilterShape, typo: boolean, others: number, paged: boolean, size: number): SQL {
     const window = sql.raw(String(size));
     // The product row is read only when something must be checked on it: a filter, or the other words.
     const checks = [
-      ...this.filters(f, cutoff, false),
-      ...terms.others.map((t) => sql`(' ' || p.search_text) like ${`% ${t}%`}`),
+      ...this.filters(bind, f, false),
+      ...Array.from({ length: others }, (_, i) => sql`(' ' || p.search_text) like ${bind(`other${i}`)}`),
     ];
     const product = checks.length
       ? sql`join ${products} p on p.id = w.product_id and ${sql.join(checks, sql` and `)}`
@@ -163,27 +213,27 @@ export class SearchRepository {
     const arms = (word: SQL, score: SQL) => sql`select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, ${score} as score from ${productWords} w ${product}
         where w.pos = g.pos and ${word} order by w.word, w.product_id limit ${window}) c`;
-    const prefix = arms(sql`w.word >= ${terms.driver} and w.word < ${prefixEnd(terms.driver)}`, sql`2999 - w.pos`);
+    const prefix = arms(sql`w.word >= ${bind('driver')} and w.word < ${bind('driverEnd')}`, sql`2999 - w.pos`);
     // Typos are the fallback when no word starts with what was typed: a one-time filter on `pre` keeps the
     // dictionary from even being read otherwise. The closest words that some active product still holds
     // (the dictionary only grows), checked in order of similarity until there are enough.
-    const candidates = terms.typo
+    const candidates = typo
       ? sql`with pre as (${prefix} limit ${window}),
-          words as (select s.word, s.sim from (select d.word, similarity(d.word, ${terms.driver}) as sim
-              from ${searchWords} d where not exists (select 1 from pre) and d.word % ${terms.driver}
+          words as (select s.word, s.sim from (select d.word, similarity(d.word, ${bind('driver')}) as sim
+              from ${searchWords} d where not exists (select 1 from pre) and d.word % ${bind('driver')}
               order by sim desc, d.word offset 0) s
             where exists (select 1 from generate_series(0, 15) g(pos) join ${productWords} w on w.pos = g.pos and w.word = s.word)
             limit ${sql.raw(String(TYPO_WORDS))}),
           cand as (select * from pre union all (select c.* from words t
             cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window}))`
       : sql`with cand as (${prefix} limit ${window})`;
-    const inStock = (id: SQL) => this.inStock(cutoff, f.inStockAt, id);
-    const order = sql`order by r.score desc, r."inStock" desc, r.id limit ${limit}`;
+    const inStock = (id: SQL) => this.inStock(bind, f.atBranch, id);
+    const order = sql`order by r.score desc, r."inStock" desc, r.id limit ${bind('limit')}`;
     const tail = sql`select ${COLUMNS}, page."inStock", page.score from page join ${products} p on p.id = page.id
       order by page.score desc, page."inStock" desc, page.id`;
-    if (after) {
-      const keyset = sql`where r.score < ${after[0]} or (r.score = ${after[0]} and (r."inStock"::int < ${after[1]}
-          or (r."inStock"::int = ${after[1]} and r.id > ${after[2]}::uuid)))`;
+    if (paged) {
+      const keyset = sql`where r.score < ${bind('afterScore')} or (r.score = ${bind('afterScore')} and (r."inStock"::int < ${bind('afterStock')}
+          or (r."inStock"::int = ${bind('afterStock')} and r.id > ${bind('afterId')}::uuid)))`;
       return sql`${candidates},
         ranked as (select c.id, max(c.score) as score, ${inStock(sql`c.id`)} as "inStock" from cand c group by c.id),
         page as (select * from ranked r ${keyset} ${order})
@@ -197,10 +247,10 @@ export class SearchRepository {
       best as (select c.id, max(c.score) as score from cand c group by c.id),
       fast as (select m.id, m.score, true as "inStock"
         from (select * from best where score = (select max(score) from best) order by id offset 0) m
-        where ${inStock(sql`m.id`)} order by m.id limit ${limit}),
+        where ${inStock(sql`m.id`)} order by m.id limit ${bind('limit')}),
       ranked as (select m.id, m.score, ${inStock(sql`m.id`)} as "inStock" from best m),
-      page as (select * from fast where (select count(*) from fast) = ${limit}
-        union all (select * from ranked r where (select count(*) from fast) < ${limit} ${order}))
+      page as (select * from fast where (select count(*) from fast) = ${bind('limit')}
+        union all (select * from ranked r where (select count(*) from fast) < ${bind('limit')} ${order}))
       ${tail}`;
   }
 
@@ -242,7 +292,7 @@ export class SearchRepository {
                 <= greatest(b.delivery_radius_km, ${PICKUP_KM}) * 1000.0)`
       : sql`null::float8`;
     const rows = await this.rows<SubstituteRow>(
-      sql`select ${COLUMNS}, ${this.inStock(cutoff)} as "inStock", ${nearest} as "nearestKm"
+      sql`select ${COLUMNS}, ${this.inStock(bindValues({ cutoff }), false)} as "inStock", ${nearest} as "nearestKm"
       from (select * from ${products} p
             where p.ingredients_key = ${of.ingredientsKey} and lower(p.form) = lower(${of.form}) and p.active
               and p.id <> ${of.id}::uuid
