@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
-import { DB, type Db } from '../../db/client.js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQLWrapper } from 'drizzle-orm';
+import { bindValues, DATABASE, DB, type Bind, type Database, type Db, type DbOrTx } from '../../db/client.js';
 import { branches } from '../../db/schema.js';
 import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
 import type { LotRow } from './inventory.repository.js';
@@ -26,7 +26,11 @@ export interface IntegrityDifference {
 /** Read-only queries: staff reports, availability, and the integrity check. */
 @Injectable()
 export class InventoryQueries {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    /** Absent when a test runs the queries on a transaction. */
+    @Optional() @Inject(DATABASE) private readonly database?: Database,
+  ) {}
 
   /** Lots with stock at a branch, by product then lot number (the lot key index serves it). */
   lotsAtBranch(
@@ -105,31 +109,37 @@ export class InventoryQueries {
     near: { lat: number; lng: number } | undefined,
     limit: number,
   ): Promise<AvailabilityRow[]> {
-    const quantity = sql<number>`sum(${stockLots.onHand} - ${stockLots.reserved})::int`;
-    const distance = near
-      ? sql<number>`earth_distance(ll_to_earth(${branches.lat}, ${branches.lng}), ll_to_earth(${near.lat}::float8, ${near.lng}::float8)) / 1000.0`
-      : sql<null>`NULL::float8`;
-    const rows = await this.db
-      .select({ branchId: stockLots.branchId, nameEn: branches.nameEn, nameAr: branches.nameAr, quantity, distance })
-      .from(stockLots)
-      .innerJoin(branches, eq(branches.id, stockLots.branchId))
-      .where(and(eq(stockLots.productId, productId), sellableLot(stockLots, cutoff, branches)))
-      .groupBy(stockLots.branchId, branches.id)
-      .orderBy(near ? asc(distance) : desc(quantity), asc(stockLots.branchId))
-      .limit(limit);
-    return rows.map((r) => ({
-      branchId: r.branchId,
-      nameEn: r.nameEn,
-      nameAr: r.nameAr,
-      quantity: Number(r.quantity),
-      distanceKm: r.distance === null ? null : Number(r.distance),
-    }));
+    const located = near !== undefined;
+    const values = { productId, cutoff, lat: near?.lat, lng: near?.lng, limit };
+    // Built once per shape (Database.statement): drizzle's query builder cost more CPU than the query.
+    const build = (bind: Bind) => {
+      const quantity = sql`sum(${stockLots.onHand} - ${stockLots.reserved})::int`;
+      const distance = located
+        ? sql`earth_distance(ll_to_earth(${branches.lat}, ${branches.lng}), ll_to_earth(${bind('lat')}::float8, ${bind('lng')}::float8)) / 1000.0`
+        : sql`NULL::float8`;
+      return sql`select ${stockLots.branchId} as "branchId", ${branches.nameEn} as "nameEn", ${branches.nameAr} as "nameAr",
+          ${quantity} as "quantity", ${distance} as "distanceKm"
+        from ${stockLots} inner join ${branches} on ${branches.id} = ${stockLots.branchId}
+        where ${stockLots.productId} = ${bind('productId')} and ${sellableLot(stockLots, bind('cutoff') as string | SQLWrapper, branches)}
+        group by ${stockLots.branchId}, ${branches.id}
+        order by ${located ? sql`${distance} asc` : sql`${quantity} desc`}, ${stockLots.branchId} asc
+        limit ${bind('limit')}`;
+    };
+    // int and float8 come back as numbers, a missing distance as null: the rows are the answer's items.
+    if (this.database) return this.database.statement<AvailabilityRow>(`availability:${located}`, build, values);
+    const res = await this.db.execute(build(bindValues(values)));
+    return (res as unknown as { rows: AvailabilityRow[] }).rows;
   }
 
   /** Sellable units per product at one branch. */
-  async sellableAt(branchId: string, productIds: readonly string[], cutoff: string): Promise<Map<string, number>> {
+  async sellableAt(
+    branchId: string,
+    productIds: readonly string[],
+    cutoff: string,
+    tx: DbOrTx = this.db,
+  ): Promise<Map<string, number>> {
     if (productIds.length === 0) return new Map();
-    const rows = await this.db
+    const rows = await tx
       .select({
         productId: stockLots.productId,
         quantity: sql<number>`sum(${stockLots.onHand} - ${stockLots.reserved})::int`,

@@ -60,8 +60,16 @@ export class InventoryService {
 
   /** The expiry date at or before which a lot is not sold today. */
   cutoff(): string {
-    return sellableCutoff(isoDate(this.clock.now()), this.config.inventory.expiryMarginDays);
+    // The same for a whole UTC day: computed once a day, not per read.
+    const day = Math.floor(this.clock.now().getTime() / 86_400_000);
+    if (this.cutoffOf?.day !== day)
+      this.cutoffOf = {
+        day,
+        value: sellableCutoff(isoDate(this.clock.now()), this.config.inventory.expiryMarginDays),
+      };
+    return this.cutoffOf.value;
   }
+  private cutoffOf: { day: number; value: string } | undefined;
 
   /**
    * Reserves every line at one branch, first expiry first out over the sellable lots, or nothing at all
@@ -206,9 +214,12 @@ export class InventoryService {
     return { items: await this.queries.availability(productId, this.cutoff(), near, query.limit) };
   }
 
-  /** Sellable units of each product at a branch (for choosing a branch that can fill a cart). */
-  sellableAt(branchId: string, productIds: readonly string[]): Promise<Map<string, number>> {
-    return this.queries.sellableAt(branchId, productIds, this.cutoff());
+  /**
+   * Sellable units of each product at a branch (pricing a cart, choosing a branch that can fill it); a
+   * product with none is missing from the map. In the caller's transaction when given.
+   */
+  sellableAt(branchId: string, productIds: readonly string[], tx?: DbOrTx): Promise<Map<string, number>> {
+    return this.queries.sellableAt(branchId, productIds, this.cutoff(), tx);
   }
 
   private async releaseIfDue(ref: string): Promise<boolean> {
