@@ -140,6 +140,17 @@ export const envSchema = z.object({
   BRANCHES_IN_MEMORY_MAX: int(5000),
   STOCK_EXPIRY_MARGIN_DAYS: int(30),
   RESERVATION_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Most units of one product a cart line may hold (the database's ceiling is 1000), and most lines a cart may hold. */
+  CART_MAX_QUANTITY: z.coerce.number().int().min(1).max(1000).default(100),
+  CART_MAX_LINES: z.coerce.number().int().min(1).max(200).default(50),
+  /**
+   * Delivery fee (minor units): flat, plus PER_KM for each started kilometre from the branch to the delivery
+   * point when both are known (0: no distance part); nothing when the goods cost at least FREE_ABOVE after
+   * discounts (0: never free). Pickup is free.
+   */
+  DELIVERY_FEE_MINOR: z.coerce.number().int().min(0).max(10_000_000).default(2500),
+  DELIVERY_FREE_ABOVE_MINOR: z.coerce.number().int().min(0).max(2_147_483_647).default(50_000),
+  DELIVERY_FEE_PER_KM_MINOR: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** ISO 4217 code of the deployment's money (every price and ledger amount is in its minor units). */
   CURRENCY: z
     .string()

@@ -96,6 +96,15 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     payments: {
       currency: env.CURRENCY,
     },
+    cart: {
+      maxQuantity: env.CART_MAX_QUANTITY,
+      maxLines: env.CART_MAX_LINES,
+      delivery: {
+        feeMinor: env.DELIVERY_FEE_MINOR,
+        freeAboveMinor: env.DELIVERY_FREE_ABOVE_MINOR,
+        perKmMinor: env.DELIVERY_FEE_PER_KM_MINOR,
+      },
+    },
     messaging: {
       emailDriver: env.EMAIL_DRIVER,
       emailFrom: env.EMAIL_FROM,

@@ -10,3 +10,4 @@ export * from '../modules/inventory/inventory.tables.js';
 export * from '../modules/offers/offers.tables.js';
 export * from '../modules/search/search.tables.js';
 export * from '../modules/payments/payments.tables.js';
+export * from '../modules/cart/cart.tables.js';
