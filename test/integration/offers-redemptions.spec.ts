@@ -208,3 +208,76 @@ describe('quote', () => {
     expect(await invariantViolations(t.database)).toEqual([]);
   });
 });
+
+describe('checkCoupon (a code a customer enters into a cart)', () => {
+  const HOUR = 3_600_000;
+
+  it('accepts the code of a running offer in any case, counting nothing; refuses one that cannot be used', async () => {
+    const buyer = customer();
+    const code = uniqueCoupon('Enter');
+    const offer = await createOffer(t, admin, { couponCode: code, perCustomerLimit: 1, globalLimit: 5 });
+    const accepted = await offers.checkCoupon(` ${code.toLowerCase()} `, buyer);
+    expect(accepted).toMatchObject({ code: code.toUpperCase(), offer: { id: offer.id } });
+    expect(await usedCount(offer.id)).toBe(0);
+
+    await expect(offers.checkCoupon('NO-SUCH-CODE', buyer)).rejects.toMatchObject({
+      code: 'offers/unknown-coupon',
+      status: 400,
+    });
+    const now = Date.now();
+    const ended = uniqueCoupon('Over');
+    await createOffer(t, admin, {
+      couponCode: ended,
+      startsAt: new Date(now - 2 * HOUR).toISOString(),
+      endsAt: new Date(now - HOUR).toISOString(),
+    });
+    await expect(offers.checkCoupon(ended, buyer)).rejects.toMatchObject({ code: 'offers/not-active' });
+    await offers.redeem(offer.id, buyer, `order:${randomUUID()}`);
+    await expect(offers.checkCoupon(code, buyer)).rejects.toMatchObject({ code: 'offers/customer-limit-reached' });
+    const full = await createOffer(t, admin, { couponCode: uniqueCoupon('Full'), globalLimit: 1 });
+    await offers.redeem(full.id, customer(), `order:${randomUUID()}`);
+    await expect(offers.checkCoupon(full.couponCode!, buyer)).rejects.toMatchObject({ code: 'offers/limit-reached' });
+  });
+
+  it('lets quote say why a code aimed at other products, or no longer running, does not apply', async () => {
+    const elsewhere = await insertProduct(t);
+    const bought = await insertProduct(t, { priceMinor: 5000 });
+    const lines: CartLine[] = [
+      {
+        productId: bought.id,
+        categoryId: bought.categoryId,
+        unitPriceMinor: 5000,
+        quantity: 1,
+        rxRequired: false,
+        controlled: false,
+      },
+    ];
+    const aimed = uniqueCoupon('Aimed');
+    await createOffer(t, admin, { couponCode: aimed, scope: 'product', productId: elsewhere.id });
+    expect((await offers.quote(lines, { coupon: aimed })).coupon).toEqual({
+      code: aimed.toUpperCase(),
+      applied: false,
+      reason: 'nothing-to-discount',
+    });
+    const now = Date.now();
+    const over = uniqueCoupon('Past');
+    await createOffer(t, admin, {
+      couponCode: over,
+      startsAt: new Date(now - 2 * HOUR).toISOString(),
+      endsAt: new Date(now - HOUR).toISOString(),
+    });
+    expect((await offers.quote(lines, { coupon: over })).coupon).toMatchObject({ applied: false, reason: 'ended' });
+    // The customer's own use of a code outside the candidates counts too.
+    const buyer = customer();
+    const once = await createOffer(t, admin, {
+      couponCode: uniqueCoupon('Once'),
+      scope: 'product',
+      productId: elsewhere.id,
+      perCustomerLimit: 1,
+    });
+    await offers.redeem(once.id, buyer, `order:${randomUUID()}`);
+    expect((await offers.quote(lines, { coupon: once.couponCode!, customerId: buyer })).coupon).toMatchObject({
+      reason: 'customer-limit-reached',
+    });
+  });
+});

@@ -9,6 +9,19 @@ export type CategoryRow = typeof categories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
 export type NewProduct = typeof products.$inferInsert;
 export type ProductPatch = Partial<Omit<NewProduct, 'id' | 'version' | 'createdAt' | 'updatedAt'>>;
+/** A product as cart pricing reads it (ProductsService.forPricing). */
+export interface PricingRow {
+  id: string;
+  nameEn: string;
+  nameAr: string;
+  image: string | null;
+  priceMinor: number;
+  rxRequired: boolean;
+  controlled: boolean;
+  active: boolean;
+  categoryId: string;
+  categoryPath: string[];
+}
 export interface TreeRow {
   id: string;
   parentId: string | null;
@@ -110,6 +123,35 @@ export class CatalogRepository {
   async findProduct(id: string, tx: DbOrTx = this.db): Promise<ProductRow | undefined> {
     const [row] = await tx.select().from(products).where(eq(products.id, id));
     return row;
+  }
+
+  /**
+   * What pricing a cart needs of each product (inactive ones too: the caller decides), with the ids of the
+   * categories above its own (`categoryPath`, for category offers), in one statement.
+   */
+  pricingRows(ids: readonly string[], tx: DbOrTx = this.db): Promise<PricingRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const list = sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    return rowsOf<PricingRow>(
+      tx,
+      sql`
+      with recursive p as (
+        select id, name_en, name_ar, images ->> 0 as image, price_minor, rx_required, controlled, active, category_id
+        from ${products} where id in (${list})
+      ), up(product_id, id, parent_id, n) as (
+        select p.id, c.id, c.parent_id, 0 from p join ${categories} c on c.id = p.category_id
+        union all
+        select up.product_id, c.id, c.parent_id, up.n + 1 from ${categories} c join up on c.id = up.parent_id
+        where up.n < 1000
+      )
+      select p.id, p.name_en as "nameEn", p.name_ar as "nameAr", p.image, p.price_minor as "priceMinor",
+        p.rx_required as "rxRequired", p.controlled, p.active, p.category_id as "categoryId",
+        coalesce((select array_agg(up.id::text) from up where up.product_id = p.id and up.n > 0), '{}') as "categoryPath"
+      from p`,
+    );
   }
 
   /** Undefined when the barcode is taken. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { AppError } from '../../kernel/errors/index.js';
@@ -8,16 +9,21 @@ import { AuditService } from '../audit/index.js';
 import { FilesService } from '../files/index.js';
 import type { CreateProductBody, ProductView, UpdateProductBody } from './catalog.dto.js';
 import { dbRefusal } from '../../db/refusal.js';
-import { CatalogRepository, type ProductPatch, type ProductRow } from './catalog.repository.js';
+import { CatalogRepository, type PricingRow, type ProductPatch, type ProductRow } from './catalog.repository.js';
 import { controlledWithoutRx } from './catalog.rules.js';
 import { ingredientsKeyOf, searchTextOf } from './catalog.text.js';
+
+/** A product as cart pricing reads it (`categoryPath`: the categories above its own). */
+export type PricingProduct = PricingRow;
 
 export const productKey = (id: string) => `catalog:product:${id}`;
 const PRODUCT_TTL_SECONDS = 300;
 // A write that meets a concurrent one re-reads and retries this many times before answering 409.
 const WRITE_ATTEMPTS = 3;
 
-const notFound = () => AppError.notFound('catalog/product-not-found', 'The product was not found');
+/** An unknown or inactive product, as every module answers it (a cart line, an order line). */
+export const productNotFound = () => AppError.notFound('catalog/product-not-found', 'The product was not found');
+const notFound = productNotFound;
 const barcodeTaken = () => AppError.conflict('catalog/barcode-taken', 'Another product has this barcode');
 const versionConflict = () =>
   AppError.conflict('catalog/version-conflict', 'The product was changed by someone else; reload it and retry');
@@ -66,6 +72,15 @@ export class ProductsService {
     });
     if (!product?.active) throw notFound();
     return product;
+  }
+
+  /**
+   * The products a cart names, as pricing needs them (cart module): the current price and flags straight
+   * from the table, never from the cache (a checkout must price with what is stored, in its transaction
+   * when given), inactive products included with `active: false`. Unknown ids are left out.
+   */
+  forPricing(ids: readonly string[], tx?: DbOrTx): Promise<PricingProduct[]> {
+    return this.repo.pricingRows([...new Set(ids)], tx);
   }
 
   async create(actor: UserActor, body: CreateProductBody, meta: RequestMeta): Promise<ProductView> {

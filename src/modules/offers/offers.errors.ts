@@ -12,6 +12,10 @@ export const OfferErrors = {
     new AppError('validation', 'offers/unknown-category', 'The category does not exist', {
       errors: [{ field: 'categoryId', code: 'not_found', message: 'does not name a category' }],
     }),
+  unknownCoupon: () =>
+    new AppError('validation', 'offers/unknown-coupon', 'No offer has this coupon code', {
+      errors: [{ field: 'code', code: 'not_found', message: 'is not a coupon code of any offer' }],
+    }),
   couponTaken: () => AppError.conflict('offers/coupon-taken', 'Another offer already uses this coupon code'),
   limitBelowUsage: () =>
     AppError.conflict('offers/limit-below-usage', 'The global limit cannot be lower than the redemptions so far'),
@@ -45,6 +49,7 @@ export const OffersMessages = defineMessages({
   'offers/not-found': { en: 'The offer was not found', ar: 'العرض غير موجود' },
   'offers/unknown-product': { en: 'The product does not exist', ar: 'المنتج غير موجود' },
   'offers/unknown-category': { en: 'The category does not exist', ar: 'الفئة غير موجودة' },
+  'offers/unknown-coupon': { en: 'This coupon code is not valid', ar: 'رمز القسيمة غير صالح' },
   'offers/coupon-taken': {
     en: 'Another offer already uses this coupon code',
     ar: 'رمز القسيمة مستخدم بالفعل في عرض آخر',

@@ -119,6 +119,15 @@ export class OffersRepository {
       );
   }
 
+  /** The offer carrying this coupon code (compared case-insensitively), whatever its status. */
+  async findByCoupon(code: string, tx: DbOrTx = this.db): Promise<OfferRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(offers)
+      .where(sql`lower(${offers.couponCode}) = lower(${code})`);
+    return row;
+  }
+
   // ---- redemptions
   async findRedemption(offerId: string, reference: string, tx: DbOrTx = this.db): Promise<RedemptionRow | undefined> {
     const [row] = await tx

@@ -7,6 +7,7 @@ import {
   inWindow,
   normalizeCoupon,
   quoteCart,
+  unusableBecause,
   type CartLine,
 } from './offers.rules.js';
 
@@ -159,6 +160,25 @@ describe('evaluateOffer', () => {
     expect(() =>
       evaluateOffer(o, { lines: [line({ unitPriceMinor: 2_000_000_000, quantity: 1_000_000 })], now: NOW }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('unusableBecause (a coupon checked before the cart is known)', () => {
+  it('names what stops the offer whatever the lines, or null', () => {
+    const coupon = 'EID25';
+    const at = { now: NOW, coupon };
+    expect(unusableBecause(offer({ couponCode: coupon }), at)).toBeNull();
+    expect(unusableBecause(offer({ couponCode: coupon, active: false }), at)).toBe('inactive');
+    expect(unusableBecause(offer({ couponCode: coupon, startsAt: new Date(NOW.getTime() + DAY) }), at)).toBe(
+      'not-started',
+    );
+    expect(unusableBecause(offer({ couponCode: coupon, endsAt: NOW }), at)).toBe('ended');
+    expect(unusableBecause(offer({ couponCode: coupon }), { now: NOW, coupon: 'OTHER' })).toBe('coupon-required');
+    expect(unusableBecause(offer({ couponCode: coupon, globalLimit: 3, usedCount: 3 }), at)).toBe('limit-reached');
+    const once = offer({ couponCode: coupon, perCustomerLimit: 1 });
+    expect(unusableBecause(once, { ...at, usage: { [once.id]: 1 } })).toBe('customer-limit-reached');
+    // A minimum the cart does not reach yet is the cart's business, not the code's.
+    expect(unusableBecause(offer({ couponCode: coupon, minCartMinor: 1_000_000 }), at)).toBeNull();
   });
 });
 

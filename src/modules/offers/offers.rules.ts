@@ -159,18 +159,29 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
+/**
+ * Why the offer cannot be used now by this customer whatever the cart holds (switched off, outside its
+ * window, coupon missing, used up), or null when it can: the part of `evaluateOffer` that does not look
+ * at the lines, so a coupon can be checked before the cart is complete.
+ */
+export function unusableBecause(offer: OfferTerms, cart: Omit<CartContext, 'lines'>): IneligibleReason | null {
+  if (!offer.active) return 'inactive';
+  if (cart.now.getTime() < offer.startsAt.getTime()) return 'not-started';
+  if (cart.now.getTime() >= offer.endsAt.getTime()) return 'ended';
+  if (offer.couponCode !== null && normalizeCoupon(cart.coupon ?? '') !== normalizeCoupon(offer.couponCode))
+    return 'coupon-required';
+  if (offer.globalLimit !== null && offer.usedCount >= offer.globalLimit) return 'limit-reached';
+  if (offer.perCustomerLimit !== null && (cart.usage?.[offer.id] ?? 0) >= offer.perCustomerLimit)
+    return 'customer-limit-reached';
+  return null;
+}
+
 /** Whether one offer applies to the cart, and if so what it gives line by line. */
 export function evaluateOffer(offer: OfferTerms, cart: CartContext): Evaluation {
   assertLines(cart.lines);
   const no = (reason: IneligibleReason): Evaluation => ({ ok: false, offerId: offer.id, reason });
-  if (!offer.active) return no('inactive');
-  if (cart.now.getTime() < offer.startsAt.getTime()) return no('not-started');
-  if (cart.now.getTime() >= offer.endsAt.getTime()) return no('ended');
-  if (offer.couponCode !== null && normalizeCoupon(cart.coupon ?? '') !== normalizeCoupon(offer.couponCode))
-    return no('coupon-required');
-  if (offer.globalLimit !== null && offer.usedCount >= offer.globalLimit) return no('limit-reached');
-  if (offer.perCustomerLimit !== null && (cart.usage?.[offer.id] ?? 0) >= offer.perCustomerLimit)
-    return no('customer-limit-reached');
+  const unusable = unusableBecause(offer, cart);
+  if (unusable) return no(unusable);
   const counted = cart.lines.filter((l) => offer.appliesToRestricted || !isRestricted(l));
   if (subtotalOf(counted) < offer.minCartMinor) return no('below-minimum');
   const covered = cart.lines.map((l, i) => ({ l, i })).filter(({ l }) => covers(offer, l));

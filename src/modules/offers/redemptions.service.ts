@@ -9,9 +9,11 @@ import {
   inWindow,
   normalizeCoupon,
   quoteCart,
+  unusableBecause,
   type CartLine,
   type CartQuote,
   type IneligibleReason,
+  type OfferTerms,
 } from './offers.rules.js';
 import { toPublicOfferView, toTerms } from './offers.view.js';
 
@@ -69,7 +71,11 @@ export class OfferRedemptionsService {
     const applied = q.applied ? rows.find((r) => r.id === q.applied!.offerId)! : null;
     let couponState: OfferQuote['coupon'] = null;
     if (coupon) {
-      const couponOffer = terms.find((t) => t.couponCode !== null && normalizeCoupon(t.couponCode) === coupon);
+      // Not among the candidates: the code names no offer, or one that is not running or aims at none of
+      // these lines; read it to say which.
+      const couponOffer =
+        terms.find((t) => t.couponCode !== null && normalizeCoupon(t.couponCode) === coupon) ??
+        (await this.couponTerms(coupon, opts.customerId, usage, tx));
       if (!couponOffer) couponState = { code: coupon, applied: false, reason: 'unknown-code' };
       else if (applied?.id === couponOffer.id) couponState = { code: coupon, applied: true, reason: null };
       else {
@@ -78,6 +84,42 @@ export class OfferRedemptionsService {
       }
     }
     return { ...q, offer: applied ? toPublicOfferView(applied) : null, coupon: couponState };
+  }
+
+  /**
+   * Checks a coupon code a customer enters (a cart keeps it for checkout): it must name an offer that is
+   * switched on, running now and not used up, overall or by this customer. Whether the cart reaches the
+   * offer's minimum or holds what it discounts is decided each time the cart is priced (`quote`), as the
+   * cart changes. Counts nothing: `redeem` does, at checkout.
+   */
+  async checkCoupon(code: string, customerId: string, tx?: DbOrTx): Promise<{ code: string; offer: PublicOfferView }> {
+    const normalized = normalizeCoupon(code);
+    const row = await this.repo.findByCoupon(normalized, tx);
+    if (!row) throw OfferErrors.unknownCoupon();
+    const usage = await this.repo.usageOf(customerId, [row.id], tx);
+    switch (unusableBecause(toTerms(row), { now: this.clock.now(), coupon: normalized, usage })) {
+      case null:
+        return { code: normalized, offer: toPublicOfferView(row) };
+      case 'limit-reached':
+        throw OfferErrors.limitReached();
+      case 'customer-limit-reached':
+        throw OfferErrors.customerLimitReached();
+      default:
+        throw OfferErrors.notActive();
+    }
+  }
+
+  /** The terms of the offer with this coupon code, with the customer's use of it added to `usage`. */
+  private async couponTerms(
+    coupon: string,
+    customerId: string | undefined,
+    usage: Record<string, number>,
+    tx?: DbOrTx,
+  ): Promise<OfferTerms | undefined> {
+    const row = await this.repo.findByCoupon(coupon, tx);
+    if (!row) return undefined;
+    if (customerId) Object.assign(usage, await this.repo.usageOf(customerId, [row.id], tx));
+    return toTerms(row);
   }
 
   /**
