@@ -104,18 +104,30 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   // timestamptz and bigint come back as JS values we control (Date; bigint as string by default).
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolMax,
-    // Waiting for a free client under a burst is normal; a dead server fails at once (ECONNREFUSED).
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    statement_timeout: opts.statementTimeoutMs,
-    query_timeout: opts.statementTimeoutMs + 1_000,
-    keepAlive: true,
-  });
-  // Without a listener an idle client's error (server restart) would crash the process.
-  pool.on('error', (err) => opts.onError?.(err));
+  const poolOf = (max: number, options?: string) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      max,
+      // Waiting for a free client under a burst is normal; a dead server fails at once (ECONNREFUSED).
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: opts.statementTimeoutMs,
+      query_timeout: opts.statementTimeoutMs + 1_000,
+      keepAlive: true,
+      options,
+    });
+    // Without a listener an idle client's error (server restart) would crash the process.
+    p.on('error', (err) => opts.onError?.(err));
+    return p;
+  };
+  const pool = poolOf(opts.poolMax);
+  /**
+   * The named statements (prepared, statement) run on their own connections, where PostgreSQL always
+   * keeps the generic plan: they are the statements whose plan does not depend on the values, and left to
+   * choose, it re-planned the typo search on every call (planning 0.8 ms of 2.4; 1.4 ms generic). Half the
+   * pool's size again, so a process holds at most 1.5 × DATABASE_POOL_MAX connections.
+   */
+  const hot = poolOf(Math.max(2, Math.ceil(opts.poolMax / 2)), '-c plan_cache_mode=force_generic_plan');
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   const dialect = new PgDialect();
   // Statement text → name (a distinct text per query shape: a few hundred at most).
@@ -126,7 +138,7 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
       name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
       if (statementNames.size < 1_000) statementNames.set(text, name);
     }
-    const run = async () => (await pool.query({ name, text, values })).rows as T[];
+    const run = async () => (await hot.query({ name, text, values })).rows as T[];
     try {
       return await run();
     } catch (err) {
@@ -150,7 +162,9 @@ async function openPostgres(url: string, opts: DatabaseOptions): Promise<Databas
     migrate: async () => {
       await migrate(db as never, { migrationsFolder });
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), hot.end()]);
+    },
   };
 }
 
