@@ -14,6 +14,7 @@ import {
 import { KernelModule } from './kernel/kernel.module.js';
 import { AuditModule } from './modules/audit/index.js';
 import { BranchesModule } from './modules/branches/index.js';
+import { CartModule } from './modules/cart/index.js';
 import { CatalogModule } from './modules/catalog/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OffersModule } from './modules/offers/index.js';
@@ -53,6 +54,7 @@ export class AppModule {
         InventoryModule,
         OffersModule,
         PaymentsModule,
+        CartModule,
         SearchModule,
         HealthModule,
         ...extra,

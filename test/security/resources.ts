@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
 import { creditWallet } from '../factories/payments.factory.js';
+import { insertProduct } from '../factories/offers.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -83,6 +84,16 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'PATCH /v1/admin/categories/{id}': staffOnly('catalog:write; categories belong to the shop, not to a user'),
   'PATCH /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
   'DELETE /v1/admin/products/{id}': staffOnly('catalog:write; products belong to the shop, not to a user'),
+  // The cart is the caller's own (no owner id anywhere in the path): the path names a catalog product, not an
+  // owned object. Another customer's PUT/DELETE of the same product id touches only their own cart: the live
+  // check of 'GET /v1/cart' below and cart e2e ("one customer's cart is no one else's") prove A's cart unchanged.
+  'PUT /v1/cart/items/{productId}': {
+    exempt: "self route: the product id names a catalog product; the cart is always the caller's own (cart e2e)",
+  },
+  'DELETE /v1/cart/items/{productId}': {
+    exempt:
+      "self route: the product id names a catalog product; the cart is always the caller's own, a product not in it 404 (cart e2e)",
+  },
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),
@@ -108,6 +119,23 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
   'GET /v1/categories': { exempt: 'public category tree; no per-user rows' },
   'GET /v1/products': { exempt: 'public catalog (active products only); no per-user rows' },
   'GET /v1/products/{id}/substitutes': { exempt: 'public generic equivalents; no per-user rows' },
+  // The caller's own cart (no id in the path; its lines are rows of the caller only): B never sees A's lines, and
+  // B's writes naming A's product (remove it, empty the cart, drop the coupon) leave A's cart as it was.
+  'GET /v1/cart': async (t, a, b) => {
+    const productId = (await insertProduct(t)).id;
+    const put = await t.http.request('PUT', `/v1/cart/items/${productId}`, { token: a, body: { quantity: 3 } });
+    if (put.status !== 200) throw new Error(`PUT /v1/cart/items: the owner cannot fill their cart: ${put.status}`);
+    const mine = JSON.stringify((await t.http.get('/v1/cart', a)).body);
+    const theirs = await t.http.get('/v1/cart', b);
+    if (theirs.status !== 200 || theirs.body.items.length !== 0)
+      throw new Error(`GET /v1/cart: another customer sees A's cart: ${JSON.stringify(theirs.body)}`);
+    const removal = await t.http.request('DELETE', `/v1/cart/items/${productId}`, { token: b });
+    if (removal.status !== 404) throw new Error(`DELETE /v1/cart/items: B removed A's line (${removal.status})`);
+    await t.http.request('DELETE', '/v1/cart/coupon', { token: b });
+    await t.http.request('DELETE', '/v1/cart', { token: b });
+    const after = JSON.stringify((await t.http.get('/v1/cart', a)).body);
+    if (after !== mine) throw new Error(`/v1/cart: B's writes changed A's cart: ${mine} -> ${after}`);
+  },
   // The caller's own wallet (no id in the path): B never sees A's balance or movements, even with A's cursor.
   'GET /v1/wallet': async (t, a, b) => {
     const aId = (await t.http.get('/v1/me', a)).body.user.id as string;

@@ -4,7 +4,15 @@ import { BRANCH_SCOPED_ROLES, PERMISSIONS, ROLE_PERMISSIONS, STAFF_ROLES, type P
 
 const B1 = '0190a0c8-0000-7000-8000-0000000000b1';
 const B2 = '0190a0c8-0000-7000-8000-0000000000b2';
-const SELF: Permission[] = ['profile:read', 'profile:write', 'files:read', 'files:write', 'wallet:read'];
+const SELF: Permission[] = [
+  'profile:read',
+  'profile:write',
+  'files:read',
+  'files:write',
+  'wallet:read',
+  'cart:read',
+  'cart:write',
+];
 
 const actor = (accountType: AccountType, roles: RoleGrant[] = []) =>
   buildUserActor({ userId: 'u1', sessionId: 's1', accountType, roles });

@@ -24,11 +24,22 @@ export const PERMISSIONS = [
   'tickets:write',
   'wallet:read',
   'wallet:adjust',
+  'cart:read',
+  'cart:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-// Every account may read its own wallet (a doctor or staff member may buy too; a wallet names no one else).
-const SELF: Permission[] = ['profile:read', 'profile:write', 'files:read', 'files:write', 'wallet:read'];
+// Every account may read its own wallet and fill its own cart (a doctor or staff member may buy too; a wallet
+// or a cart names no one else).
+const SELF: Permission[] = [
+  'profile:read',
+  'profile:write',
+  'files:read',
+  'files:write',
+  'wallet:read',
+  'cart:read',
+  'cart:write',
+];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */
 export const ROLE_PERMISSIONS = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PASSWORD } from '../../factories/user.factory.js';
-import { buildOffer, createOffer } from '../../factories/offers.factory.js';
+import { buildOffer, createOffer, uniqueCoupon } from '../../factories/offers.factory.js';
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -159,7 +159,44 @@ export const HINTS: Record<string, Hint> = {
     headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
     body: () => ({ amountMinor: 100, reason: 'fuzz correction' }),
   },
+  // The caller's own cart (the admin's in the fuzz world): the shared product, priced at the shared branch.
+  'GET /v1/cart': {
+    query: async (w) => [
+      ['branchId', (await catalogOf(w)).branchId],
+      ['fulfilment', 'delivery'],
+      ['lat', '30.05'],
+      ['lng', '31.24'],
+    ],
+  },
+  'PUT /v1/cart/items/{productId}': {
+    params: async (w) => ({ productId: (await catalogOf(w)).productId }),
+    body: () => ({ quantity: 2 }),
+  },
+  // In the cart first, or removing it answers 404.
+  'DELETE /v1/cart/items/{productId}': {
+    params: async (w) => {
+      const { productId } = await catalogOf(w);
+      const res = await w.t.http.request('PUT', `/v1/cart/items/${productId}`, {
+        token: w.admin.accessToken,
+        body: { quantity: 1 },
+      });
+      if (res.status !== 200) throw new Error(`cart put failed: ${res.status}`);
+      return { productId };
+    },
+  },
+  'POST /v1/cart/coupon': { body: async (w) => ({ code: await couponOf(w) }) },
 };
+
+/** One coupon offer per fuzz world (a running cart offer that needs its code), for the cart's coupon route. */
+const coupons = new WeakMap<World, Promise<string>>();
+function couponOf(w: World): Promise<string> {
+  if (!coupons.has(w))
+    coupons.set(
+      w,
+      createOffer(w.t, w.admin.accessToken, { couponCode: uniqueCoupon('Fuzz') }).then((o) => o.couponCode!),
+    );
+  return coupons.get(w)!;
+}
 
 /** One offer per fuzz world, made through the admin API, for the offer routes that take an id. */
 const offers = new WeakMap<World, Promise<string>>();
