@@ -968,6 +968,78 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in account’s cart, priced now
+     * @description Requires permission `cart:read`. Always the caller’s own cart (no id names another). Prices come from the catalog (a price a client sends is never used); the one best offer applies (offers never stack; Rx-only and controlled lines get none unless the offer allows it), with the cart's coupon when it is the best; the delivery fee follows the configured rules (flat, free from a threshold of the goods after discount, optionally per started km from the branch to `lat`/`lng`; pickup is free). With `branchId` (an active branch, else 404 `branches/not-found`) each line says whether that branch's sellable stock covers it. `pointsRedeemableMinor` is 0 until loyalty lands. Money in minor units of `currency`.
+     */
+    get: operations['getCart'];
+    put?: never;
+    post?: never;
+    /**
+     * Empty the cart (every line and the coupon)
+     * @description Requires permission `cart:write`. Always the caller’s own cart (no id names another). An empty cart is answered as it is.
+     */
+    delete: operations['clearCart'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cart/items/{productId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Put a product in the cart with this quantity (or change its quantity)
+     * @description Requires permission `cart:write`. Always the caller’s own cart (no id names another). The quantity replaces the line's (it is not added). An unknown or inactive product answers 404 `catalog/product-not-found`; more than CART_MAX_QUANTITY of one product 400 `cart/quantity-limit`; a new line past CART_MAX_LINES 409 `cart/too-many-lines`. Nothing changes on a refusal. Answers the cart priced as `GET /v1/cart` prices it without a branch (delivery, flat fee, no stock check).
+     */
+    put: operations['setCartItem'];
+    post?: never;
+    /**
+     * Take a product out of the cart
+     * @description Requires permission `cart:write`. Always the caller’s own cart (no id names another). A product that is not in the cart answers 404 `cart/item-not-found`. Answers the cart priced as `GET /v1/cart` prices it without a branch (delivery, flat fee, no stock check).
+     */
+    delete: operations['removeCartItem'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cart/coupon': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enter a coupon code (kept with the cart for checkout)
+     * @description Requires permission `cart:write`. Always the caller’s own cart (no id names another). The code must name an offer that is switched on, running and not used up (400 `offers/unknown-coupon`, 409 `offers/not-active`, `offers/limit-reached` or `offers/customer-limit-reached`; nothing is kept then). It replaces an earlier code. Whether it applies to what the cart holds (minimum, products, best offer) is told in `coupon` each time the cart is priced. Nothing is redeemed until checkout. Answers the cart priced as `GET /v1/cart` prices it without a branch (delivery, flat fee, no stock check).
+     */
+    post: operations['applyCartCoupon'];
+    /**
+     * Drop the coupon code
+     * @description Requires permission `cart:write`. Always the caller’s own cart (no id names another). A cart without a code is answered as it is. Answers the cart priced as `GET /v1/cart` prices it without a branch (delivery, flat fee, no stock check).
+     */
+    delete: operations['removeCartCoupon'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -1101,6 +1173,64 @@ export interface components {
       version: number;
       createdAt: string;
       updatedAt: string;
+    };
+    Cart: {
+      items: {
+        productId: string;
+        nameEn: string;
+        nameAr: string;
+        image: string | null;
+        quantity: number;
+        unitPriceMinor: number;
+        lineTotalMinor: number;
+        discountMinor: number;
+        rxRequired: boolean;
+        controlled: boolean;
+        discontinued: boolean;
+        available: boolean | null;
+        availableQuantity: number | null;
+        addedAt: string;
+      }[];
+      coupon: {
+        code: string;
+        valid: boolean;
+        /** @enum {string} */
+        reason?:
+          | 'unknown-code'
+          | 'not-best'
+          | 'inactive'
+          | 'not-started'
+          | 'ended'
+          | 'coupon-required'
+          | 'limit-reached'
+          | 'customer-limit-reached'
+          | 'below-minimum'
+          | 'nothing-to-discount';
+      } | null;
+      offer: {
+        id: string;
+        nameEn: string;
+        nameAr: string;
+        /** @enum {string} */
+        kind: 'percentage' | 'fixed';
+        value: number;
+        /** @enum {string} */
+        scope: 'product' | 'category' | 'cart';
+      } | null;
+      subtotalMinor: number;
+      discountMinor: number;
+      deliveryFeeMinor: number;
+      pointsRedeemableMinor: number;
+      totalMinor: number;
+      needsPrescription: boolean;
+      branchId: string | null;
+      /** @enum {string} */
+      fulfilment: 'delivery' | 'pickup';
+      allAvailable: boolean | null;
+      deliveryDistanceKm: number | null;
+      withinDeliveryRadius: boolean | null;
+      currency: string;
+      updatedAt: string | null;
     };
     ProductSummary: {
       id: string;
@@ -5359,6 +5489,411 @@ export interface operations {
       };
       /** @description Conflict with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCart: {
+    parameters: {
+      query?: {
+        /** @description Price and check stock at this branch (active branches only) */
+        branchId?: string;
+        fulfilment?: 'delivery' | 'pickup';
+        /** @description Latitude of the delivery point (with lng) */
+        lat?: number;
+        /** @description Longitude of the delivery point (with lat) */
+        lng?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  clearCart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  setCartItem: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        productId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          quantity: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  removeCartItem: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        productId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  applyCartCoupon: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  removeCartCoupon: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
         headers: {
           [name: string]: unknown;
         };
