@@ -67,6 +67,21 @@ export async function createApp(
   }
 }
 
+/**
+ * One log line per request, when it completes (method, path, status, time), instead of Fastify's two (the
+ * "incoming request" line said nothing the completion line does not).
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error)
+      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 async function buildApp(
   config: Config,
   database: Database,
@@ -80,7 +95,10 @@ async function buildApp(
     requestIdHeader: 'x-request-id',
     // Request ids need no time order: the pooled v4 generator is the cheapest.
     genReqId: () => randomUUID(),
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' }),
+    logController: new OneLinePerRequest({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: config.env === 'test',
+    }),
     return503OnClosing: true,
     // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) are problems too.
     frameworkErrors: (err: unknown, req: FastifyRequest, reply: FastifyReply) => sendProblem(err, req, reply),

@@ -25,11 +25,26 @@ export class AuthGuard implements CanActivate {
     @Optional() @Inject(SECURITY_EVENTS) private readonly events?: SecurityEvents,
   ) {}
 
+  /** What a handler declares, read once per handler (metadata does not change after boot). */
+  private readonly declarations = new WeakMap<object, { isPublic: boolean; permission?: Permission }>();
+
+  private declared(context: ExecutionContext): { isPublic: boolean; permission?: Permission } {
+    const handler = context.getHandler();
+    let declared = this.declarations.get(handler);
+    if (!declared) {
+      const targets = [handler, context.getClass()];
+      declared = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        permission: this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets),
+      };
+      this.declarations.set(handler, declared);
+    }
+    return declared;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    const { isPublic, permission } = this.declared(context);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const token = bearerToken(request.headers.authorization);
     if (isPublic) {

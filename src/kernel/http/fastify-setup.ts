@@ -46,13 +46,16 @@ export async function configureHttp(app: NestFastifyApplication, config: Config,
     }
     return Buffer.concat(chunks);
   });
-  fastify.addHook('onSend', async (_req, reply) => {
+  // Callback-style hooks: an async one costs each request a promise and a microtask turn.
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
     if (closing.value) reply.header('connection', 'close');
+    done(null, payload);
   });
   // A client-sent id is echoed only if it looks like one of ours; anything else gets a fresh id.
-  fastify.addHook('onRequest', async (req, reply) => {
+  fastify.addHook('onRequest', (req, reply, done) => {
     if (!UUID_RE.test(String(req.id))) (req as { id: string }).id = randomUUID();
     reply.header('x-request-id', req.id);
+    done();
   });
 
   // Helmet's headers depend on nothing in the request: computed once, set on every answer (404s and

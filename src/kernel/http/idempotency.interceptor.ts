@@ -64,9 +64,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.claimTimeoutMs = config.http.idempotency.claimTimeoutSeconds * 1000;
   }
 
+  private readonly idempotent = new WeakMap<object, boolean>();
+
+  /** Whether a handler takes an Idempotency-Key, read once per handler. */
+  private isIdempotent(handler: object): boolean {
+    let yes = this.idempotent.get(handler);
+    if (yes === undefined) {
+      yes = this.reflector.get<boolean>(IDEMPOTENT, handler as never) === true;
+      this.idempotent.set(handler, yes);
+    }
+    return yes;
+  }
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()))
-      return next.handle();
+    if (context.getType() !== 'http' || !this.isIdempotent(context.getHandler())) return next.handle();
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();

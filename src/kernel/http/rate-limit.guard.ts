@@ -35,11 +35,23 @@ export class RateLimitGuard implements CanActivate {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  private readonly credentialLimits = new WeakMap<object, CredentialLimit | null>();
+
+  /** A handler's credential limit, read once per handler. */
+  private credentialLimitOf(handler: object): CredentialLimit | undefined {
+    let limit = this.credentialLimits.get(handler);
+    if (limit === undefined) {
+      limit = this.reflector.get<CredentialLimit | undefined>(RATE_LIMIT, handler as never) ?? null;
+      this.credentialLimits.set(handler, limit);
+    }
+    return limit ?? undefined;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const credential = this.reflector.get<CredentialLimit | undefined>(RATE_LIMIT, context.getHandler());
+    const credential = this.credentialLimitOf(context.getHandler());
     const { rateLimit } = this.config;
     if (credential) {
       const route = request.routeOptions.url ?? request.url;
