@@ -54,7 +54,7 @@ export const RANKED = `with pre as (${prefixArms} limit 50),
               from "search_words" d where not exists (select 1 from pre) and d.word % $4
               order by sim desc, d.word offset 0) s
             where exists (select 1 from generate_series(0, 15) g(pos) join "product_words" w on w.pos = g.pos and w.word = s.word)
-            limit 5),
+            order by s.sim desc, s.word limit 5),
       cand as (select * from pre union all (select c.* from words t cross join lateral (select c.id, c.score from generate_series(0, 15) g(pos)
       cross join lateral (select w.product_id as id, 1000 + round(t.sim * 999)::int as score from "product_words" w
         where w.pos = g.pos and w.word = t.word order by w.word, w.product_id limit 50) c) c limit 50)),

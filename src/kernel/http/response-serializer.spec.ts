@@ -93,6 +93,18 @@ describe('compileResponseSerializer', () => {
 
   it('refuses an answer that lacks a required field, as the parse did', () => {
     expect(() => stringify({ items: [], nextCursor: null })).not.toThrow();
-    expect(() => stringify({ items: [{ id: 'x' }] })).toThrow();
+    expect(() => stringify({ items: [{ id: 'x' }] })).toThrow(/items\[0\]\.name: required/);
+  });
+
+  it('refuses a value of another type where a scalar is declared (an object cannot ride out in a string field)', () => {
+    const [valid] = fc.sample(itemArb, { seed: SEED, numRuns: 1 });
+    expect(() => stringify({ items: [valid], nextCursor: null })).not.toThrow();
+    expect(() => stringify({ items: [{ ...valid, name: { passwordHash: 'x' } }], nextCursor: null })).toThrow(
+      /items\[0\]\.name: expected string/,
+    );
+    expect(() => stringify({ items: [{ ...valid, parent: { name: 1, strength: null } }], nextCursor: null })).toThrow(
+      /items\[0\]\.parent\.name: expected string/,
+    );
+    expect(() => stringify({ items: [valid], nextCursor: 7 })).toThrow(/nextCursor: expected string/);
   });
 });

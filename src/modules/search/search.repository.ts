@@ -216,14 +216,16 @@ export class SearchRepository {
     const prefix = arms(sql`w.word >= ${bind('driver')} and w.word < ${bind('driverEnd')}`, sql`2999 - w.pos`);
     // Typos are the fallback when no word starts with what was typed: a one-time filter on `pre` keeps the
     // dictionary from even being read otherwise. The closest words that some active product still holds
-    // (the dictionary only grows), checked in order of similarity until there are enough.
+    // (the dictionary only grows), checked in order of similarity until there are enough. The outer ORDER BY
+    // is what makes "the closest" hold: a subquery's order is not kept by the query around it (a generic
+    // plan once took five other words), and on the sorted subquery it costs no sort.
     const candidates = typo
       ? sql`with pre as (${prefix} limit ${window}),
           words as (select s.word, s.sim from (select d.word, similarity(d.word, ${bind('driver')}) as sim
               from ${searchWords} d where not exists (select 1 from pre) and d.word % ${bind('driver')}
               order by sim desc, d.word offset 0) s
             where exists (select 1 from generate_series(0, 15) g(pos) join ${productWords} w on w.pos = g.pos and w.word = s.word)
-            limit ${sql.raw(String(TYPO_WORDS))}),
+            order by s.sim desc, s.word limit ${sql.raw(String(TYPO_WORDS))}),
           cand as (select * from pre union all (select c.* from words t
             cross join lateral (${arms(sql`w.word = t.word`, sql`1000 + round(t.sim * 999)::int`)}) c limit ${window}))`
       : sql`with cand as (${prefix} limit ${window})`;
