@@ -44,8 +44,23 @@ export interface WallClock {
   minutes: number;
 }
 
-/** Day of week and minutes since midnight of `at` on the wall clocks of `timeZone`. */
+const lastRead = new Map<string, { minute: number; clock: WallClock }>();
+
+/**
+ * Day of week and minutes since midnight of `at` on the wall clocks of `timeZone`. The same all through a
+ * UTC minute (zones are whole minutes off UTC), so each zone's clock is read once a minute, not per request
+ * (Intl's formatToParts was the costliest step of listing the nearest branches).
+ */
 export function wallClock(at: Date, timeZone: string): WallClock {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastRead.get(timeZone);
+  if (last?.minute === minute) return last.clock;
+  const clock = readWallClock(at, timeZone);
+  lastRead.set(timeZone, { minute, clock });
+  return clock;
+}
+
+function readWallClock(at: Date, timeZone: string): WallClock {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
