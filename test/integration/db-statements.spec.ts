@@ -49,6 +49,14 @@ describe('Database.statement', () => {
     });
   }
 
+  it('postgres: runs a statement that asks for the generic plan where PostgreSQL always keeps it, and no other', async () => {
+    const mode = (bind: Bind) => sql`select current_setting('plan_cache_mode') as mode, ${bind('n')}::int as n`;
+    const [forced] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 }, { genericPlan: true });
+    const [chosen] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 });
+    expect(forced.mode).toBe('force_generic_plan');
+    expect(chosen.mode).toBe('auto');
+  });
+
   it('names a missing value when a statement is built with its values', () => {
     expect(() => bound(bindValues({ a: 1, b: 2 }))).toThrow(/no value named label/);
   });
