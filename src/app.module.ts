@@ -1,16 +1,11 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CONFIG, type Config } from './config/index.js';
 import type { Database } from './db/client.js';
 import { DbModule } from './db/db.module.js';
 import { AuthGuard } from './kernel/auth/index.js';
 import { ProblemFilter, validationExceptionFactory } from './kernel/errors/index.js';
-import {
-  IdempotencyInterceptor,
-  InputPipe,
-  RateLimitGuard,
-  ResponseSerializerInterceptor,
-} from './kernel/http/index.js';
+import { InputPipe, RateLimitGuard } from './kernel/http/index.js';
 import { KernelModule } from './kernel/kernel.module.js';
 import { AuditModule } from './modules/audit/index.js';
 import { BranchesModule } from './modules/branches/index.js';
@@ -69,9 +64,8 @@ export class AppModule {
         // Order matters: who you are first, then how often you may ask.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        // Answers cut to their @Route schema by a serialiser compiled from it (response-serializer.ts).
-        { provide: APP_INTERCEPTOR, useClass: ResponseSerializerInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // No global interceptor: answers are cut to their @Route schema by a Fastify hook (response-serializer.ts)
+        // and @Idempotent() brings its interceptor to the routes that take a key, so a read runs none.
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { ModulesContainer } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileResponseSerializer } from '../../src/kernel/http/index.js';
+import { compileResponseProjection, RESPONSE_SCHEMA } from '../../src/kernel/http/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 
 /** Every route's response schema compiles into a serialiser (done lazily at run time, proven here at once). */
@@ -22,9 +22,12 @@ describe('response serialisers', () => {
         for (const name of Object.getOwnPropertyNames(proto)) {
           const handler = proto[name];
           if (typeof handler !== 'function' || name === 'constructor') continue;
-          const options = Reflect.getMetadata('class_serializer:options', handler) as { schema?: unknown } | undefined;
-          if (!(options?.schema instanceof z.ZodType)) continue;
-          expect(() => compileResponseSerializer(options.schema as z.ZodType), `${wrapper.name}.${name}`).not.toThrow();
+          // @Route puts the schema in the Fastify route config (@nestjs/platform-fastify's RouteConfig metadata).
+          const config = Reflect.getMetadata('__fastify_route_config__', handler) as
+            Record<string, unknown> | undefined;
+          const schema = config?.[RESPONSE_SCHEMA];
+          if (!(schema instanceof z.ZodType)) continue;
+          expect(() => compileResponseProjection(schema), `${wrapper.name}.${name}`).not.toThrow();
           compiled.push(`${wrapper.name}.${name}`);
         }
       }

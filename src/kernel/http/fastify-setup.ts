@@ -1,5 +1,6 @@
 import helmet from 'helmet';
 import multipart from '@fastify/multipart';
+import { projectResponses } from './response-serializer.js';
 import { randomUUID } from 'node:crypto';
 import { RouteConfig, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
@@ -65,6 +66,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Config,
     reply.headers(headers);
     done();
   });
+  projectResponses(fastify);
   await app.register(multipart as never, {
     limits: { fileSize: config.http.uploadLimit, files: 1, fields: 5, fieldSize: 1024 },
   });

@@ -3,6 +3,7 @@ import {
   Inject,
   Injectable,
   SetMetadata,
+  UseInterceptors,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -29,6 +30,8 @@ const KEY_RE = /^[A-Za-z0-9_\-:.]{8,128}$/;
 export const Idempotent = () =>
   applyDecorators(
     SetMetadata(IDEMPOTENT, true),
+    // Only where a key is taken: a global interceptor cost every read its Observables.
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

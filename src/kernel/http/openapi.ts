@@ -1,4 +1,5 @@
-import { applyDecorators, HttpCode, SerializeOptions } from '@nestjs/common';
+import { applyDecorators, HttpCode } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -27,6 +28,9 @@ const DESCRIPTIONS: Record<number, string> = {
   423: 'Temporarily locked after repeated failures',
   429: 'Rate limited (Retry-After)',
 };
+
+/** The key of a route's response schema in its Fastify route config. */
+export const RESPONSE_SCHEMA = 'medyourResponseSchema';
 
 interface RouteDoc {
   summary: string;
@@ -69,7 +73,9 @@ export function Route(doc: RouteDoc) {
   if (doc.auth !== 'public') decorators.push(ApiBearerAuth());
   if (doc.response) {
     decorators.push(ApiResponse({ status, description: 'Success', standardSchema: doc.response }));
-    decorators.push(SerializeOptions({ schema: doc.response }));
+    // The answer is cut to this schema by the preSerialization hook (response-serializer.ts), through the
+    // Fastify route's config: no Nest interceptor (and its Observables) runs for it.
+    decorators.push(RouteConfig({ [RESPONSE_SCHEMA]: doc.response }));
   } else if (doc.binary) {
     const bytes = { schema: { type: 'string', format: 'binary' } } as const;
     const content = Object.fromEntries(doc.binary.map((type) => [type, bytes]));
