@@ -51,10 +51,12 @@ describe('Database.statement', () => {
 
   it('postgres: runs a statement that asks for the generic plan where PostgreSQL always keeps it, and no other', async () => {
     const mode = (bind: Bind) => sql`select current_setting('plan_cache_mode') as mode, ${bind('n')}::int as n`;
-    const [forced] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 }, { genericPlan: true });
+    const [forced] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 }, { plan: 'generic' });
     const [chosen] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 });
+    const [custom] = await t.database.statement<{ mode: string }>('spec:mode', mode, { n: 1 }, { plan: 'custom' });
     expect(forced.mode).toBe('force_generic_plan');
     expect(chosen.mode).toBe('auto');
+    expect(custom.mode).toBe('auto');
   });
 
   it('names a missing value when a statement is built with its values', () => {

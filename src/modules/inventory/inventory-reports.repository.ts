@@ -126,7 +126,9 @@ export class InventoryQueries {
         limit ${bind('limit')}`;
     };
     // int and float8 come back as numbers, a missing distance as null: the rows are the answer's items.
-    if (this.database) return this.database.statement<AvailabilityRow>(`availability:${located}`, build, values);
+    // Planned with each call's values: its best plan depends on them (named, it ran 15% slower).
+    if (this.database)
+      return this.database.statement<AvailabilityRow>(`availability:${located}`, build, values, { plan: 'custom' });
     const res = await this.db.execute(build(bindValues(values)));
     return (res as unknown as { rows: AvailabilityRow[] }).rows;
   }

@@ -171,7 +171,7 @@ export class SearchRepository {
     const { shape, values, build } = this.rankedStatement(terms, f, cutoff, after, limit, opts);
     // Left to choose, PostgreSQL re-plans the typo search on every call (0.8 ms of 2.4); its generic plan
     // serves every value (the word ranges and the dictionary probe are index lookups).
-    return this.statement<ProductHitRow>(shape, values, build, { genericPlan: terms.typo });
+    return this.statement<ProductHitRow>(shape, values, build, terms.typo ? { plan: 'generic' } : {});
   }
 
   /** The plan of `ranked` (EXPLAIN, JSON): how tests and reviews see that only the word index finds matches. */
