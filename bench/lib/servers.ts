@@ -1,9 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Server {
   name: string;
   base: string;
+  /** CPU time (user + system) the server process has used so far, in ms (Linux /proc; NaN elsewhere). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** Linux counts a process's CPU in clock ticks of 10 ms (USER_HZ = 100 on every mainstream kernel). */
+const TICK_MS = 10;
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts `node <script>` with `env`, and waits until GET /health/live answers 200. */
@@ -38,6 +54,7 @@ export async function startServer(
   return {
     name,
     base,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
