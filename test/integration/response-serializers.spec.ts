@@ -26,6 +26,13 @@ describe('response serialisers', () => {
           const config = Reflect.getMetadata('__fastify_route_config__', handler) as
             Record<string, unknown> | undefined;
           const schema = config?.[RESPONSE_SCHEMA];
+          // A route documenting a JSON success body has its schema in the config, whatever else sets the
+          // config (@AcceptsCsv over @Route replaced it, and the CSV import's answer went out uncut).
+          const documented = Reflect.getMetadata('swagger/apiResponse', handler) as
+            Record<string, { description?: string }> | undefined;
+          if (Object.values(documented ?? {}).some((r) => r.description === 'Success')) {
+            expect(schema, `${wrapper.name}.${name}`).toBeInstanceOf(z.ZodType);
+          }
           if (!(schema instanceof z.ZodType)) continue;
           expect(() => compileResponseProjection(schema), `${wrapper.name}.${name}`).not.toThrow();
           compiled.push(`${wrapper.name}.${name}`);

@@ -2,14 +2,15 @@ import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { projectResponses } from './response-serializer.js';
 import { randomUUID } from 'node:crypto';
-import { RouteConfig, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RouteConfigPart } from './openapi.js';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config/index.js';
 import { UUID_RE } from '../ids.js';
 import { RouteIndex } from './route-index.js';
 
 /** Marks a route that takes a text/csv body (with IMPORT_LIMIT_BYTES instead of the JSON body limit). */
-export const AcceptsCsv = () => RouteConfig({ acceptsCsv: true });
+export const AcceptsCsv = () => RouteConfigPart({ acceptsCsv: true });
 
 export interface ClosingState {
   value: boolean;

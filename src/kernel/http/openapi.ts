@@ -1,5 +1,5 @@
 import { applyDecorators, HttpCode } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -31,6 +31,19 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** The key of a route's response schema in its Fastify route config. */
 export const RESPONSE_SCHEMA = 'medyourResponseSchema';
+
+/**
+ * Adds to a handler's Fastify route config instead of replacing it (Nest's RouteConfig is one SetMetadata, so
+ * a second one, @AcceptsCsv over @Route, dropped the response schema and its answers left unprojected).
+ */
+export function RouteConfigPart(part: Record<string, unknown>): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const handler = descriptor.value as object;
+    const prior = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) as Record<string, unknown> | undefined;
+    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...prior, ...part }, handler);
+    return descriptor;
+  };
+}
 
 interface RouteDoc {
   summary: string;
@@ -75,7 +88,7 @@ export function Route(doc: RouteDoc) {
     decorators.push(ApiResponse({ status, description: 'Success', standardSchema: doc.response }));
     // The answer is cut to this schema by the preSerialization hook (response-serializer.ts), through the
     // Fastify route's config: no Nest interceptor (and its Observables) runs for it.
-    decorators.push(RouteConfig({ [RESPONSE_SCHEMA]: doc.response }));
+    decorators.push(RouteConfigPart({ [RESPONSE_SCHEMA]: doc.response }));
   } else if (doc.binary) {
     const bytes = { schema: { type: 'string', format: 'binary' } } as const;
     const content = Object.fromEntries(doc.binary.map((type) => [type, bytes]));
