@@ -77,7 +77,12 @@ class Projections {
     if (typeof node.$ref === 'string') return this.ref(node.$ref);
     const union = (node.anyOf ?? node.oneOf) as Json[] | undefined;
     if (union) return this.union(union);
-    if (Array.isArray(node.allOf)) return this.of(mergeAll(node.allOf as Json[]));
+    if (Array.isArray(node.allOf)) {
+      // A registered schema made nullable or optional is `allOf: [{ $ref }]`: its properties are the ref's.
+      const parts = node.allOf as Json[];
+      if (parts.length === 1) return typeof parts[0].$ref === 'string' ? this.ref(parts[0].$ref) : this.of(parts[0]);
+      return this.of(mergeAll(parts.map((p) => (typeof p.$ref === 'string' ? this.resolve(p.$ref) : p))));
+    }
     const type = node.type;
     if (type === 'object') return this.object(node);
     if (type === 'array') return this.array(node);
