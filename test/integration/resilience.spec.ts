@@ -93,6 +93,18 @@ describe('the general limit, counted ahead on each node and sent to Redis in bat
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
     expect(await counted(u.user.id)).toBe(LIMIT + 10);
   });
+
+  it('a node that has not seen the key yet asks Redis before counting ahead', async () => {
+    const u = await registerUser(a);
+    for (let i = 0; i < 150; i++) expect((await b.http.get('/v1/me', u.accessToken)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 4 * FLUSH_MS));
+    // Node a starts from node b's 150, not from 0: 50 more are answered, the rest refused.
+    const statuses = (await Promise.all(Array.from({ length: 120 }, () => a.http.get('/v1/me', u.accessToken)))).map(
+      (r) => r.status,
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT - 150);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(120 - (LIMIT - 150));
+  });
 });
 
 describe('session revocation reaches every node at once', () => {

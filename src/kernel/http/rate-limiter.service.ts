@@ -29,6 +29,8 @@ interface Shared {
   pending: number;
   /** Hits sent and not yet answered (not in `known` yet, counted ahead all the same). */
   inflight: number;
+  /** Whether Redis has answered for this window yet: until then nothing is counted ahead. */
+  learned: boolean;
   windowMs: number;
 }
 
@@ -39,8 +41,10 @@ interface Shared {
  * `exact` (credential limits: login, codes) sends every hit to Redis before answering. Otherwise a hit is
  * counted here while the window's known count plus this node's unsent hits stays under half the limit,
  * and the node sends its unsent hits in one pipeline every FLUSH_MS; past half, every hit goes to Redis
- * with the unsent ones, as in exact mode. The refusal point stays exact on one node; across nodes it can
- * be passed only by what other nodes counted in their last FLUSH_MS. A Redis round trip per request was a
+ * with the unsent ones, as in exact mode. A key's first hit in a window on a node always asks Redis, so a
+ * node counts ahead only from the window's count as Redis last told it. The refusal point stays exact on
+ * one node; across nodes it can be passed only by what other nodes counted and had not yet sent (at most
+ * FLUSH_MS of their hits) when this node last heard from Redis. A Redis round trip per request was a
  * tenth of a catalog read's CPU (issue 15); limits under BATCH_MIN_LIMIT are always exact.
  */
 @Injectable()
@@ -72,11 +76,12 @@ export class RateLimiterService implements OnModuleDestroy {
       const now = Date.now();
       let state = this.shared.get(key);
       if (!state || state.resetAt <= now) {
-        state = { known: 0, pending: 0, inflight: 0, resetAt: now + windowMs, windowMs };
+        state = { known: 0, pending: 0, inflight: 0, learned: false, resetAt: now + windowMs, windowMs };
         this.shared.set(key, state);
       }
       const ahead = state.known + state.pending + state.inflight + 1;
-      if (!opts.exact && limit >= BATCH_MIN_LIMIT && ahead <= limit * BATCH_SHARE) {
+      // A key's first hit in a window asks Redis (what other nodes counted); later ones may count ahead.
+      if (!opts.exact && state.learned && limit >= BATCH_MIN_LIMIT && ahead <= limit * BATCH_SHARE) {
         state.pending++;
         this.dirty.set(key, state);
         this.scheduleFlush();
@@ -154,6 +159,7 @@ export class RateLimiterService implements OnModuleDestroy {
    * state replaced by a newer window meanwhile is no longer in the map: updating it changes nothing.)
    */
   private learn(state: Shared, count: number, ttlMs: number): void {
+    state.learned = true;
     state.known = count;
     state.resetAt = Date.now() + ttlMs;
   }
@@ -161,7 +167,8 @@ export class RateLimiterService implements OnModuleDestroy {
   private sweep(): void {
     const now = Date.now();
     for (const [k, v] of this.local) if (v.resetAt <= now) this.local.delete(k);
-    for (const [k, v] of this.shared) if (v.resetAt <= now && v.pending === 0 && v.inflight === 0) this.shared.delete(k);
+    for (const [k, v] of this.shared)
+      if (v.resetAt <= now && v.pending === 0 && v.inflight === 0) this.shared.delete(k);
   }
 }
 
