@@ -107,18 +107,33 @@ describe('compileResponseProjection', () => {
       /items\[0\]\.parent\.name: expected string/,
     );
     expect(() => stringify({ items: [valid], nextCursor: 7 })).toThrow(/nextCursor: expected string/);
+    expect(() => stringify({ items: [{ ...valid, kind: 'powder' }], nextCursor: null })).toThrow(
+      /items\[0\]\.kind: not one of/,
+    );
+    expect(() => stringify({ items: [{ ...valid, tag: 'q' }], nextCursor: null })).toThrow(
+      /items\[0\]\.tag: not one of/,
+    );
   });
 
   it('keeps a registered schema made nullable or optional (allOf of its $ref), and its parts in an intersection', () => {
     const reg = z.object({ r: z.string() }).meta({ id: 'SerializerSpecReg' });
-    const holder = z.object({ a: reg.nullable(), b: reg.optional(), c: z.intersection(reg, z.object({ s: z.number() })) });
+    const holder = z.object({
+      a: reg.nullable(),
+      b: reg.optional(),
+      c: z.intersection(reg, z.object({ s: z.number() })),
+    });
     const written = compileResponseProjection(holder)({
       a: { r: '1', secret: 'x' },
       b: { r: '2', secret: 'x' },
       c: { r: '3', s: 4, secret: 'x' },
     });
     expect(written).toEqual({ a: { r: '1' }, b: { r: '2' }, c: { r: '3', s: 4 } });
-    expect(compileResponseProjection(holder)({ a: null, c: { r: '3', s: 4 } })).toEqual({ a: null, c: { r: '3', s: 4 } });
-    expect(() => compileResponseProjection(holder)({ a: { secret: 'x' }, c: { r: '3', s: 4 } })).toThrow(/a\.r: required/);
+    expect(compileResponseProjection(holder)({ a: null, c: { r: '3', s: 4 } })).toEqual({
+      a: null,
+      c: { r: '3', s: 4 },
+    });
+    expect(() => compileResponseProjection(holder)({ a: { secret: 'x' }, c: { r: '3', s: 4 } })).toThrow(
+      /a\.r: required/,
+    );
   });
 });

@@ -83,6 +83,9 @@ class Projections {
       if (parts.length === 1) return typeof parts[0].$ref === 'string' ? this.ref(parts[0].$ref) : this.of(parts[0]);
       return this.of(mergeAll(parts.map((p) => (typeof p.$ref === 'string' ? this.resolve(p.$ref) : p))));
     }
+    // An enum or a literal: one of its values, nothing else (a union's branch is chosen by them too).
+    const allowed = Array.isArray(node.enum) ? new Set(node.enum) : 'const' in node ? new Set([node.const]) : undefined;
+    if (allowed) return (v) => (allowed.has(v) ? v : fail(`not one of ${JSON.stringify([...allowed])}`));
     const type = node.type;
     if (type === 'object') return this.object(node);
     if (type === 'array') return this.array(node);
@@ -195,7 +198,7 @@ function fail(what: string): never {
 /** The inline test for a plain primitive property (nullable or not), or undefined when it needs its projection. */
 function inlineCheck(schema: Json): string | undefined {
   const plain = Object.keys(schema).every(
-    (k) => !['$ref', 'anyOf', 'oneOf', 'allOf', 'properties', 'items'].includes(k),
+    (k) => !['$ref', 'anyOf', 'oneOf', 'allOf', 'properties', 'items', 'enum', 'const'].includes(k),
   );
   const type = schema.type;
   if (!plain || typeof type !== 'string') return undefined;
