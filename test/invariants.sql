@@ -97,3 +97,30 @@ FROM ledger_accounts WHERE balance_minor < 0 AND (NOT may_go_negative OR kind IN
 -- payments: a posting is in its account's currency (also the composite foreign key)
 SELECT 'posting in another currency than its account' AS invariant, p.id::text AS subject
 FROM postings p JOIN ledger_accounts a ON a.id = p.account_id WHERE p.currency <> a.currency;
+
+-- orders: total = subtotal − discount + delivery − points (also a CHECK)
+SELECT 'order total differs from its parts' AS invariant, id::text AS subject
+FROM orders WHERE total_minor <> subtotal_minor - discount_minor + delivery_fee_minor - points_redeemed;
+
+-- orders: the goods of an order are the sum of its lines, and its discount the sum of theirs
+SELECT 'order subtotal or discount differs from its lines' AS invariant, o.id::text AS subject
+FROM orders o JOIN (SELECT order_id, sum(unit_price_minor * quantity) AS goods, sum(discount_minor) AS discount
+  FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
+WHERE l.goods <> o.subtotal_minor OR l.discount <> o.discount_minor;
+
+-- orders: what was refunded never exceeds what was captured, and nothing is captured beyond the order's total
+-- (revenue's side of the entries keyed order:<id>:capture and order:<id>:refund)
+SELECT 'order refunded more than captured, or captured more than its total' AS invariant, o.id::text AS subject
+FROM orders o
+LEFT JOIN LATERAL (
+  SELECT coalesce(sum(-p.amount_minor) FILTER (WHERE e.key = 'order:' || o.id || ':capture'), 0) AS captured,
+         coalesce(sum(p.amount_minor) FILTER (WHERE e.key LIKE 'order:' || o.id || ':refund%'), 0) AS refunded
+  FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE e.ref_type = 'order' AND e.ref_id = o.id AND a.kind = 'revenue'
+) m ON true
+WHERE m.captured - m.refunded < 0 OR m.captured > o.total_minor;
+
+-- orders: each order's history starts with one first row (no from-state) in the state it was placed in
+SELECT 'order history without exactly one first row' AS invariant, o.id::text AS subject
+FROM orders o LEFT JOIN order_transitions t ON t.order_id = o.id AND t.from_status IS NULL
+GROUP BY o.id HAVING count(t.id) <> 1;

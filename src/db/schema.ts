@@ -11,3 +11,4 @@ export * from '../modules/offers/offers.tables.js';
 export * from '../modules/search/search.tables.js';
 export * from '../modules/payments/payments.tables.js';
 export * from '../modules/cart/cart.tables.js';
+export * from '../modules/orders/orders.tables.js';

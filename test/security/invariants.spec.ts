@@ -51,4 +51,44 @@ describe('test/invariants.sql', () => {
       ].sort(),
     );
   });
+
+  it('reports orders whose money or history does not add up, and the tables refuse the worst themselves', async () => {
+    const before = await invariantViolations(db);
+    const o1 = '0190a0c8-0000-7000-8000-00000000d001';
+    const o2 = '0190a0c8-0000-7000-8000-00000000d002';
+    const someone = '0190a0c8-0000-7000-8000-0000000000aa';
+    const order = (id: string, total: number) => sql`insert into orders (id, customer_id, branch_id, status, fulfilment,
+      payment_method, subtotal_minor, discount_minor, delivery_fee_minor, points_redeemed, total_minor, currency, reservation_ref)
+      values (${id}, ${someone}, ${someone}, 'confirmed', 'pickup', 'wallet', 1000, 100, 0, 0, ${total}, 'EGP', ${'order:' + id})`;
+    // The total formula is a CHECK.
+    await expect(db.db.execute(order(o1, 1000))).rejects.toThrow();
+    await db.db.transaction(async (tx) => {
+      // Keys to users, branches and products are not what this test is about.
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(order(o1, 900));
+      await tx.execute(order(o2, 900));
+      await tx.execute(sql`insert into order_lines (order_id, line_no, product_id, quantity, unit_price_minor, discount_minor, name_en, name_ar)
+        values (${o2}, 1, ${someone}, 2, 400, 100, 'x', 'x')`);
+      await tx.execute(sql`insert into order_transitions (id, order_id, from_status, to_status)
+        values ('0190a0c8-0000-7000-8000-00000000d101', ${o2}, null, 'confirmed')`);
+      // Captured more than the total (balanced, so only the order rule sees it).
+      await tx.execute(sql`insert into journal_entries (id, key, kind, ref_type, ref_id)
+        values ('0190a0c8-0000-7000-8000-00000000e002', ${'order:' + o2 + ':capture'}, 'order.capture', 'order', ${o2})`);
+      await tx.execute(sql`insert into postings (id, entry_id, account_id, currency, amount_minor) values
+        ('0190a0c8-0000-7000-8000-00000000f002', '0190a0c8-0000-7000-8000-00000000e002', '0190a0c8-0000-7000-8000-00000000a001', 'EGP', -901),
+        ('0190a0c8-0000-7000-8000-00000000f003', '0190a0c8-0000-7000-8000-00000000e002', '0190a0c8-0000-7000-8000-00000000a002', 'EGP', 901)`);
+    });
+    // The history is append-only.
+    const appendOnly = { cause: { message: expect.stringMatching(/append-only/) as unknown } };
+    await expect(db.db.execute(sql`update order_transitions set reason = 'x'`)).rejects.toMatchObject(appendOnly);
+    await expect(db.db.execute(sql`delete from order_transitions`)).rejects.toMatchObject(appendOnly);
+    const found = (await invariantViolations(db)).filter((v) => !before.includes(v));
+    expect(found.sort()).toEqual(
+      [
+        `order history without exactly one first row: ${o1}`,
+        `order subtotal or discount differs from its lines: ${o2}`,
+        `order refunded more than captured, or captured more than its total: ${o2}`,
+      ].sort(),
+    );
+  });
 });
