@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ConfigError, type Config } from './config/index.js';
 import { AppError, sendProblem } from './kernel/errors/index.js';
@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { configureHttp, trustProxyOption, type ClosingState } from './kernel/http/fastify-setup.js';
 import { setupDocs } from './kernel/http/docs.js';
 import { startSchedules } from './kernel/queue/index.js';
-import { createLogger, PinoNestLogger } from './kernel/logger.js';
+import { createLogger, LazyChildLogger, PinoNestLogger } from './kernel/logger.js';
 import { HealthController } from './modules/health/index.js';
 import { AdminBootstrapService } from './modules/identity/index.js';
 
@@ -72,13 +72,21 @@ export async function createApp(
  * "incoming request" line said nothing the completion line does not).
  */
 class OneLinePerRequest extends LogController {
+  constructor(
+    opts: ConstructorParameters<typeof LogController>[0],
+    /** The line goes through the root logger with the request's id: no per-request child (LazyChildLogger). */
+    private readonly root: Logger,
+  ) {
+    super(opts);
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    if (error)
-      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    const line = { [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) this.root.error({ ...line, err: error }, 'request errored');
+    else this.root.info(line, 'request completed');
   }
 }
 
@@ -95,10 +103,12 @@ async function buildApp(
     requestIdHeader: 'x-request-id',
     // Request ids need no time order: the pooled v4 generator is the cheapest.
     genReqId: () => randomUUID(),
-    logController: new OneLinePerRequest({
-      requestIdLogLabel: 'requestId',
-      disableRequestLogging: config.env === 'test',
-    }),
+    logController: new OneLinePerRequest(
+      { requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' },
+      logger,
+    ),
+    childLoggerFactory: (parent: Logger, bindings: Bindings, options: ChildLoggerOptions) =>
+      new LazyChildLogger(parent, bindings, options),
     return503OnClosing: true,
     // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) are problems too.
     frameworkErrors: (err: unknown, req: FastifyRequest, reply: FastifyReply) => sendProblem(err, req, reply),

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
-import { REDACT_PATHS } from '../../src/kernel/logger.js';
+import { createLogger, REDACT_PATHS } from '../../src/kernel/logger.js';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { HttpClient, testConfig } from '../setup/app.js';
 import { buildUser, verifyContacts } from '../factories/user.factory.js';
@@ -58,6 +58,41 @@ describe('logs', () => {
     expect(all).not.toMatch(/eyJhbGciOi/); // no JWT
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines.filter((l) => (JSON.parse(l) as { level: number }).level === 60)).toEqual([]);
+  });
+});
+
+describe('request log lines', () => {
+  it('writes one line per request, when it completes, with its id, method, path and status', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = createLogger('info', sink);
+    // Request lines are off under NODE_ENV=test; development writes them as production does.
+    const app = await createApp(
+      testConfig({ LOG_LEVEL: 'info', NODE_ENV: 'development', JWT_SECRET: 'a'.repeat(64) }),
+      { logger },
+    );
+    const http = new HttpClient(app.app);
+    let id: string;
+    try {
+      const res = await http.get('/v1/products?limit=1');
+      expect(res.status).toBe(200);
+      id = String(res.headers['x-request-id']);
+    } finally {
+      await app.close();
+    }
+    const mine = lines.filter((l) => l.requestId === id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      msg: 'request completed',
+      req: { id, method: 'GET', path: '/v1/products' },
+      res: { statusCode: 200 },
+    });
+    expect(lines.some((l) => l.msg === 'incoming request')).toBe(false);
   });
 });
 
