@@ -111,8 +111,10 @@ export async function seedBench(client: pg.ClientBase, opts: BenchSeedOptions): 
     SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
       substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
       52, 1), 53, 1), 'hex')::uuid $$ LANGUAGE sql VOLATILE`);
+  // CASCADE: with them go the rows of tables that name products (carts, order lines…), whichever modules
+  // add such tables later; a bench database holds nothing else worth keeping.
   await client.query(
-    'TRUNCATE offer_redemptions, offers, stock_reservations, stock_movements, stock_lots, products, categories, product_words, search_words',
+    'TRUNCATE offer_redemptions, offers, stock_reservations, stock_movements, stock_lots, products, categories, product_words, search_words CASCADE',
   );
   // Branches are deleted, not truncated: role_assignments references them (migration 0009) and must keep the
   // accounts' other roles; grants at the old branches go with them.
