@@ -10,6 +10,7 @@ import { KernelModule } from './kernel/kernel.module.js';
 import { AuditModule } from './modules/audit/index.js';
 import { BranchesModule } from './modules/branches/index.js';
 import { CartModule } from './modules/cart/index.js';
+import { OrdersModule } from './modules/orders/index.js';
 import { CatalogModule } from './modules/catalog/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OffersModule } from './modules/offers/index.js';
@@ -50,6 +51,7 @@ export class AppModule {
         OffersModule,
         PaymentsModule,
         CartModule,
+        OrdersModule,
         SearchModule,
         HealthModule,
         ...extra,

@@ -3,6 +3,7 @@ import type { TestApp } from '../setup/app.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
 import { creditWallet } from '../factories/payments.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
+import { placeOrder } from '../factories/orders.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -30,6 +31,17 @@ const files: OwnedResource = {
     (
       (await t.database.db.execute(
         sql`select owner_id, storage_key, size_bytes from files where id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+const orders: OwnedResource = {
+  create: async (t, token) => ({ id: await placeOrder(t, token) }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select o.status, o.version, o.total_minor, (select count(*) from order_transitions x where x.order_id = o.id) as steps
+            from orders o where o.id = ${id}`,
       )) as unknown as { rows: unknown[] }
     ).rows,
 };
@@ -94,6 +106,7 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
     exempt:
       "self route: the product id names a catalog product; the cart is always the caller's own, a product not in it 404 (cart e2e)",
   },
+  'GET /v1/orders/{id}': orders,
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),
@@ -136,6 +149,21 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
     const after = JSON.stringify((await t.http.get('/v1/cart', a)).body);
     if (after !== mine) throw new Error(`/v1/cart: B's writes changed A's cart: ${mine} -> ${after}`);
   },
+  // The caller's own orders (no id in the path): B's list never holds A's order, even with A's cursor.
+  'GET /v1/orders': async (t, a, b) => {
+    const id = await placeOrder(t, a);
+    const mine = await t.http.get('/v1/orders?limit=1', a);
+    if (mine.body.items?.[0]?.id !== id) throw new Error(`GET /v1/orders: the owner does not see their order`);
+    const cursor = mine.body.nextCursor as string | null;
+    for (const url of ['/v1/orders', `/v1/orders?cursor=${cursor ?? ''}`].slice(0, cursor ? 2 : 1)) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || JSON.stringify(theirs.body).includes(id))
+        throw new Error(`${url}: another customer sees A's order: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  'GET /v1/admin/orders': staffOnly(
+    "orders:read; branch-scoped staff see only their branches' orders, another branch's branchId 403 (orders e2e)",
+  ),
   // The caller's own wallet (no id in the path): B never sees A's balance or movements, even with A's cursor.
   'GET /v1/wallet': async (t, a, b) => {
     const aId = (await t.http.get('/v1/me', a)).body.user.id as string;

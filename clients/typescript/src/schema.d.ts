@@ -1040,6 +1040,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in account’s orders, newest first
+     * @description Requires permission `cart:read`. Always the caller’s own orders (no id names another).
+     */
+    get: operations['listMyOrders'];
+    put?: never;
+    /**
+     * Check out: turn the cart into an order
+     * @description Requires permission `cart:write`. Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` 400 `orders/payment-method-unavailable` for now. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.
+     */
+    post: operations['placeOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the signed-in account’s orders
+     * @description Requires permission `cart:read`. Another customer’s order answers 404 `orders/not-found`, as a missing one does.
+     */
+    get: operations['getMyOrder'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Orders of the branches the caller works at, newest first
+     * @description Requires permission `orders:read`. Branch-scoped staff see only their branches’ orders (another branch’s `branchId` answers 403 `orders/not-your-branch`); an admin sees every branch. Filter by `branchId` and `status`.
+     */
+    get: operations['listOrdersForStaff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -1231,6 +1295,53 @@ export interface components {
       withinDeliveryRadius: boolean | null;
       currency: string;
       updatedAt: string | null;
+    };
+    Order: {
+      id: string;
+      /** @enum {string} */
+      status:
+        | 'pending_verification'
+        | 'pending_payment'
+        | 'confirmed'
+        | 'preparing'
+        | 'ready'
+        | 'out_for_delivery'
+        | 'completed'
+        | 'cancelled'
+        | 'expired';
+      branchId: string;
+      /** @enum {string} */
+      fulfilment: 'delivery' | 'pickup';
+      /** @enum {string} */
+      paymentMethod: 'cod' | 'wallet' | 'card';
+      address: {
+        lat: number;
+        lng: number;
+        line1: string;
+        line2?: string;
+        city?: string;
+        notes?: string;
+        phone?: string;
+      } | null;
+      lines: {
+        lineNo: number;
+        productId: string;
+        nameEn: string;
+        nameAr: string;
+        quantity: number;
+        unitPriceMinor: number;
+        discountMinor: number;
+        rxRequired: boolean;
+      }[];
+      subtotalMinor: number;
+      discountMinor: number;
+      deliveryFeeMinor: number;
+      pointsRedeemed: number;
+      totalMinor: number;
+      currency: string;
+      placedAt: string;
+      createdAt: string;
+      updatedAt: string;
     };
     ProductSummary: {
       id: string;
@@ -5872,6 +5983,306 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Cart'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listMyOrders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Order'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  placeOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          branchId?: string;
+          /** @enum {string} */
+          fulfilment: 'delivery' | 'pickup';
+          address?: {
+            lat: number;
+            lng: number;
+            line1: string;
+            line2?: string;
+            city?: string;
+            notes?: string;
+            phone?: string;
+          };
+          /** @enum {string} */
+          paymentMethod: 'cod' | 'wallet' | 'card';
+          pointsToRedeem?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMyOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listOrdersForStaff: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        branchId?: string;
+        status?:
+          | 'pending_verification'
+          | 'pending_payment'
+          | 'confirmed'
+          | 'preparing'
+          | 'ready'
+          | 'out_for_delivery'
+          | 'completed'
+          | 'cancelled'
+          | 'expired';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Order'][];
+            nextCursor: string | null;
+          };
         };
       };
       /** @description Invalid input (problem+json with errors[]) */

@@ -1,5 +1,6 @@
 import { illegalTransition } from '../../kernel/state-machine.js';
 import { Accounts, credit, debit, type EntryLine } from '../payments/index.js';
+import type { OrderFulfilment, OrderStatus, PaymentMethod } from './orders.states.js';
 
 /**
  * The pure rules of an order: the states it may be in, the state it is placed in, its totals and the ledger
@@ -7,37 +8,16 @@ import { Accounts, credit, debit, type EntryLine } from '../payments/index.js';
  * 0012: the status list and the total formula are CHECKs).
  */
 
-export const ORDER_STATUSES = [
-  'pending_verification',
-  'pending_payment',
-  'confirmed',
-  'preparing',
-  'ready',
-  'out_for_delivery',
-  'completed',
-  'cancelled',
-  'expired',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled', 'expired'];
-
-export const FULFILMENTS = ['delivery', 'pickup'] as const;
-export type OrderFulfilment = (typeof FULFILMENTS)[number];
-
-export const PAYMENT_METHODS = ['cod', 'wallet', 'card'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-/** Where a delivery goes: a point within the branch's delivery radius, and what the courier reads. */
-export interface DeliveryAddress {
-  lat: number;
-  lng: number;
-  line1: string;
-  line2?: string;
-  city?: string;
-  notes?: string;
-  phone?: string;
-}
+export {
+  FINAL_STATUSES,
+  FULFILMENTS,
+  ORDER_STATUSES,
+  PAYMENT_METHODS,
+  type DeliveryAddress,
+  type OrderFulfilment,
+  type OrderStatus,
+  type PaymentMethod,
+} from './orders.states.js';
 
 /**
  * The state an order is placed in (DOMAIN: cart, orders and money). Rx lines wait for a pharmacist first;
@@ -111,3 +91,9 @@ export function assertFitsFulfilment(fulfilment: OrderFulfilment, from: OrderSta
     (from === 'ready' && to === 'completed' && fulfilment !== 'pickup');
   if (misfit) throw illegalTransition('orders.order', from, to);
 }
+
+/**
+ * How long a placed order holds its stock: the reservation is committed when the order completes and released
+ * when it is cancelled; the expiry job releases it only if an order was left open this long.
+ */
+export const ORDER_HOLD_SECONDS = 30 * 24 * 3600;

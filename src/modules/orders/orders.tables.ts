@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
-import { FULFILMENTS, ORDER_STATUSES, PAYMENT_METHODS, type DeliveryAddress } from './orders.rules.js';
+import { FULFILMENTS, ORDER_STATUSES, PAYMENT_METHODS, type DeliveryAddress } from './orders.states.js';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 

@@ -3,6 +3,9 @@ import { PASSWORD } from '../../factories/user.factory.js';
 import { buildOffer, createOffer, uniqueCoupon } from '../../factories/offers.factory.js';
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
+import { placeOrder, stockAdmin } from '../../factories/orders.factory.js';
+import { insertProduct } from '../../factories/offers.factory.js';
+import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
 import { filePart, PNG } from '../../support/multipart.js';
 import { bodySlots, deref, validValue, type OpenApiDoc, type Op, type Slot } from './openapi.js';
@@ -185,7 +188,32 @@ export const HINTS: Record<string, Hint> = {
     },
   },
   'POST /v1/cart/coupon': { body: async (w) => ({ code: await couponOf(w) }) },
+  // The admin's cart, whatever earlier requests left in it (an Rx product, say), replaced by one stocked line.
+  'POST /v1/orders': {
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: async (w) => {
+      const { branchId } = await orderReady(w);
+      // Generated address and points left out: a pickup takes no address, and no points are redeemable yet.
+      return { branchId, fulfilment: 'pickup', paymentMethod: 'cod', address: undefined, pointsToRedeem: undefined };
+    },
+  },
+  'GET /v1/orders/{id}': { owned: true, params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }) },
+  'GET /v1/admin/orders': { query: () => [] },
 };
+
+/** The admin's cart holding one line of a product stocked at the orders factory's branch. */
+async function orderReady(w: World): Promise<{ branchId: string }> {
+  const { admin, branchId } = await stockAdmin(w.t);
+  const product = await insertProduct(w.t, { priceMinor: 900 });
+  await receive(w.t, admin, branchId, { productId: product.id, quantity: 3 });
+  await w.t.http.request('DELETE', '/v1/cart', { token: w.admin.accessToken });
+  const res = await w.t.http.request('PUT', `/v1/cart/items/${product.id}`, {
+    token: w.admin.accessToken,
+    body: { quantity: 1 },
+  });
+  if (res.status !== 200) throw new Error(`cart put failed: ${res.status}`);
+  return { branchId };
+}
 
 /** One coupon offer per fuzz world (a running cart offer that needs its code), for the cart's coupon route. */
 const coupons = new WeakMap<World, Promise<string>>();

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
+import { Idempotent, ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
+import {
+  checkoutBody,
+  orderIdParam,
+  orderView,
+  ordersPage,
+  ordersQuery,
+  type CheckoutBody,
+  type OrdersQuery,
+} from './orders.dto.js';
+import { OrdersService } from './orders.service.js';
+
+@ApiTags('orders')
+@Controller('v1/orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Can('cart:write')
+  @Post()
+  @Idempotent()
+  @Route({
+    operationId: 'placeOrder',
+    summary: 'Check out: turn the cart into an order',
+    description:
+      'Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` 400 `orders/payment-method-unavailable` for now. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.',
+    auth: { permission: 'cart:write' },
+    status: 201,
+    response: orderView,
+    errors: [404, 409],
+  })
+  place(@Body({ schema: checkoutBody }) body: CheckoutBody, @CurrentActor() actor: UserActor) {
+    return this.orders.checkout(actor, body);
+  }
+
+  @Can('cart:read')
+  @Get()
+  @Route({
+    operationId: 'listMyOrders',
+    summary: 'The signed-in account’s orders, newest first',
+    description: 'Always the caller’s own orders (no id names another).',
+    auth: { permission: 'cart:read' },
+    response: ordersPage,
+  })
+  list(@Query({ schema: ordersQuery }) query: OrdersQuery, @CurrentActor() actor: UserActor) {
+    return this.orders.listMine(actor, query);
+  }
+
+  @Can('cart:read')
+  @Get(':id')
+  @Route({
+    operationId: 'getMyOrder',
+    summary: 'One of the signed-in account’s orders',
+    description: 'Another customer’s order answers 404 `orders/not-found`, as a missing one does.',
+    auth: { permission: 'cart:read' },
+    response: orderView,
+    errors: [404],
+  })
+  get(
+    @Param('id', { schema: orderIdParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.orders.mine(actor, id, meta);
+  }
+}

@@ -1,0 +1,62 @@
+import { AppError, defineMessages } from '../../kernel/errors/index.js';
+
+/** The orders module's stable error codes (their en and ar messages below). */
+export const OrderErrors = {
+  notFound: () => AppError.notFound('orders/not-found', 'The order was not found'),
+  paymentMethodUnavailable: (method: string) =>
+    new AppError('validation', 'orders/payment-method-unavailable', `Paying by ${method} is not available yet`, {
+      errors: [{ field: 'paymentMethod', code: 'invalid_value', message: `${method} is not available yet` }],
+    }),
+  emptyCart: () => AppError.conflict('orders/empty-cart', 'The cart is empty'),
+  itemUnavailable: (productIds: string[]) =>
+    AppError.conflict('orders/item-unavailable', 'Some products in the cart are no longer sold', { productIds }),
+  prescriptionRequired: (productIds: string[]) =>
+    AppError.conflict('orders/prescription-required', 'Some products in the cart need a prescription', {
+      productIds,
+    }),
+  pointsUnavailable: (max: number) =>
+    new AppError('validation', 'orders/points-unavailable', `At most ${max} points can be redeemed on this order`, {
+      errors: [{ field: 'pointsToRedeem', code: 'too_big', message: `must be at most ${max}` }],
+      max,
+    }),
+  notYourBranch: () =>
+    new AppError('forbidden', 'orders/not-your-branch', 'You do not work with orders at this branch'),
+  outsideDeliveryRadius: () =>
+    AppError.conflict('orders/outside-delivery-radius', 'The address is outside the branch’s delivery area'),
+  noBranchCanFill: () =>
+    AppError.conflict('orders/no-branch-can-fill', 'No branch can fill the whole cart for this address'),
+};
+
+/** What a person reads for each of the orders module's codes (problem+json `detail`, en and ar). */
+export const OrdersMessages = defineMessages({
+  'orders/not-found': { en: 'We could not find this order', ar: 'لم نتمكن من العثور على هذا الطلب' },
+  'orders/payment-method-unavailable': {
+    en: 'This payment method is not available yet; choose cash on delivery or your wallet',
+    ar: 'طريقة الدفع هذه غير متاحة بعد؛ اختر الدفع عند الاستلام أو المحفظة',
+  },
+  'orders/empty-cart': { en: 'Your cart is empty', ar: 'سلة التسوق فارغة' },
+  'orders/item-unavailable': {
+    en: 'Some products in your cart are no longer sold; remove them first',
+    ar: 'بعض المنتجات في سلة التسوق لم تعد متاحة للبيع؛ احذفها أولاً',
+  },
+  'orders/prescription-required': {
+    en: 'Some products in your cart need a prescription, which cannot be attached yet',
+    ar: 'بعض المنتجات في سلة التسوق تحتاج إلى وصفة طبية، ولا يمكن إرفاقها بعد',
+  },
+  'orders/points-unavailable': {
+    en: 'That is more points than this order can use',
+    ar: 'عدد النقاط أكبر مما يمكن استخدامه في هذا الطلب',
+  },
+  'orders/not-your-branch': {
+    en: 'You do not work with the orders of this branch',
+    ar: 'لا تملك صلاحية التعامل مع طلبات هذا الفرع',
+  },
+  'orders/outside-delivery-radius': {
+    en: 'This address is outside the branch’s delivery area',
+    ar: 'هذا العنوان خارج نطاق التوصيل للفرع',
+  },
+  'orders/no-branch-can-fill': {
+    en: 'No branch near you can fill your whole cart right now',
+    ar: 'لا يوجد فرع قريب منك يمكنه توفير كل ما في سلة التسوق الآن',
+  },
+});

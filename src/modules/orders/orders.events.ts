@@ -1,0 +1,5 @@
+/** Outbox topics of the orders module (the notifications issue delivers them). */
+export const OrderEvents = {
+  /** Every status change, the first one included: { orderId, customerId, branchId, from, to }. */
+  updated: 'order.updated',
+} as const;

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { BranchesModule } from '../branches/index.js';
+import { CartModule } from '../cart/index.js';
+import { InventoryModule } from '../inventory/index.js';
+import { OffersModule } from '../offers/index.js';
+import { PaymentsModule } from '../payments/index.js';
+import { OrdersAdminController } from './orders.admin.controller.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersRepository } from './orders.repository.js';
+import { OrdersService } from './orders.service.js';
+
+@Module({
+  imports: [CartModule, InventoryModule, OffersModule, PaymentsModule, BranchesModule],
+  controllers: [OrdersController, OrdersAdminController],
+  providers: [OrdersRepository, OrdersService],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

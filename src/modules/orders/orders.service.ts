@@ -1,0 +1,237 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
+import { canAtBranch, type UserActor } from '../../kernel/auth/index.js';
+import { OutboxService } from '../../kernel/events/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
+import { newId } from '../../kernel/ids.js';
+import { AuditService } from '../audit/index.js';
+import { BranchesService, distanceKm, type BranchRecord, type GeoPoint } from '../branches/index.js';
+import { CartPricingService, CartService, type PricedCart } from '../cart/index.js';
+import { InventoryService } from '../inventory/index.js';
+import { OfferRedemptionsService } from '../offers/index.js';
+import { LedgerService } from '../payments/index.js';
+import type { AdminOrdersQuery, CheckoutBody, OrderView, OrdersQuery } from './orders.dto.js';
+import { OrderErrors } from './orders.errors.js';
+import { OrderEvents } from './orders.events.js';
+import { OrdersRepository, type OrderLineRow, type OrderRow } from './orders.repository.js';
+import {
+  ORDER_HOLD_SECONDS,
+  captureKey,
+  captureLines,
+  initialStatus,
+  orderTotals,
+  type DeliveryAddress,
+  type OrderFulfilment,
+  type OrderStatus,
+  type PaymentMethod,
+} from './orders.rules.js';
+
+const idCursor = cursorShape(cursorField.id);
+/** How many of the nearest active branches checkout asks for stock when the customer names none. */
+const BRANCH_CANDIDATES = 20;
+
+/** Checkout and the customer's and staff's reads of orders (exported from index.ts). */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly repo: OrdersRepository,
+    private readonly pricing: CartPricingService,
+    private readonly cart: CartService,
+    private readonly inventory: InventoryService,
+    private readonly offers: OfferRedemptionsService,
+    private readonly ledger: LedgerService,
+    private readonly branches: BranchesService,
+    @Inject(OutboxService) private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * POST /v1/orders: the cart priced again on the server in the order's transaction, the stock reserved
+   * FEFO, the offer's use counted, a wallet payment captured, the order with its lines and first history
+   * row written, `order.updated` published and the cart emptied, all in one transaction: any refusal
+   * (stock, funds, a limit) leaves nothing behind.
+   */
+  async checkout(actor: UserActor, body: CheckoutBody, tx?: DbOrTx): Promise<OrderView> {
+    if (body.paymentMethod === 'card') throw OrderErrors.paymentMethodUnavailable('card');
+    const customerId = actor.userId;
+    const point: GeoPoint | undefined = body.address && { lat: body.address.lat, lng: body.address.lng };
+    const branchId = body.branchId ?? (await this.chooseBranch(customerId, body.fulfilment, point));
+    return this.repo.transaction(async (t) => {
+      const cart = await this.pricing.price(customerId, { branchId, fulfilment: body.fulfilment, point }, t);
+      assertOrderable(cart);
+      if (body.fulfilment === 'delivery' && cart.withinDeliveryRadius === false)
+        throw OrderErrors.outsideDeliveryRadius();
+      const points = body.pointsToRedeem ?? 0;
+      if (points > cart.pointsRedeemableMinor) throw OrderErrors.pointsUnavailable(cart.pointsRedeemableMinor);
+
+      const id = newId();
+      const reservationRef = `order:${id}`;
+      const lines = cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+      await this.inventory.reserve(branchId, lines, reservationRef, ORDER_HOLD_SECONDS, actor, t);
+      if (cart.offer) await this.offers.redeem(cart.offer.id, customerId, id, t);
+      const totals = orderTotals({
+        subtotalMinor: cart.subtotalMinor,
+        discountMinor: cart.discountMinor,
+        deliveryFeeMinor: cart.deliveryFeeMinor,
+        pointsRedeemed: points,
+      });
+      const status = initialStatus({ paymentMethod: body.paymentMethod, hasRxLines: cart.needsPrescription });
+      const saved = await this.repo.insert(
+        {
+          id,
+          customerId,
+          branchId,
+          status,
+          fulfilment: body.fulfilment,
+          paymentMethod: body.paymentMethod,
+          address: (body.address as DeliveryAddress | undefined) ?? null,
+          ...totals,
+          currency: cart.currency,
+          reservationRef,
+        },
+        cart.items.map((item, i) => ({
+          lineNo: i + 1,
+          productId: item.productId,
+          quantity: item.quantity,
+          unitPriceMinor: item.unitPriceMinor,
+          discountMinor: item.discountMinor,
+          nameEn: item.nameEn,
+          nameAr: item.nameAr,
+          rxRequired: item.rxRequired,
+        })),
+        actor.userId,
+        t,
+      );
+      if (body.paymentMethod === 'wallet' && totals.totalMinor > 0)
+        await this.ledger.post(
+          {
+            key: captureKey(id),
+            kind: 'order.capture',
+            refType: 'order',
+            refId: id,
+            actor,
+            lines: captureLines('wallet', customerId, totals.totalMinor),
+          },
+          t,
+        );
+      await this.outbox.publish(OrderEvents.updated, { orderId: id, customerId, branchId, from: null, to: status }, t);
+      await this.cart.empty(customerId, t);
+      return toView(saved.order, saved.lines);
+    }, tx);
+  }
+
+  /** The caller's own order; another customer's answers 404 like a missing one. */
+  async mine(actor: UserActor, id: string, meta?: RequestMeta): Promise<OrderView> {
+    const order = await this.repo.find(id);
+    if (!order) throw OrderErrors.notFound();
+    if (order.customerId !== actor.userId)
+      throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
+    return this.withLines(order);
+  }
+
+  async listMine(actor: UserActor, query: OrdersQuery): Promise<Page<OrderView>> {
+    const after = decodeCursor(query.cursor, idCursor);
+    const rows = await this.repo.list({ customerId: actor.userId }, after?.[0], query.limit + 1);
+    return this.page(rows, query.limit);
+  }
+
+  /** Staff: the orders of the branches where they hold orders:read (every branch for an admin). */
+  async listForStaff(actor: UserActor, query: AdminOrdersQuery): Promise<Page<OrderView>> {
+    const scope = actor.branchScopes.get('orders:read');
+    if (query.branchId && !canAtBranch(actor, 'orders:read', query.branchId)) throw OrderErrors.notYourBranch();
+    const after = decodeCursor(query.cursor, idCursor);
+    const rows = await this.repo.list(
+      {
+        branchId: query.branchId,
+        branchIds: scope ? [...scope] : undefined,
+        status: query.status,
+      },
+      after?.[0],
+      query.limit + 1,
+    );
+    return this.page(rows, query.limit);
+  }
+
+  private async page(rows: OrderRow[], limit: number): Promise<Page<OrderView>> {
+    const page = toPage(rows, limit, (r) => [r.id]);
+    const lines = await this.repo.linesOf(page.items.map((o) => o.id));
+    return { items: page.items.map((o) => toView(o, lines.get(o.id) ?? [])), nextCursor: page.nextCursor };
+  }
+
+  private async withLines(order: OrderRow, tx?: DbOrTx): Promise<OrderView> {
+    const lines = await this.repo.linesOf([order.id], tx);
+    return toView(order, lines.get(order.id) ?? []);
+  }
+
+  /**
+   * The nearest active branch (to the delivery point; for a pickup without a point, by name) whose sellable
+   * stock covers every line now. The checkout's reservation decides for good: a branch emptied meanwhile
+   * answers 409 `inventory/insufficient-stock` then.
+   */
+  private async chooseBranch(customerId: string, fulfilment: OrderFulfilment, point?: GeoPoint): Promise<string> {
+    const cart = await this.pricing.price(customerId, { fulfilment, point });
+    assertOrderable(cart);
+    const active = (await this.branches.activeRecords()) ?? [];
+    const candidates = [...active]
+      .filter((b) => !point || distanceKm(b, point) <= b.deliveryRadiusKm || fulfilment === 'pickup')
+      .sort(byNearness(point))
+      .slice(0, BRANCH_CANDIDATES);
+    const ids = cart.items.map((i) => i.productId);
+    for (const branch of candidates) {
+      const stock = await this.inventory.sellableAt(branch.id, ids);
+      if (cart.items.every((i) => (stock.get(i.productId) ?? 0) >= i.quantity)) return branch.id;
+    }
+    throw OrderErrors.noBranchCanFill();
+  }
+}
+
+/** Every line must be sold now and need no prescription (uploads come later), and there must be a line. */
+function assertOrderable(cart: PricedCart): void {
+  if (cart.items.length === 0) throw OrderErrors.emptyCart();
+  const gone = cart.items.filter((i) => i.discontinued).map((i) => i.productId);
+  if (gone.length > 0) throw OrderErrors.itemUnavailable(gone);
+  const rx = cart.items.filter((i) => i.rxRequired).map((i) => i.productId);
+  if (rx.length > 0) throw OrderErrors.prescriptionRequired(rx);
+}
+
+const byNearness =
+  (point?: GeoPoint) =>
+  (a: BranchRecord, b: BranchRecord): number =>
+    point ? distanceKm(a, point) - distanceKm(b, point) : a.nameEn.localeCompare(b.nameEn) || a.id.localeCompare(b.id);
+
+export function toView(order: OrderRow, lines: OrderLineRow[]): OrderView {
+  return {
+    id: order.id,
+    status: order.status as OrderStatus,
+    branchId: order.branchId,
+    fulfilment: order.fulfilment as OrderFulfilment,
+    paymentMethod: order.paymentMethod as PaymentMethod,
+    address: order.address ?? null,
+    lines: lines.map((l) => ({
+      lineNo: l.lineNo,
+      productId: l.productId,
+      nameEn: l.nameEn,
+      nameAr: l.nameAr,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      discountMinor: l.discountMinor,
+      rxRequired: l.rxRequired,
+    })),
+    subtotalMinor: order.subtotalMinor,
+    discountMinor: order.discountMinor,
+    deliveryFeeMinor: order.deliveryFeeMinor,
+    pointsRedeemed: order.pointsRedeemed,
+    totalMinor: order.totalMinor,
+    currency: order.currency,
+    placedAt: order.placedAt.toISOString(),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

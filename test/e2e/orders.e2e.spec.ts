@@ -1,0 +1,241 @@
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUserActor } from '../../src/kernel/auth/index.js';
+import { CartService } from '../../src/modules/cart/index.js';
+import { OrdersService } from '../../src/modules/orders/index.js';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+import { invariantViolations } from '../support/invariants.js';
+import { quietAutomaticOffers, storedCart } from '../factories/cart.factory.js';
+import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
+import { insertProduct } from '../factories/offers.factory.js';
+import { creditWallet } from '../factories/payments.factory.js';
+import { createStaff, insertCustomers, registerUser } from '../factories/user.factory.js';
+
+const FEE = 2500;
+const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
+
+let t: TestApp;
+let admin: string;
+let branch: BranchBody;
+beforeAll(async () => {
+  t = await bootTestApp({
+    DELIVERY_FEE_MINOR: String(FEE),
+    DELIVERY_FREE_ABOVE_MINOR: '0',
+    DELIVERY_FEE_PER_KM_MINOR: '0',
+    DATABASE_POOL_MAX: '12',
+  });
+  admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
+  branch = await createBranch(t, admin);
+  await quietAutomaticOffers(t);
+});
+afterAll(async () => {
+  expect(await invariantViolations(t.database)).toEqual([]);
+  await t.close();
+});
+
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
+const place = (token: string, body: unknown, key = `checkout-${randomUUID()}`) =>
+  t.http.request('POST', '/v1/orders', { token, body, headers: { 'idempotency-key': key } });
+const pickup = (extra: Record<string, unknown> = {}) => ({
+  branchId: branch.id,
+  fulfilment: 'pickup',
+  paymentMethod: 'cod',
+  ...extra,
+});
+// At the test branch (factories: buildBranch's point).
+const address = { lat: 30.0444, lng: 31.2357, line1: '12 Tahrir Street' };
+
+async function stocked(quantity: number, priceMinor = 4000, at = branch.id) {
+  const p = await insertProduct(t, { priceMinor });
+  await receive(t, admin, at, { productId: p.id, quantity });
+  return p;
+}
+async function customer() {
+  const u = await registerUser(t);
+  return { token: u.accessToken, id: u.user.id };
+}
+const fill = (token: string, productId: string, quantity: number) =>
+  t.http.request('PUT', `/v1/cart/items/${productId}`, { token, body: { quantity } });
+const reserved = async (productId: string) =>
+  Number(
+    (
+      await rows<{ r: string }>(
+        sql`select coalesce(sum(reserved), 0) as r from stock_lots where product_id = ${productId}`,
+      )
+    )[0]?.r,
+  );
+const ordersOf = async (customerId: string) =>
+  rows<{ id: string }>(sql`select id from orders where customer_id = ${customerId}`);
+
+describe('orders: checkout', () => {
+  it('places a COD pickup order: priced on the server, confirmed, stock reserved, cart emptied, history and event written', async () => {
+    const c = await customer();
+    const p = await stocked(5, 4000);
+    expect((await fill(c.token, p.id, 2)).status).toBe(200);
+    const res = await place(c.token, pickup());
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'confirmed',
+      branchId: branch.id,
+      fulfilment: 'pickup',
+      paymentMethod: 'cod',
+      address: null,
+      subtotalMinor: 8000,
+      discountMinor: 0,
+      deliveryFeeMinor: 0,
+      pointsRedeemed: 0,
+      totalMinor: 8000,
+      lines: [{ lineNo: 1, productId: p.id, quantity: 2, unitPriceMinor: 4000, discountMinor: 0, nameEn: p.nameEn }],
+    });
+    expect(await reserved(p.id)).toBe(2);
+    expect((await storedCart(t, c.id)).items).toEqual([]);
+    const history = await rows<{ from_status: string | null; to_status: string; actor_id: string }>(
+      sql`select from_status, to_status, actor_id from order_transitions where order_id = ${res.body.id}`,
+    );
+    expect(history).toEqual([{ from_status: null, to_status: 'confirmed', actor_id: c.id }]);
+    const events = await rows<{ payload: { orderId: string; to: string } }>(
+      sql`select payload from outbox where topic = 'order.updated' and payload->>'orderId' = ${res.body.id}`,
+    );
+    expect(events.map((e) => e.payload.to)).toEqual(['confirmed']);
+    // Read back: own order by id and in the list.
+    expect((await t.http.get(`/v1/orders/${res.body.id}`, c.token)).body).toEqual(res.body);
+    const list = await t.http.get('/v1/orders', c.token);
+    expect(list.body.items.map((o: { id: string }) => o.id)).toEqual([res.body.id]);
+  });
+
+  it('charges delivery, checks the radius, and picks the nearest branch able to fill the cart', async () => {
+    const far = await createBranch(t, admin, { lat: 30.2, lng: 31.5 });
+    const p = await stocked(3, 1000, far.id);
+    const c = await customer();
+    await fill(c.token, p.id, 3);
+    // Delivery near the first branch: it holds none of the product, and the far one does not reach.
+    const near = await place(c.token, { fulfilment: 'delivery', paymentMethod: 'cod', address });
+    expect(near.status).toBe(409);
+    expect(near.body.code).toBe('orders/no-branch-can-fill');
+    const outside = await place(c.token, { branchId: far.id, fulfilment: 'delivery', paymentMethod: 'cod', address });
+    expect(outside.body.code).toBe('orders/outside-delivery-radius');
+    const there = { lat: 30.2, lng: 31.5, line1: 'Next door' };
+    const ok = await place(c.token, { fulfilment: 'delivery', paymentMethod: 'cod', address: there });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body).toMatchObject({ branchId: far.id, deliveryFeeMinor: FEE, totalMinor: 3000 + FEE, address: there });
+  });
+
+  it('refuses card, Rx-only lines, an empty cart, bad bodies and points it cannot spend, leaving the cart as it was', async () => {
+    const c = await customer();
+    expect((await place(c.token, pickup())).body.code).toBe('orders/empty-cart');
+    const p = await stocked(5);
+    const rx = await insertProduct(t, { rxRequired: true });
+    await receive(t, admin, branch.id, { productId: rx.id, quantity: 5 });
+    await fill(c.token, p.id, 1);
+    const card = await place(c.token, pickup({ paymentMethod: 'card' }));
+    expect([card.status, card.body.code]).toEqual([400, 'orders/payment-method-unavailable']);
+    const points = await place(c.token, pickup({ pointsToRedeem: 10 }));
+    expect([points.status, points.body.code]).toEqual([400, 'orders/points-unavailable']);
+    for (const body of [
+      pickup({ totalMinor: 1 }),
+      pickup({ address }),
+      { fulfilment: 'delivery', paymentMethod: 'cod' },
+      pickup({ paymentMethod: 'cheque' }),
+    ]) {
+      const res = await place(c.token, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    await fill(c.token, rx.id, 1);
+    const needsRx = await place(c.token, pickup());
+    expect([needsRx.status, needsRx.body.code]).toEqual([409, 'orders/prescription-required']);
+    expect((await storedCart(t, c.id)).items).toHaveLength(2);
+    expect(await ordersOf(c.id)).toEqual([]);
+    expect(await reserved(p.id)).toBe(0);
+  });
+
+  it('pays by wallet in the same transaction, and a wallet short of the total leaves nothing behind', async () => {
+    const c = await customer();
+    const p = await stocked(5, 3000);
+    await fill(c.token, p.id, 2);
+    await creditWallet(t, c.id, 5999);
+    const short = await place(c.token, pickup({ paymentMethod: 'wallet' }));
+    expect([short.status, short.body.code]).toEqual([409, 'payments/insufficient-funds']);
+    expect(await ordersOf(c.id)).toEqual([]);
+    expect(await reserved(p.id)).toBe(0);
+    expect((await storedCart(t, c.id)).items).toEqual([{ product_id: p.id, quantity: 2 }]);
+    await creditWallet(t, c.id, 1);
+    const paid = await place(c.token, pickup({ paymentMethod: 'wallet' }));
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    expect(paid.body).toMatchObject({ status: 'confirmed', paymentMethod: 'wallet', totalMinor: 6000 });
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(0);
+    const entries = await rows<{ key: string }>(sql`select key from journal_entries where ref_id = ${paid.body.id}`);
+    expect(entries).toEqual([{ key: `order:${paid.body.id}:capture` }]);
+  });
+
+  it('answers another customer’s order as missing, and lists only the caller’s own', async () => {
+    const a = await customer();
+    const b = await customer();
+    const p = await stocked(2);
+    await fill(a.token, p.id, 1);
+    const order = await place(a.token, pickup());
+    expect(order.status).toBe(201);
+    for (const id of [order.body.id, MISSING]) {
+      const res = await t.http.get(`/v1/orders/${id}`, b.token);
+      expect([res.status, res.body.code]).toEqual([404, 'orders/not-found']);
+    }
+    expect((await t.http.get('/v1/orders', b.token)).body.items).toEqual([]);
+  });
+
+  it('lets staff list only their branches’ orders', async () => {
+    const other = await createBranch(t, admin);
+    const staffHere = (await createStaff(t, [{ role: 'pharmacist', branchId: branch.id }])).accessToken;
+    const staffThere = (await createStaff(t, [{ role: 'pharmacist', branchId: other.id }])).accessToken;
+    const c = await customer();
+    const p = await stocked(2);
+    await fill(c.token, p.id, 1);
+    const order = await place(c.token, pickup());
+    const here = await t.http.get(`/v1/admin/orders?branchId=${branch.id}&status=confirmed&limit=100`, staffHere);
+    expect(here.body.items.map((o: { id: string }) => o.id)).toContain(order.body.id);
+    const there = await t.http.get('/v1/admin/orders?limit=100', staffThere);
+    expect(there.body.items.map((o: { id: string }) => o.id)).not.toContain(order.body.id);
+    const foreign = await t.http.get(`/v1/admin/orders?branchId=${branch.id}`, staffThere);
+    expect([foreign.status, foreign.body.code]).toEqual([403, 'orders/not-your-branch']);
+    expect((await t.http.get('/v1/admin/orders', c.token)).status).toBe(403);
+  });
+});
+
+describe('orders: concurrency', () => {
+  it('100 parallel checkouts by distinct customers for the last 10 units: exactly 10 orders, 90 clean 409s', async () => {
+    const p = await stocked(10, 1500);
+    const ids = await insertCustomers(t, 100);
+    const carts = t.app.get(CartService);
+    for (const id of ids) await carts.setItem(id, p.id, 1);
+    const orders = t.app.get(OrdersService);
+    const actor = (id: string) => buildUserActor({ userId: id, sessionId: id, accountType: 'customer', roles: [] });
+    const results = await Promise.allSettled(
+      ids.map((id) => orders.checkout(actor(id), { branchId: branch.id, fulfilment: 'pickup', paymentMethod: 'cod' })),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : []));
+    expect(won).toHaveLength(10);
+    expect(codes).toEqual(Array.from({ length: 90 }, () => 'inventory/insufficient-stock'));
+    expect(await reserved(p.id)).toBe(10);
+    const placed = await rows<{ n: string }>(
+      sql`select count(*) as n from orders o join order_lines l on l.order_id = o.id where l.product_id = ${p.id}`,
+    );
+    expect(Number(placed[0]?.n)).toBe(10);
+  });
+
+  it('the same Idempotency-Key replayed 20 times in parallel places one order', async () => {
+    const c = await customer();
+    const p = await stocked(50);
+    await fill(c.token, p.id, 1);
+    const key = `checkout-${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => place(c.token, pickup(), key)));
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.body.id as string)).size).toBe(1);
+    for (const r of results) expect([201, 409], JSON.stringify(r.body)).toContain(r.status);
+    expect(await ordersOf(c.id)).toHaveLength(1);
+    expect(await reserved(p.id)).toBe(1);
+    const again = await place(c.token, pickup(), key);
+    expect([again.status, again.body.id]).toEqual([201, created[0]!.body.id]);
+  });
+});
