@@ -24,7 +24,7 @@ beforeAll(async () => {
   ok(
     await admin.POST('/v1/admin/branches/{id}/stock/receive', {
       params: { path: { id: ids.branch } },
-      body: { productId: ids.otc, lotNumber: 'ORD-1', expiresOn: inDays(365), quantity: 4 },
+      body: { productId: ids.otc, lotNumber: 'ORD-1', expiresOn: inDays(365), quantity: 5 },
     }),
   );
   customer = g.newClient();
@@ -72,7 +72,7 @@ describe('golden flow: checkout through @medyour/client', () => {
   });
 
   it('places a COD pickup, and refuses more than the branch holds', async () => {
-    ok(await setItem(ids.otc, 3));
+    ok(await setItem(ids.otc, 4));
     const body = { branchId: ids.branch, fulfilment: 'pickup' as const, paymentMethod: 'cod' as const };
     expect(await refusal(customer.POST('/v1/orders', { params: { header: key() }, body }))).toMatchObject({
       status: 409,
@@ -85,5 +85,32 @@ describe('golden flow: checkout through @medyour/client', () => {
       await admin.GET('/v1/admin/orders', { params: { query: { branchId: ids.branch, status: 'confirmed' } } }),
     );
     expect(staff.items.map((o) => o.id)).toContain(order.id);
+  });
+
+  it('cancels a wallet order back into the wallet, and staff complete a COD pickup', async () => {
+    ok(await setItem(ids.otc, 1));
+    const paid = ok(
+      await customer.POST('/v1/orders', {
+        params: { header: key() },
+        body: { branchId: ids.branch, fulfilment: 'pickup', paymentMethod: 'wallet' },
+      }),
+    );
+    expect(ok(await customer.GET('/v1/wallet', {})).balanceMinor).toBe(3000);
+    const cancelled = ok(
+      await customer.POST('/v1/orders/{id}/cancel', { params: { path: { id: paid.id } }, body: { reason: 'mistake' } }),
+    );
+    expect(cancelled.status).toBe('cancelled');
+    expect(ok(await customer.GET('/v1/wallet', {})).balanceMinor).toBe(8000);
+
+    const cod = ok(await customer.GET('/v1/orders', {})).items.find((o) => o.paymentMethod === 'cod')!;
+    for (const to of ['preparing', 'ready', 'completed'] as const) {
+      const moved = ok(
+        await admin.POST('/v1/admin/orders/{id}/transition', { params: { path: { id: cod.id } }, body: { to } }),
+      );
+      expect(moved.status).toBe(to);
+    }
+    expect(
+      await refusal(customer.POST('/v1/orders/{id}/cancel', { params: { path: { id: cod.id } }, body: {} })),
+    ).toMatchObject({ status: 409, code: 'common/illegal-transition' });
   });
 });

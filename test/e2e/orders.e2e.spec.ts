@@ -239,3 +239,116 @@ describe('orders: concurrency', () => {
     expect([again.status, again.body.id]).toEqual([201, created[0]!.body.id]);
   });
 });
+
+describe('orders: lifecycle', () => {
+  const stockOf = async (productId: string) =>
+    (
+      await rows<{ on_hand: string; reserved: string }>(
+        sql`select coalesce(sum(on_hand), 0) as on_hand, coalesce(sum(reserved), 0) as reserved from stock_lots where product_id = ${productId}`,
+      )
+    ).map((r) => ({ onHand: Number(r.on_hand), reserved: Number(r.reserved) }))[0];
+  const move = (token: string, id: string, to: string, reason?: string) =>
+    t.http.request('POST', `/v1/admin/orders/${id}/transition`, { token, body: { to, reason } });
+  const cancel = (token: string, id: string, body: unknown = {}) =>
+    t.http.request('POST', `/v1/orders/${id}/cancel`, { token, body });
+  const entriesOf = async (orderId: string) =>
+    (await rows<{ key: string }>(sql`select key from journal_entries where ref_id = ${orderId} order by key`)).map(
+      (r) => r.key,
+    );
+
+  async function ordered(paymentMethod: 'cod' | 'wallet', fulfilment: 'pickup' | 'delivery' = 'pickup') {
+    const c = await customer();
+    const p = await stocked(5, 2000);
+    await fill(c.token, p.id, 2);
+    if (paymentMethod === 'wallet') await creditWallet(t, c.id, 10_000);
+    const body =
+      fulfilment === 'pickup' ? pickup({ paymentMethod }) : { branchId: branch.id, fulfilment, paymentMethod, address };
+    const res = await place(c.token, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { c, p, order: res.body as { id: string; totalMinor: number } };
+  }
+
+  it('a customer cancels a wallet order: stock released, wallet refunded, history and event written', async () => {
+    const { c, p, order } = await ordered('wallet');
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(6000);
+    const res = await cancel(c.token, order.id, { reason: 'changed my mind' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe('cancelled');
+    expect(await stockOf(p.id)).toEqual({ onHand: 5, reserved: 0 });
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(10_000);
+    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`, `order:${order.id}:refund`]);
+    const history = await rows<{ from_status: string | null; to_status: string; reason: string | null }>(
+      sql`select from_status, to_status, reason from order_transitions where order_id = ${order.id} order by at, id`,
+    );
+    expect(history).toEqual([
+      { from_status: null, to_status: 'confirmed', reason: null },
+      { from_status: 'confirmed', to_status: 'cancelled', reason: 'changed my mind' },
+    ]);
+    // Cancelled is final: again, or any step, is refused and nothing moves twice.
+    expect((await cancel(c.token, order.id)).body.code).toBe('common/illegal-transition');
+    expect((await move(admin, order.id, 'preparing')).body.code).toBe('common/illegal-transition');
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(10_000);
+  });
+
+  it('staff of the branch work a COD pickup to completion: stock sold, cash captured', async () => {
+    const { c, p, order } = await ordered('cod');
+    const here = (await createStaff(t, [{ role: 'branch_manager', branchId: branch.id }])).accessToken;
+    const other = await createBranch(t, admin);
+    const there = (await createStaff(t, [{ role: 'branch_manager', branchId: other.id }])).accessToken;
+    const foreign = await move(there, order.id, 'preparing');
+    expect([foreign.status, foreign.body.code]).toEqual([403, 'auth/forbidden']);
+    expect((await move(c.token, order.id, 'preparing')).status).toBe(403);
+    expect((await move(here, order.id, 'ready')).body.code).toBe('common/illegal-transition');
+    expect((await move(here, order.id, 'preparing')).body.status).toBe('preparing');
+    // Too late for the customer now.
+    expect([(await cancel(c.token, order.id)).status]).toEqual([403]);
+    expect((await move(here, order.id, 'ready')).body.status).toBe('ready');
+    // A pickup is not sent out.
+    expect((await move(here, order.id, 'out_for_delivery')).body.code).toBe('common/illegal-transition');
+    expect(await entriesOf(order.id)).toEqual([]);
+    const done = await move(here, order.id, 'completed');
+    expect(done.body.status, JSON.stringify(done.body)).toBe('completed');
+    expect(await stockOf(p.id)).toEqual({ onHand: 3, reserved: 0 });
+    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`]);
+    const cash = await rows<{ kind: string; amount: string }>(
+      sql`select a.kind, p.amount_minor as amount from journal_entries e join postings p on p.entry_id = e.id
+          join ledger_accounts a on a.id = p.account_id where e.key = ${`order:${order.id}:capture`} order by a.kind`,
+    );
+    expect(cash.map((r) => [r.kind, Number(r.amount)])).toEqual([
+      ['cash_clearing', order.totalMinor],
+      ['revenue', -order.totalMinor],
+    ]);
+    const events = await rows<{ to: string }>(
+      sql`select payload->>'to' as to from outbox where topic = 'order.updated' and payload->>'orderId' = ${order.id} order by created_at, id`,
+    );
+    expect(events.map((e) => e.to)).toEqual(['confirmed', 'preparing', 'ready', 'completed']);
+  });
+
+  it('a delivery goes out before it is completed; staff may cancel it on the way and the stock comes back', async () => {
+    const { p, order } = await ordered('cod', 'delivery');
+    for (const to of ['preparing', 'ready']) expect((await move(admin, order.id, to)).body.status).toBe(to);
+    expect((await move(admin, order.id, 'completed')).body.code).toBe('common/illegal-transition');
+    expect((await move(admin, order.id, 'out_for_delivery')).body.status).toBe('out_for_delivery');
+    const res = await move(admin, order.id, 'cancelled', 'customer not at home');
+    expect(res.body.status).toBe('cancelled');
+    expect(await stockOf(p.id)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await entriesOf(order.id)).toEqual([]);
+  });
+
+  it('another customer cannot cancel the order: 404 like a missing one, nothing changes', async () => {
+    const { order } = await ordered('cod');
+    const b = await customer();
+    const res = await cancel(b.token, order.id);
+    expect([res.status, res.body.code]).toEqual([404, 'orders/not-found']);
+    expect((await cancel(b.token, MISSING)).body.code).toBe('orders/not-found');
+    const [row] = await rows<{ status: string }>(sql`select status from orders where id = ${order.id}`);
+    expect(row?.status).toBe('confirmed');
+  });
+
+  it('two parallel cancellations of one wallet order refund it once', async () => {
+    const { c, order } = await ordered('wallet');
+    const results = await Promise.all([cancel(c.token, order.id), cancel(c.token, order.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(10_000);
+  });
+});

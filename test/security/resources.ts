@@ -46,6 +46,22 @@ const orders: OwnedResource = {
     ).rows,
 };
 
+/**
+ * For a route by which the owner changes their order (cancel): the matrix calls it as the owner first, so the
+ * proof is that no one else left a step or a money movement on the order (rows whose actor is not the owner).
+ */
+const ordersNotMovedByOthers: OwnedResource = {
+  create: orders.create,
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select (select count(*) from order_transitions x where x.order_id = o.id and x.actor_id is distinct from o.customer_id) as steps,
+                   (select count(*) from journal_entries e where e.ref_id = o.id and e.created_by is distinct from o.customer_id) as entries
+            from orders o where o.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
 const staffOnly = (why: string): Exempt => ({
   exempt: `staff-only route (${why}); customers get 403 in the function-level matrix`,
 });
@@ -107,6 +123,10 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       "self route: the product id names a catalog product; the cart is always the caller's own, a product not in it 404 (cart e2e)",
   },
   'GET /v1/orders/{id}': orders,
+  'POST /v1/orders/{id}/cancel': ordersNotMovedByOthers,
+  'POST /v1/admin/orders/{id}/transition': staffOnly(
+    "orders:write; staff of another branch 403 (orders e2e: 'staff of the branch work a COD pickup')",
+  ),
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),

@@ -3,11 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
 import { Idempotent, ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import {
+  cancelBody,
   checkoutBody,
   orderIdParam,
   orderView,
   ordersPage,
   ordersQuery,
+  type CancelBody,
   type CheckoutBody,
   type OrdersQuery,
 } from './orders.dto.js';
@@ -46,6 +48,27 @@ export class OrdersController {
   })
   list(@Query({ schema: ordersQuery }) query: OrdersQuery, @CurrentActor() actor: UserActor) {
     return this.orders.listMine(actor, query);
+  }
+
+  @Can('cart:write')
+  @Post(':id/cancel')
+  @Idempotent()
+  @Route({
+    operationId: 'cancelMyOrder',
+    summary: 'Cancel one of the signed-in account’s orders',
+    description:
+      'Until the branch starts preparing it (later 403 `auth/forbidden`; a finished order 409 `common/illegal-transition`). Releases the reserved stock and gives a wallet payment back to the wallet, in one transaction. Another customer’s order answers 404 `orders/not-found`, as a missing one does.',
+    auth: { permission: 'cart:write' },
+    response: orderView,
+    errors: [404, 409],
+  })
+  cancel(
+    @Param('id', { schema: orderIdParam }) id: string,
+    @Body({ schema: cancelBody }) body: CancelBody,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.orders.cancel(actor, id, body.reason, meta);
   }
 
   @Can('cart:read')

@@ -42,6 +42,15 @@ export const checkoutBody = z
   });
 export type CheckoutBody = z.infer<typeof checkoutBody>;
 
+export const cancelBody = z.strictObject({ reason: text(500).optional() });
+export type CancelBody = z.infer<typeof cancelBody>;
+
+export const transitionBody = z.strictObject({
+  to: z.enum(ORDER_STATUSES),
+  reason: text(500).optional(),
+});
+export type TransitionBody = z.infer<typeof transitionBody>;
+
 export const ordersQuery = pageQuery;
 export type OrdersQuery = z.infer<typeof ordersQuery>;
 

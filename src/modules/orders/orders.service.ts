@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DbOrTx } from '../../db/client.js';
-import { canAtBranch, type UserActor } from '../../kernel/auth/index.js';
+import { canAtBranch, type Actor, type UserActor } from '../../kernel/auth/index.js';
 import { OutboxService } from '../../kernel/events/index.js';
 import {
   cursorField,
@@ -11,6 +11,8 @@ import {
   type RequestMeta,
 } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
+import { transition } from '../../kernel/state-machine.js';
+import { orderMachine } from './orders.machine.js';
 import { AuditService } from '../audit/index.js';
 import { BranchesService, distanceKm, type BranchRecord, type GeoPoint } from '../branches/index.js';
 import { CartPricingService, CartService, type PricedCart } from '../cart/index.js';
@@ -23,8 +25,12 @@ import { OrderEvents } from './orders.events.js';
 import { OrdersRepository, type OrderLineRow, type OrderRow } from './orders.repository.js';
 import {
   ORDER_HOLD_SECONDS,
+  assertFitsFulfilment,
   captureKey,
   captureLines,
+  capturedAtCheckout,
+  refundKey,
+  walletRefundLines,
   initialStatus,
   orderTotals,
   type DeliveryAddress,
@@ -125,6 +131,103 @@ export class OrdersService {
       await this.cart.empty(customerId, t);
       return toView(saved.order, saved.lines);
     }, tx);
+  }
+
+  /**
+   * POST /v1/orders/:id/cancel: the customer's own order, before the branch starts preparing it (the
+   * transitions table). Another customer's order answers 404 like a missing one (audited).
+   */
+  async cancel(actor: UserActor, id: string, reason: string | undefined, meta?: RequestMeta): Promise<OrderView> {
+    return this.step(actor, id, 'cancelled', reason ?? null, async (order) => {
+      if (order.customerId !== actor.userId)
+        throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
+    });
+  }
+
+  /** POST /v1/admin/orders/:id/transition: staff of the order's branch (any branch for an admin). */
+  async transitionByStaff(actor: UserActor, id: string, to: OrderStatus, reason?: string): Promise<OrderView> {
+    return this.step(actor, id, to, reason ?? null);
+  }
+
+  /**
+   * One step of an order's lifecycle, in one transaction with what it sets off: the order row locked, the
+   * transitions table and the fulfilment checked, the row moved, the history row and `order.updated`
+   * written, and then the stock and money: completing commits the reservation (sold) and, for cash on
+   * delivery, posts the cash capture; cancelling or expiring releases it and gives back a wallet payment.
+   */
+  private async step(
+    actor: Actor,
+    id: string,
+    to: OrderStatus,
+    reason: string | null,
+    check?: (order: OrderRow) => Promise<void>,
+  ): Promise<OrderView> {
+    return this.repo.transaction(async (t) => {
+      const order = await this.repo.lock(id, t);
+      if (!order) throw OrderErrors.notFound();
+      await check?.(order);
+      const from = order.status as OrderStatus;
+      assertFitsFulfilment(order.fulfilment as OrderFulfilment, from, to);
+      const moved = await transition(
+        orderMachine,
+        { from, to, actor, branchId: order.branchId },
+        {
+          move: (f, next) => this.repo.move(id, f, next, t),
+          current: async () => (await this.repo.find(id, t))?.status as OrderStatus | undefined,
+        },
+        { after: () => this.stepTaken(actor, order, from, to, reason, t) },
+      );
+      return this.withLines(moved, t);
+    });
+  }
+
+  private async stepTaken(
+    actor: Actor,
+    order: OrderRow,
+    from: OrderStatus,
+    to: OrderStatus,
+    reason: string | null,
+    t: DbOrTx,
+  ): Promise<void> {
+    const actorId = actor.kind === 'user' ? actor.userId : null;
+    await this.repo.appendTransition({ orderId: order.id, fromStatus: from, toStatus: to, actorId, reason }, t);
+    const method = order.paymentMethod as PaymentMethod;
+    if (to === 'completed') {
+      await this.inventory.commit(order.reservationRef, actor, t);
+      if (method === 'cod' && order.totalMinor > 0)
+        await this.ledger.post(
+          {
+            key: captureKey(order.id),
+            kind: 'order.capture',
+            refType: 'order',
+            refId: order.id,
+            actor,
+            lines: captureLines('cod', order.customerId, order.totalMinor),
+          },
+          t,
+        );
+    }
+    if (to === 'cancelled' || to === 'expired') {
+      await this.inventory.release(order.reservationRef, actor, reason ?? `order ${to}`, t);
+      if (capturedAtCheckout(method) && order.totalMinor > 0)
+        await this.ledger.post(
+          {
+            key: refundKey(order.id),
+            kind: 'order.refund',
+            refType: 'order',
+            refId: order.id,
+            memo: reason ?? undefined,
+            actor,
+            lines: walletRefundLines(order.customerId, order.totalMinor),
+          },
+          t,
+        );
+    }
+    await this.outbox.publish(
+      OrderEvents.updated,
+      { orderId: order.id, customerId: order.customerId, branchId: order.branchId, from, to },
+      t,
+    );
   }
 
   /** The caller's own order; another customer's answers 404 like a missing one. */

@@ -199,6 +199,18 @@ export const HINTS: Record<string, Hint> = {
   },
   'GET /v1/orders/{id}': { owned: true, params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }) },
   'GET /v1/admin/orders': { query: () => [] },
+  // A fresh confirmed order each time: a cancelled one cannot be cancelled again.
+  'POST /v1/orders/{id}/cancel': {
+    owned: true,
+    params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ reason: 'fuzz cancellation' }),
+  },
+  'POST /v1/admin/orders/{id}/transition': {
+    params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ to: 'preparing', reason: 'fuzz step' }),
+  },
 };
 
 /** The admin's cart holding one line of a product stocked at the orders factory's branch. */
