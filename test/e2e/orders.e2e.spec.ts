@@ -122,6 +122,27 @@ describe('orders: checkout', () => {
     expect(ok.body).toMatchObject({ branchId: far.id, deliveryFeeMinor: FEE, totalMinor: 3000 + FEE, address: there });
   });
 
+  it('picks the nearest branch from the database when the active set is larger than memory holds', async () => {
+    // BRANCHES_IN_MEMORY_MAX=0: the branch list is never held in process (a chain past the limit).
+    const big = await bootTestApp({ BRANCHES_IN_MEMORY_MAX: '0', DELIVERY_FEE_MINOR: String(FEE) });
+    try {
+      const spot = { lat: -33.9 + Math.random() / 10, lng: 18.4 + Math.random() / 10 };
+      const there = await createBranch(t, admin, spot);
+      const p = await stocked(2, 1500, there.id);
+      const c = await customer();
+      await fill(c.token, p.id, 2);
+      const res = await big.http.request('POST', '/v1/orders', {
+        token: c.token,
+        body: { fulfilment: 'delivery', paymentMethod: 'cod', address: { ...spot, line1: 'Long Street 1' } },
+        headers: { 'idempotency-key': `checkout-${randomUUID()}` },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ branchId: there.id, totalMinor: 3000 + FEE });
+    } finally {
+      await big.close();
+    }
+  });
+
   it('refuses card, Rx-only lines, an empty cart, bad bodies and points it cannot spend, leaving the cart as it was', async () => {
     const c = await customer();
     expect((await place(c.token, pickup())).body.code).toBe('orders/empty-cart');

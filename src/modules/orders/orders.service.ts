@@ -281,7 +281,8 @@ export class OrdersService {
   private async chooseBranch(customerId: string, fulfilment: OrderFulfilment, point?: GeoPoint): Promise<string> {
     const cart = await this.pricing.price(customerId, { fulfilment, point });
     assertOrderable(cart);
-    const active = (await this.branches.activeRecords()) ?? [];
+    // Past BRANCHES_IN_MEMORY_MAX, the nearest from the database (the whole set was [] there: nothing found).
+    const active = await this.branches.candidates(point, BRANCH_CANDIDATES * 4);
     const candidates = [...active]
       .filter((b) => !point || distanceKm(b, point) <= b.deliveryRadiusKm || fulfilment === 'pickup')
       .sort(byNearness(point))
