@@ -7,6 +7,7 @@ import { can, type UserActor } from './actor.js';
 import { IS_PUBLIC, REQUIRED_PERMISSION } from './decorators.js';
 import { SECURITY_EVENTS, type SecurityEvents } from './security-events.js';
 import type { Permission } from './permissions.js';
+import { perHandler } from '../per-handler.js';
 
 export type AuthedRequest = FastifyRequest & { actor?: UserActor };
 
@@ -25,22 +26,14 @@ export class AuthGuard implements CanActivate {
     @Optional() @Inject(SECURITY_EVENTS) private readonly events?: SecurityEvents,
   ) {}
 
-  /** What a handler declares, read once per handler (metadata does not change after boot). */
-  private readonly declarations = new WeakMap<object, { isPublic: boolean; permission?: Permission }>();
-
-  private declared(context: ExecutionContext): { isPublic: boolean; permission?: Permission } {
-    const handler = context.getHandler();
-    let declared = this.declarations.get(handler);
-    if (!declared) {
-      const targets = [handler, context.getClass()];
-      declared = {
-        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
-        permission: this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets),
-      };
-      this.declarations.set(handler, declared);
-    }
-    return declared;
-  }
+  /** Whether a route is public, and the permission it requires. */
+  private readonly declared = perHandler((context) => {
+    const targets = [context.getHandler(), context.getClass()];
+    return {
+      isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+      permission: this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets),
+    };
+  });
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;

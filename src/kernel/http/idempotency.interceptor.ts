@@ -19,6 +19,7 @@ import type { AuthedRequest } from '../auth/index.js';
 import { CLOCK, type Clock } from '../clock.js';
 import { AppError } from '../errors/index.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
+import { perHandler } from '../per-handler.js';
 
 const IDEMPOTENT = 'http:idempotent';
 const KEY_RE = /^[A-Za-z0-9_\-:.]{8,128}$/;
@@ -67,20 +68,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.claimTimeoutMs = config.http.idempotency.claimTimeoutSeconds * 1000;
   }
 
-  private readonly idempotent = new WeakMap<object, boolean>();
-
-  /** Whether a handler takes an Idempotency-Key, read once per handler. */
-  private isIdempotent(handler: object): boolean {
-    let yes = this.idempotent.get(handler);
-    if (yes === undefined) {
-      yes = this.reflector.get<boolean>(IDEMPOTENT, handler as never) === true;
-      this.idempotent.set(handler, yes);
-    }
-    return yes;
-  }
+  /** Whether a route takes an Idempotency-Key. */
+  private readonly isIdempotent = perHandler(
+    (context) => this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()) === true,
+  );
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.isIdempotent(context.getHandler())) return next.handle();
+    if (context.getType() !== 'http' || !this.isIdempotent(context)) return next.handle();
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();

@@ -6,6 +6,7 @@ import { CONFIG, type Config } from '../../config/index.js';
 import type { AuthedRequest } from '../auth/index.js';
 import { AppError } from '../errors/index.js';
 import { RateLimiterService } from './rate-limiter.service.js';
+import { perHandler } from '../per-handler.js';
 
 export interface CredentialLimit {
   /** Body field naming the account (email, phone or identifier); limited per account as well as per IP. */
@@ -35,23 +36,16 @@ export class RateLimitGuard implements CanActivate {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  private readonly credentialLimits = new WeakMap<object, CredentialLimit | null>();
-
-  /** A handler's credential limit, read once per handler. */
-  private credentialLimitOf(handler: object): CredentialLimit | undefined {
-    let limit = this.credentialLimits.get(handler);
-    if (limit === undefined) {
-      limit = this.reflector.get<CredentialLimit | undefined>(RATE_LIMIT, handler as never) ?? null;
-      this.credentialLimits.set(handler, limit);
-    }
-    return limit ?? undefined;
-  }
+  /** A route's credential limit, if it has one. */
+  private readonly credentialLimitOf = perHandler((context) =>
+    this.reflector.get<CredentialLimit | undefined>(RATE_LIMIT, context.getHandler()),
+  );
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const credential = this.credentialLimitOf(context.getHandler());
+    const credential = this.credentialLimitOf(context);
     const { rateLimit } = this.config;
     if (credential) {
       const route = request.routeOptions.url ?? request.url;
