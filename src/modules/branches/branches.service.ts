@@ -24,7 +24,7 @@ import type {
 } from './branches.dto.js';
 import { buildGeoIndex, nearestPage, type GeoIndex } from './branches.geo.js';
 import { BranchesRepository, type BranchRow, type NearRow } from './branches.repository.js';
-import { isOpenAt, isOpenOn, wallClock, type WallClock, type WeeklyHours } from './branches.rules.js';
+import { isOpenAt, type WeeklyHours } from './branches.rules.js';
 import { AuditService } from '../audit/index.js';
 
 /** A branch as other modules and the cache see it (JSON-safe: it round-trips through Redis). */
@@ -230,15 +230,10 @@ export class BranchesService {
     );
   }
 
-  /** Views for one list: one instant, and each time zone's wall clock read once (not once per branch). */
+  /** Views for one list, all at one instant (wallClock reads each zone's clock once a minute). */
   private listView(): (r: BranchRecord, distanceKm: number | null) => NearBranchView {
     const now = this.clock.now();
-    const clocks = new Map<string, WallClock>();
-    return (r, distanceKm) => {
-      let clock = clocks.get(r.timeZone);
-      if (!clock) clocks.set(r.timeZone, (clock = wallClock(now, r.timeZone)));
-      return toView(r, isOpenOn(r.openingHours, clock), distanceKm);
-    };
+    return (r, distanceKm) => toView(r, isOpenAt(r.openingHours, r.timeZone, now), distanceKm);
   }
 
   /**

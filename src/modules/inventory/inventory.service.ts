@@ -61,12 +61,10 @@ export class InventoryService {
   /** The expiry date at or before which a lot is not sold today. */
   cutoff(): string {
     // The same for a whole UTC day: computed once a day, not per read.
-    const day = Math.floor(this.clock.now().getTime() / 86_400_000);
+    const now = this.clock.now();
+    const day = Math.floor(now.getTime() / 86_400_000);
     if (this.cutoffOf?.day !== day)
-      this.cutoffOf = {
-        day,
-        value: sellableCutoff(isoDate(this.clock.now()), this.config.inventory.expiryMarginDays),
-      };
+      this.cutoffOf = { day, value: sellableCutoff(isoDate(now), this.config.inventory.expiryMarginDays) };
     return this.cutoffOf.value;
   }
   private cutoffOf: { day: number; value: string } | undefined;
