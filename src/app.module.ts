@@ -14,6 +14,7 @@ import { OrdersModule } from './modules/orders/index.js';
 import { CatalogModule } from './modules/catalog/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OffersModule } from './modules/offers/index.js';
+import { LoyaltyModule } from './modules/loyalty/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { SearchModule } from './modules/search/index.js';
 import { FilesModule } from './modules/files/index.js';
@@ -50,6 +51,7 @@ export class AppModule {
         InventoryModule,
         OffersModule,
         PaymentsModule,
+        LoyaltyModule,
         CartModule,
         OrdersModule,
         SearchModule,

@@ -151,6 +151,21 @@ export const envSchema = z.object({
   DELIVERY_FEE_MINOR: z.coerce.number().int().min(0).max(10_000_000).default(2500),
   DELIVERY_FREE_ABOVE_MINOR: z.coerce.number().int().min(0).max(2_147_483_647).default(50_000),
   DELIVERY_FEE_PER_KM_MINOR: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * Loyalty points (module loyalty). Earned when an order completes: EARN_POINTS for every EARN_PER_MINOR
+   * minor units paid for eligible goods (after discount and after the points' value; delivery earns none),
+   * rounded down. One point takes POINT_VALUE_MINOR minor units off an order. An order may spend points worth
+   * at most CAP_PERCENT of its eligible goods after discount, and at most CAP_POINTS points (0: no absolute cap).
+   * Points expire EXPIRY_DAYS after they were earned. Rx-only and controlled lines neither earn nor take
+   * points unless RX_LINES is true (pharmacy law in many markets).
+   */
+  LOYALTY_EARN_POINTS: z.coerce.number().int().min(0).max(10_000).default(1),
+  LOYALTY_EARN_PER_MINOR: z.coerce.number().int().min(1).max(10_000_000).default(100),
+  LOYALTY_POINT_VALUE_MINOR: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  LOYALTY_CAP_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+  LOYALTY_CAP_POINTS: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  LOYALTY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  LOYALTY_RX_LINES: bool.default(false),
   /** ISO 4217 code of the deployment's money (every price and ledger amount is in its minor units). */
   CURRENCY: z
     .string()

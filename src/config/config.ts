@@ -96,6 +96,15 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     payments: {
       currency: env.CURRENCY,
     },
+    loyalty: {
+      earnPoints: env.LOYALTY_EARN_POINTS,
+      earnPerMinor: env.LOYALTY_EARN_PER_MINOR,
+      pointValueMinor: env.LOYALTY_POINT_VALUE_MINOR,
+      capPercent: env.LOYALTY_CAP_PERCENT,
+      capPoints: env.LOYALTY_CAP_POINTS,
+      expiryDays: env.LOYALTY_EXPIRY_DAYS,
+      rxLines: env.LOYALTY_RX_LINES,
+    },
     cart: {
       maxQuantity: env.CART_MAX_QUANTITY,
       maxLines: env.CART_MAX_LINES,

@@ -10,5 +10,6 @@ export * from '../modules/inventory/inventory.tables.js';
 export * from '../modules/offers/offers.tables.js';
 export * from '../modules/search/search.tables.js';
 export * from '../modules/payments/payments.tables.js';
+export * from '../modules/loyalty/loyalty.tables.js';
 export * from '../modules/cart/cart.tables.js';
 export * from '../modules/orders/orders.tables.js';

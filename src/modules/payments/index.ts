@@ -1,5 +1,11 @@
 export { PaymentsModule } from './payments.module.js';
-export { LedgerService, type LedgerAccount, type PostEntry, type PostedEntry } from './ledger.service.js';
+export {
+  LedgerService,
+  type LedgerAccount,
+  type LedgerHistoryRow,
+  type PostEntry,
+  type PostedEntry,
+} from './ledger.service.js';
 export { WalletService, type Wallet } from './wallet.service.js';
 export {
   ACCOUNT_KINDS,

@@ -5,7 +5,15 @@ import { isForeignKeyViolation } from '../../db/refusal.js';
 import type { Actor } from '../../kernel/auth/index.js';
 import { UUID_RE } from '../../kernel/ids.js';
 import { PaymentErrors } from './payments.errors.js';
-import { LedgerRepository, type AccountRow, type EntryRow, type PostingRow } from './ledger.repository.js';
+import {
+  LedgerRepository,
+  type AccountRow,
+  type EntryRow,
+  type HistoryRow as LedgerHistoryRow,
+  type PostingRow,
+} from './ledger.repository.js';
+
+export type { LedgerHistoryRow };
 import {
   ACCOUNT_SPECS,
   ENTRY_KIND_RE,
@@ -182,6 +190,14 @@ export class LedgerService {
     const row = await this.repo.accountById(accountId, tx);
     if (!row) throw new LedgerInvariantError(`no ledger account ${accountId}`);
     return row.balanceMinor;
+  }
+
+  /**
+   * An account's postings with their entries, newest first, after the keyset position `before` (a posting
+   * id); amounts as posted (debit positive). For a module's own view of an account it owns (loyalty's points).
+   */
+  history(accountId: string, before: string | undefined, limit: number, tx?: DbOrTx): Promise<LedgerHistoryRow[]> {
+    return this.repo.history(accountId, before, limit, tx);
   }
 
   private check(entry: PostEntry): void {
