@@ -98,6 +98,50 @@ FROM ledger_accounts WHERE balance_minor < 0 AND (NOT may_go_negative OR kind IN
 SELECT 'posting in another currency than its account' AS invariant, p.id::text AS subject
 FROM postings p JOIN ledger_accounts a ON a.id = p.account_id WHERE p.currency <> a.currency;
 
+-- payments: a paid card intent has exactly one intent:<id>:paid entry, debiting gateway clearing by its amount
+-- and crediting its customer's wallet by it; an intent not paid has none
+SELECT 'card intent paid without exactly its one paid entry' AS invariant, i.id::text AS subject
+FROM payment_intents i
+LEFT JOIN LATERAL (
+  SELECT count(DISTINCT e.id) AS entries,
+         coalesce(sum(p.amount_minor) FILTER (WHERE a.kind = 'gateway_clearing'), 0) AS clearing,
+         coalesce(sum(-p.amount_minor) FILTER (WHERE a.code = 'wallet:' || i.customer_id), 0) AS wallet
+  FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE e.key = 'intent:' || i.id || ':paid'
+) m ON true
+WHERE (i.status = 'paid') <> (m.entries = 1)
+   OR (i.status = 'paid' AND (m.clearing <> i.amount_minor OR m.wallet <> i.amount_minor));
+
+-- payments: an intent:<id>:paid entry belongs to an intent
+SELECT 'paid entry without its card intent' AS invariant, e.key AS subject
+FROM journal_entries e
+WHERE e.key LIKE 'intent:%:paid' AND NOT EXISTS (SELECT 1 FROM payment_intents i WHERE e.key = 'intent:' || i.id || ':paid');
+
+-- payments: a card refund never exceeds what its intent was paid (with the refunds before it), and each has its
+-- ledger entry crediting gateway clearing by its amount
+SELECT 'card refunds beyond the card payment' AS invariant, i.id::text AS subject
+FROM payment_intents i JOIN card_refunds r ON r.intent_id = i.id AND r.status <> 'failed'
+GROUP BY i.id HAVING i.status <> 'paid' OR sum(r.amount_minor) > i.amount_minor;
+
+SELECT 'card refund without its entry' AS invariant, r.id::text AS subject
+FROM card_refunds r
+LEFT JOIN LATERAL (
+  SELECT coalesce(sum(-p.amount_minor), 0) AS credited
+  FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE e.key = r.key AND a.kind = 'gateway_clearing'
+) m ON true
+WHERE r.status <> 'failed' AND m.credited <> r.amount_minor;
+
+-- payments: what the card entries put on gateway clearing is the paid intents minus the card refunds
+SELECT 'gateway clearing differs from card payments minus card refunds' AS invariant, 'gateway_clearing' AS subject
+FROM (
+  SELECT coalesce(sum(p.amount_minor), 0) AS clearing
+  FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE e.ref_type = 'payment_intent' AND a.kind = 'gateway_clearing'
+) c
+WHERE c.clearing <> (SELECT coalesce(sum(amount_minor), 0) FROM payment_intents WHERE status = 'paid')
+                  - (SELECT coalesce(sum(amount_minor), 0) FROM card_refunds WHERE status <> 'failed');
+
 -- orders: total = subtotal − discount + delivery − points (also a CHECK)
 SELECT 'order total differs from its parts' AS invariant, id::text AS subject
 FROM orders WHERE total_minor <> subtotal_minor - discount_minor + delivery_fee_minor - points_redeemed;

@@ -172,6 +172,31 @@ export const envSchema = z.object({
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EGP')
     .refine((c) => c !== 'PTS', 'PTS is the loyalty points unit')
     .default('EGP'),
+  /**
+   * Card payments through a hosted-checkout gateway. `none` (the default): paying by card and wallet top-ups
+   * answer 400 `payments/card-unavailable`. `stripe`: Stripe Checkout with STRIPE_SECRET_KEY, webhooks
+   * verified with STRIPE_WEBHOOK_SECRET. STRIPE_API_BASE_URL points the SDK elsewhere (a local fake in
+   * tests; refused in production).
+   */
+  CARD_GATEWAY: z.enum(['none', 'stripe']).default('none'),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** A webhook signed longer ago than this is refused (replay protection; Stripe's default is 300 s). */
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /**
+   * Where the gateway sends the customer back (the app's pages): default PUBLIC_URL/payments/success and
+   * /payments/cancel; required in production. `{CHECKOUT_SESSION_ID}` is filled in by Stripe.
+   */
+  CARD_SUCCESS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CARD_CANCEL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long a hosted checkout page stays payable (Stripe accepts 30 minutes to 24 hours). */
+  CARD_SESSION_TTL_MINUTES: z.coerce.number().int().min(30).max(1440).default(30),
+  /** The smallest card payment (gateways refuse tiny charges); an order below it is refused for card. */
+  CARD_MIN_MINOR: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Wallet top-ups by card: at least MIN, at most MAX minor units each. */
+  TOP_UP_MIN_MINOR: z.coerce.number().int().min(1).max(1_000_000_000).default(1000),
+  TOP_UP_MAX_MINOR: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -103,6 +103,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ EMAIL_DRIVER: 'smtp', SMTP_URL: 'smtp://mail:25' }).messaging.smtpUrl).toBe('smtp://mail:25');
   });
 
+  it('keeps card payments off unless a gateway is configured, and a configured one needs its secrets', () => {
+    expect(loadConfig({}).payments.card).toMatchObject({
+      gateway: 'none',
+      successUrl: 'http://localhost:3000/payments/success',
+      sessionTtlMinutes: 30,
+    });
+    expect(configError({ CARD_GATEWAY: 'stripe' }).message).toContain('STRIPE_SECRET_KEY');
+    expect(
+      loadConfig({ CARD_GATEWAY: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments
+        .card.gateway,
+    ).toBe('stripe');
+    expect(configError({ TOP_UP_MIN_MINOR: '500', TOP_UP_MAX_MINOR: '100' }).message).toContain('TOP_UP_MIN_MINOR');
+    expect(configError({ CARD_SESSION_TTL_MINUTES: '10' }).message).toContain('CARD_SESSION_TTL_MINUTES');
+  });
+
   describe('production', () => {
     it('boots with a database URL and a real secret', () => {
       const c = loadConfig(PROD);
@@ -147,6 +162,26 @@ describe('loadConfig', () => {
     it('refuses EMAIL_DRIVER=smtp without SMTP_URL', () => {
       expect(configError({ ...PROD, EMAIL_DRIVER: 'smtp' }).message).toMatch(
         /^Refusing to boot in production: SMTP_URL/,
+      );
+    });
+
+    it('refuses CARD_GATEWAY=stripe without its secrets and return URLs, or pointed away from Stripe', () => {
+      const card = {
+        ...PROD,
+        CARD_GATEWAY: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_live_x',
+        STRIPE_WEBHOOK_SECRET: 'whsec_x',
+        CARD_SUCCESS_URL: 'https://app.example.com/paid',
+        CARD_CANCEL_URL: 'https://app.example.com/cart',
+      };
+      expect(loadConfig(card).payments.card).toMatchObject({ gateway: 'stripe', successUrl: card.CARD_SUCCESS_URL });
+      for (const missing of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CARD_SUCCESS_URL', 'CARD_CANCEL_URL']) {
+        const err = configError({ ...card, [missing]: undefined });
+        expect(err.message).toMatch(/^Refusing to boot in production/);
+        expect(err.message).toContain(missing);
+      }
+      expect(configError({ ...card, STRIPE_API_BASE_URL: 'http://127.0.0.1:9' }).message).toMatch(
+        /^Refusing to boot in production: STRIPE_API_BASE_URL/,
       );
     });
 

@@ -14,7 +14,7 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     http: {
       port: env.PORT,
       host: env.HOST,
-      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      publicUrl: publicUrlOf(env),
       corsOrigins: env.CORS_ORIGINS,
       trustProxy: env.TRUST_PROXY,
       bodyLimit: env.BODY_LIMIT_BYTES,
@@ -95,6 +95,20 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     },
     payments: {
       currency: env.CURRENCY,
+      card: {
+        gateway: env.CARD_GATEWAY,
+        stripe: {
+          secretKey: env.STRIPE_SECRET_KEY,
+          webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+          apiBaseUrl: env.STRIPE_API_BASE_URL,
+          webhookToleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+        },
+        successUrl: env.CARD_SUCCESS_URL ?? `${publicUrlOf(env)}/payments/success`,
+        cancelUrl: env.CARD_CANCEL_URL ?? `${publicUrlOf(env)}/payments/cancel`,
+        sessionTtlMinutes: env.CARD_SESSION_TTL_MINUTES,
+        minMinor: env.CARD_MIN_MINOR,
+      },
+      topUp: { minMinor: env.TOP_UP_MIN_MINOR, maxMinor: env.TOP_UP_MAX_MINOR },
     },
     loyalty: {
       earnPoints: env.LOYALTY_EARN_POINTS,
@@ -122,6 +136,9 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     },
   } as const;
 }
+
+const publicUrlOf = (env: z.infer<typeof envSchema>) =>
+  (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
 
 export type Config = ReturnType<typeof buildConfig>;
 
@@ -164,7 +181,21 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
     if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
       throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
+    if (e.CARD_GATEWAY === 'stripe') {
+      for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CARD_SUCCESS_URL', 'CARD_CANCEL_URL'] as const)
+        if (!e[name])
+          throw new ConfigError(`Refusing to boot in production: ${name} is required when CARD_GATEWAY=stripe`);
+      // Money must reach the real gateway: the override exists for the tests' local fake.
+      if (e.STRIPE_API_BASE_URL)
+        throw new ConfigError('Refusing to boot in production: STRIPE_API_BASE_URL points the gateway elsewhere');
+    }
   }
+  if (e.CARD_GATEWAY === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET))
+    throw new ConfigError(
+      'Invalid configuration: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: required when CARD_GATEWAY=stripe',
+    );
+  if (e.TOP_UP_MIN_MINOR > e.TOP_UP_MAX_MINOR)
+    throw new ConfigError('Invalid configuration: TOP_UP_MIN_MINOR: must not exceed TOP_UP_MAX_MINOR');
   // The development secret is public (it is in this repository): only a throw-away embedded database
   // (no DATABASE_URL) or the test suite may run on it.
   if (e.JWT_SECRET === DEV_JWT_SECRET && e.DATABASE_URL && e.NODE_ENV !== 'test') {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { newId } from '../../src/kernel/ids.js';
 import type { App } from '../../src/app.factory.js';
 import { Accounts, LedgerService, credit, debit } from '../../src/modules/payments/index.js';
 
@@ -15,4 +17,18 @@ export function creditWallet(
     memo: opts.memo,
     lines: [debit(Accounts.adjustments, amountMinor), credit(Accounts.wallet(customerId), amountMinor)],
   });
+}
+
+/**
+ * A wallet top-up intent of `customerId` written straight into the table (no gateway needed), pending on a
+ * checkout page by default: for the security harness, whose app runs without a card gateway.
+ */
+export async function insertPendingIntent(t: Pick<App, 'database'>, customerId: string): Promise<string> {
+  const id = newId();
+  const ref = `cs_test_${randomUUID().replace(/-/g, '')}`;
+  await t.database.db.execute(
+    sql`insert into payment_intents (id, purpose, customer_id, amount_minor, currency, status, gateway, gateway_ref, redirect_url)
+        values (${id}, 'wallet_top_up', ${customerId}, 2500, 'EGP', 'pending', 'stripe', ${ref}, ${`https://checkout.fake-stripe.test/c/pay/${ref}`})`,
+  );
+  return id;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
-import { creditWallet } from '../factories/payments.factory.js';
+import { creditWallet, insertPendingIntent } from '../factories/payments.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
 
@@ -58,6 +58,19 @@ const ordersNotMovedByOthers: OwnedResource = {
         sql`select (select count(*) from order_transitions x where x.order_id = o.id and x.actor_id is distinct from o.customer_id) as steps,
                    (select count(*) from journal_entries e where e.ref_id = o.id and e.created_by is distinct from o.customer_id) as entries
             from orders o where o.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+/** A card payment (a pending top-up) of the owner's; its checkout page is answered again to the owner only. */
+const paymentIntents: OwnedResource = {
+  create: async (t, token) => ({
+    id: await insertPendingIntent(t, (await t.http.get('/v1/me', token)).body.user.id as string),
+  }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select status, gateway_ref, redirect_url, updated_at, paid_at from payment_intents where id = ${id}`,
       )) as unknown as { rows: unknown[] }
     ).rows,
 };
@@ -127,6 +140,10 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'POST /v1/admin/orders/{id}/transition': staffOnly(
     "orders:write; staff of another branch 403 (orders e2e: 'staff of the branch work a COD pickup')",
   ),
+  // POST /v1/wallet/top-up (no id: always the caller's wallet) and POST /v1/payments/webhooks/stripe (public, but
+  // refused 400 payments/bad-signature and audited without Stripe's signature: payments-gateway e2e) name no object.
+  'GET /v1/payments/intents/{id}': paymentIntents,
+  'POST /v1/payments/intents/{id}/checkout': paymentIntents,
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),

@@ -1,3 +1,4 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { projectResponses } from './response-serializer.js';
@@ -11,6 +12,18 @@ import { RouteIndex } from './route-index.js';
 
 /** Marks a route that takes a text/csv body (with IMPORT_LIMIT_BYTES instead of the JSON body limit). */
 export const AcceptsCsv = () => RouteConfigPart({ acceptsCsv: true });
+
+/**
+ * Marks a route that needs its JSON body as the bytes were sent (a webhook whose signature covers them): the
+ * parser keeps the text as `request.rawBody` (read with @RawBody()) beside the parsed body. Re-serialising
+ * the parsed body would not give the signed bytes back (key order, spacing, escapes).
+ */
+export const KeepsRawBody = () => RouteConfigPart({ keepsRawBody: true });
+
+/** The raw JSON text of a @KeepsRawBody() route's request ('' without a body). */
+export const RawBody = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<{ rawBody?: string }>().rawBody ?? '',
+);
 
 export interface ClosingState {
   value: boolean;
@@ -29,6 +42,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Config,
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((req.routeOptions.config as { keepsRawBody?: boolean } | undefined)?.keepsRawBody === true)
+      (req as { rawBody?: string }).rawBody = body as string;
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
     jsonParser(req, body as string, done);
   });

@@ -8,6 +8,22 @@ export {
 } from './ledger.service.js';
 export { WalletService, type Wallet } from './wallet.service.js';
 export {
+  CardPaymentsService,
+  PaymentEvents,
+  type CardRefund,
+  type CardRefundRequest,
+  type PaidHandler,
+  type PaidIntent,
+} from './card-payments.service.js';
+export { intentPaidKey, type IntentPurpose, type IntentStatus } from './card-payments.machine.js';
+export {
+  PAYMENT_GATEWAY,
+  GatewayError,
+  WebhookSignatureError,
+  type GatewayEvent,
+  type PaymentGateway,
+} from './gateway.js';
+export {
   ACCOUNT_KINDS,
   Accounts,
   LedgerInvariantError,
@@ -19,5 +35,6 @@ export {
   type AccountRef,
   type EntryLine,
 } from './payments.rules.js';
-export type { WalletEntryView, WalletView } from './payments.dto.js';
+export type { CheckoutPaymentView, WalletEntryView, WalletView } from './payments.dto.js';
+export { checkoutPaymentView } from './payments.dto.js';
 export { PaymentsMessages } from './payments.errors.js';

@@ -54,3 +54,43 @@ export const adjustmentView = z.object({
   replayed: z.boolean(),
 });
 export type AdjustmentView = z.infer<typeof adjustmentView>;
+
+// ---- card payments
+export const intentIdParam = idSchema;
+
+/** A top-up by card; TOP_UP_MIN_MINOR..TOP_UP_MAX_MINOR is checked by the service (400 payments/amount-out-of-range). */
+export const topUpBody = z.strictObject({
+  amountMinor: z.number().int().min(1).max(MAX_ADJUSTMENT_MINOR),
+});
+export type TopUpBody = z.infer<typeof topUpBody>;
+
+const INTENT_STATUS = ['created', 'pending', 'paid', 'failed', 'expired'] as const;
+
+/** What a client needs to send the customer to the gateway's page (an order's or a top-up's). */
+export const checkoutPaymentView = z
+  .object({
+    intentId: z.string(),
+    /** `pending`: the page is ready at redirectUrl; `created`: the gateway did not answer, retry the checkout. */
+    status: z.enum(INTENT_STATUS),
+    redirectUrl: z.string().nullable(),
+  })
+  .meta({ id: 'CardPayment' });
+export type CheckoutPaymentView = z.infer<typeof checkoutPaymentView>;
+
+export const intentView = z.object({
+  id: z.string(),
+  purpose: z.enum(['order', 'wallet_top_up']),
+  /** The order an order's payment pays; null for a top-up. */
+  orderId: z.string().nullable(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  status: z.enum(INTENT_STATUS),
+  redirectUrl: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type IntentView = z.infer<typeof intentView>;
+
+export const webhookAnswer = z.object({ received: z.literal(true), outcome: z.string() });
+export type WebhookAnswer = z.infer<typeof webhookAnswer>;

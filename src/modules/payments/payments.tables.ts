@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, foreignKey, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, pk } from '../../db/columns.js';
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
 
 /**
  * The double-entry ledger (migration 0010). Balances are derived from postings; `balance_minor` is a cache
@@ -93,5 +105,101 @@ export const postings = pgTable(
     // A wallet's history, newest first (ids are UUIDv7: time-ordered), and its balance rebuilt by sum.
     index('postings_account_idx').on(t.accountId, t.id),
     check('postings_amount_nonzero', sql`${t.amountMinor} <> 0`),
+  ],
+);
+
+/**
+ * Card payments through a hosted-checkout gateway (migration 0013). An intent is one amount the customer is
+ * asked to pay on the gateway's page, for an order or a wallet top-up; the webhook that says it was paid moves
+ * it to `paid` once (a conditional update) and posts `intent:<id>:paid` in the same transaction.
+ */
+export const paymentIntents = pgTable(
+  'payment_intents',
+  {
+    id: pk(),
+    purpose: text('purpose').notNull(),
+    /** The order an `order` intent pays; null for a top-up. */
+    refId: uuid('ref_id'),
+    // References users (migration 0013).
+    customerId: uuid('customer_id').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    status: text('status').notNull(),
+    gateway: text('gateway').notNull(),
+    /** The gateway's id of the hosted checkout (Stripe: the Checkout Session id), once it was made. */
+    gatewayRef: text('gateway_ref'),
+    redirectUrl: text('redirect_url'),
+    paidAt: tsz('paid_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('payment_intents_gateway_ref_key').on(t.gateway, t.gatewayRef),
+    index('payment_intents_customer_idx').on(t.customerId, t.id),
+    // One open intent per order: a second checkout page for the same order is the first one again.
+    uniqueIndex('payment_intents_open_order_key')
+      .on(t.refId)
+      .where(sql`${t.purpose} = 'order' AND ${t.status} IN ('created', 'pending')`),
+    check('payment_intents_purpose', sql`${t.purpose} IN ('order', 'wallet_top_up')`),
+    check('payment_intents_ref', sql`(${t.purpose} = 'order') = (${t.refId} IS NOT NULL)`),
+    check('payment_intents_amount', sql`${t.amountMinor} > 0`),
+    check('payment_intents_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('payment_intents_status', sql`${t.status} IN ('created', 'pending', 'paid', 'failed', 'expired')`),
+    check('payment_intents_gateway', sql`${t.gateway} ~ '^[a-z][a-z0-9_]*$'`),
+    check('payment_intents_session', sql`${t.status} = 'created' OR ${t.gatewayRef} IS NOT NULL`),
+    check('payment_intents_paid_at', sql`(${t.status} = 'paid') = (${t.paidAt} IS NOT NULL)`),
+  ],
+);
+
+/** Every webhook event received, once per gateway event id: a delivery repeated finds its row and stops. */
+export const gatewayEvents = pgTable(
+  'gateway_events',
+  {
+    id: pk(),
+    gateway: text('gateway').notNull(),
+    eventId: text('event_id').notNull(),
+    /** The gateway's own type (`checkout.session.completed`) and ours (`paid`, `failed`, `expired`, `ignored`). */
+    type: text('type').notNull(),
+    kind: text('kind').notNull(),
+    intentId: uuid('intent_id').references(() => paymentIntents.id, { onDelete: 'restrict' }),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    /** What the event did: `paid: credited to the wallet; order confirmed`, `duplicate of paid`, ... */
+    outcome: text('outcome').notNull(),
+    receivedAt: tsz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('gateway_events_event_key').on(t.gateway, t.eventId),
+    index('gateway_events_intent_idx').on(t.intentId),
+    check('gateway_events_kind', sql`${t.kind} IN ('paid', 'failed', 'expired', 'ignored')`),
+  ],
+);
+
+/**
+ * Money given back to the card an intent was paid with. The ledger entry (debit wallet, credit gateway
+ * clearing) is posted with the row; the gateway is asked after commit, and a refund it has not confirmed
+ * stays `requested` for a retry.
+ */
+export const cardRefunds = pgTable(
+  'card_refunds',
+  {
+    id: pk(),
+    intentId: uuid('intent_id')
+      .notNull()
+      .references(() => paymentIntents.id, { onDelete: 'restrict' }),
+    /** The ledger entry's key, given by the caller (`order:<id>:refund:<n>`): a retry refunds once. */
+    key: text('key').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    gatewayRefundRef: text('gateway_refund_ref'),
+    lastError: text('last_error'),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('card_refunds_key_key').on(t.key),
+    index('card_refunds_intent_idx').on(t.intentId),
+    check('card_refunds_amount', sql`${t.amountMinor} > 0`),
+    check('card_refunds_status', sql`${t.status} IN ('requested', 'succeeded', 'failed')`),
   ],
 );

@@ -1,0 +1,501 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CONFIG, type Config } from '../../config/index.js';
+import type { DbOrTx } from '../../db/client.js';
+import { SYSTEM_ACTOR, type Actor, type UserActor } from '../../kernel/auth/index.js';
+import { CLOCK, type Clock } from '../../kernel/clock.js';
+import { OutboxService } from '../../kernel/events/index.js';
+import type { RequestMeta } from '../../kernel/http/index.js';
+import { newId } from '../../kernel/ids.js';
+import { AuditService } from '../audit/index.js';
+import { CardPaymentsRepository, type CardRefundRow, type IntentRow } from './card-payments.repository.js';
+import { intentPaidKey, statesBefore, type IntentPurpose, type IntentStatus } from './card-payments.machine.js';
+import { PAYMENT_GATEWAY, WebhookSignatureError, type GatewayEvent, type PaymentGateway } from './gateway.js';
+import { LedgerService } from './ledger.service.js';
+import type { CheckoutPaymentView, IntentView, TopUpBody, WebhookAnswer } from './payments.dto.js';
+import { PaymentErrors } from './payments.errors.js';
+import { Accounts, credit, debit } from './payments.rules.js';
+
+/** An intent whose money has just reached the customer's wallet (what an onPaid handler is given). */
+export interface PaidIntent {
+  id: string;
+  purpose: IntentPurpose;
+  /** The order of an `order` intent; null for a top-up. */
+  refId: string | null;
+  customerId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/**
+ * Runs in the webhook's transaction after the wallet was credited; answers what it did, for the event's
+ * outcome (`order confirmed`, `order cancelled: the money stays in the wallet`). A throw rolls the whole
+ * delivery back, and the gateway delivers it again later.
+ */
+export type PaidHandler = (intent: PaidIntent, tx: DbOrTx) => Promise<string>;
+
+export interface CardRefundRequest {
+  /** The order whose card payment is given back (its paid intent is found), or the intent itself. */
+  orderId?: string;
+  intentId?: string;
+  amountMinor: number;
+  /** The ledger entry's key, unique per refund (`order:<id>:refund:<n>:card`): a retry refunds once. */
+  key: string;
+  actor: Actor;
+  memo?: string;
+}
+
+export interface CardRefund {
+  id: string;
+  intentId: string;
+  key: string;
+  amountMinor: number;
+  status: 'requested' | 'succeeded' | 'failed';
+  /** True when the key had been refunded before: nothing moved this time. */
+  replayed: boolean;
+}
+
+export const PaymentEvents = {
+  /** An intent changed state: { intentId, customerId, purpose, refId, from, to }. */
+  intentUpdated: 'payment.updated',
+} as const;
+
+/**
+ * Card payments through the bound gateway (exported from index.ts): intents for orders and top-ups, the
+ * hosted checkout page, the webhook that moves the money, and refunds to the card. Payments does not know
+ * orders: the orders module registers what an order's payment does once paid (`onPaid('order', ...)`).
+ *
+ * Money path: the gateway's payment lands in the customer's wallet first (`intent:<id>:paid`, debit gateway
+ * clearing, credit wallet); the purpose's handler then spends it (an order's capture from the wallet) in the
+ * same transaction. A late or orphaned payment so stays visible in the wallet, never lost.
+ */
+@Injectable()
+export class CardPaymentsService {
+  private readonly logger = new Logger('CardPayments');
+  private readonly handlers = new Map<IntentPurpose, PaidHandler>();
+  private readonly card: Config['payments']['card'];
+  private readonly topUpLimits: Config['payments']['topUp'];
+
+  constructor(
+    private readonly repo: CardPaymentsRepository,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+    @Inject(OutboxService) private readonly outbox: OutboxService,
+    @Inject(CONFIG) config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway | null,
+  ) {
+    this.card = config.payments.card;
+    this.topUpLimits = config.payments.topUp;
+  }
+
+  /** Whether a card gateway is configured (CARD_GATEWAY). */
+  get enabled(): boolean {
+    return !!this.gateway;
+  }
+
+  /** What paying an intent of `purpose` does after the wallet was credited (one handler per purpose). */
+  onPaid(purpose: IntentPurpose, handler: PaidHandler): void {
+    if (this.handlers.has(purpose)) throw new Error(`a paid handler for ${purpose} is registered already`);
+    this.handlers.set(purpose, handler);
+  }
+
+  /** 400 `payments/card-unavailable` unless a gateway is configured. */
+  assertAvailable(field?: string): PaymentGateway {
+    if (!this.gateway) throw PaymentErrors.cardUnavailable(field);
+    return this.gateway;
+  }
+
+  /**
+   * Writes an intent in the caller's transaction (an order's, in its checkout). The amount must be one the
+   * gateway takes (CARD_MIN_MINOR and up): else 400 `payments/amount-out-of-range` and the caller rolls back.
+   */
+  async createIntent(
+    input: { purpose: IntentPurpose; refId?: string; customerId: string; amountMinor: number },
+    tx: DbOrTx,
+  ): Promise<IntentRow> {
+    const gateway = this.assertAvailable();
+    if (input.amountMinor < this.card.minMinor)
+      throw PaymentErrors.amountOutOfRange('amountMinor', this.card.minMinor, Number.MAX_SAFE_INTEGER);
+    const intent = await this.repo.insertIntent(
+      {
+        id: newId(),
+        purpose: input.purpose,
+        refId: input.refId ?? null,
+        customerId: input.customerId,
+        amountMinor: input.amountMinor,
+        currency: this.ledger.moneyCurrency,
+        status: 'created',
+        gateway: gateway.name,
+      },
+      tx,
+    );
+    await this.published(intent, null, tx);
+    return intent;
+  }
+
+  /**
+   * The intent's hosted checkout page, made after the intent committed (never inside a transaction: a slow
+   * gateway must not hold row locks). Asking again answers the same page while it is pending. A gateway that
+   * fails answers 503 `payments/gateway-unavailable` and leaves the intent `created`: nothing was charged,
+   * and the page can be asked for again (POST /v1/payments/intents/:id/checkout).
+   */
+  async startCheckout(intentId: string, description: string): Promise<CheckoutPaymentView> {
+    const intent = await this.repo.find(intentId);
+    if (!intent) throw PaymentErrors.intentNotFound();
+    if (intent.status === 'pending') return toCheckoutView(intent);
+    if (intent.status !== 'created') throw PaymentErrors.intentClosed(intent.status);
+    const gateway = this.assertAvailable();
+    // Whole minutes, so a retry within the minute sends the same request under the same gateway key.
+    const expiresAt = new Date(
+      Math.floor((this.clock.now().getTime() + this.card.sessionTtlMinutes * 60_000) / 60_000) * 60_000,
+    );
+    let session;
+    try {
+      session = await gateway.createCheckout({
+        intentId: intent.id,
+        amountMinor: intent.amountMinor,
+        currency: intent.currency,
+        description,
+        metadata: {
+          purpose: intent.purpose,
+          customerId: intent.customerId,
+          ...(intent.refId && { ref: intent.refId }),
+        },
+        successUrl: this.card.successUrl,
+        cancelUrl: this.card.cancelUrl,
+        expiresAt,
+        idempotencyKey: `intent:${intent.id}:session:${expiresAt.getTime() / 1000}`,
+      });
+    } catch (err) {
+      this.logger.warn(`checkout page for intent ${intent.id} failed: ${(err as Error).message}`);
+      throw PaymentErrors.gatewayUnavailable();
+    }
+    return this.repo.transaction(async (t) => {
+      const moved = await this.repo.move(
+        intent.id,
+        ['created'],
+        'pending',
+        { gatewayRef: session.gatewayRef, redirectUrl: session.redirectUrl },
+        t,
+      );
+      if (moved) {
+        await this.published(moved, 'created', t);
+        return toCheckoutView(moved);
+      }
+      // Another request made the page first (or the payment was already announced): answer what it is now.
+      return toCheckoutView((await this.repo.find(intent.id, t))!);
+    });
+  }
+
+  /**
+   * The checkout page of an order's intent for the 201 answer of a card checkout: like startCheckout, but a
+   * failing gateway answers the intent as `created` (no page yet) instead of an error, because the order
+   * exists by now and an error would let a retry with the same Idempotency-Key place a second one.
+   */
+  async checkoutPage(intentId: string, description: string): Promise<CheckoutPaymentView> {
+    try {
+      return await this.startCheckout(intentId, description);
+    } catch (err) {
+      const intent = await this.repo.find(intentId);
+      if (!intent) throw err;
+      return toCheckoutView(intent);
+    }
+  }
+
+  /** POST /v1/wallet/top-up: an intent for the amount and its checkout page; the webhook credits the wallet. */
+  async topUp(actor: UserActor, body: TopUpBody): Promise<CheckoutPaymentView> {
+    this.assertAvailable();
+    const { minMinor, maxMinor } = this.topUpLimits;
+    const min = Math.max(minMinor, this.card.minMinor);
+    if (body.amountMinor < min || body.amountMinor > maxMinor)
+      throw PaymentErrors.amountOutOfRange('amountMinor', min, maxMinor);
+    const intent = await this.repo.transaction((t) =>
+      this.createIntent({ purpose: 'wallet_top_up', customerId: actor.userId, amountMinor: body.amountMinor }, t),
+    );
+    return this.startCheckout(intent.id, 'Wallet top-up');
+  }
+
+  /** GET /v1/payments/intents/:id: the caller's own; another customer's answers 404 like a missing one (audited). */
+  async mine(actor: UserActor, id: string, meta?: RequestMeta): Promise<IntentView> {
+    return toIntentView(await this.owned(actor, id, meta));
+  }
+
+  /** POST /v1/payments/intents/:id/checkout: the page again (or for the first time, after a gateway failure). */
+  async retryCheckout(actor: UserActor, id: string, meta?: RequestMeta): Promise<CheckoutPaymentView> {
+    const intent = await this.owned(actor, id, meta);
+    return this.startCheckout(intent.id, describe(intent));
+  }
+
+  /** The open intent of an order (created or pending), if it has one. */
+  openIntentOf(orderId: string, tx?: DbOrTx): Promise<IntentRow | undefined> {
+    return this.repo.openForOrder(orderId, tx);
+  }
+
+  /**
+   * POST /v1/payments/webhooks/:gateway. The signature is checked over the raw body first: a missing or
+   * forged one answers 400 `payments/bad-signature`, is audited, and changes nothing. Then, in ONE
+   * transaction: the event is recorded once per gateway event id (a repeated delivery stops there, also when
+   * ten arrive at once: they wait on the first one's unique key), the intent is locked and moved
+   * conditionally, and a payment's money is posted and handed to its purpose's handler.
+   */
+  async receiveWebhook(
+    rawBody: string,
+    headers: Record<string, string | string[] | undefined>,
+    meta?: RequestMeta,
+  ): Promise<WebhookAnswer> {
+    let event: GatewayEvent;
+    try {
+      if (!this.gateway) throw new WebhookSignatureError('no card gateway is configured');
+      event = this.gateway.parseWebhook(rawBody, headers);
+    } catch (err) {
+      if (!(err instanceof WebhookSignatureError) && !(err instanceof SyntaxError)) throw err;
+      await this.audit.recordSafely({
+        actor: { kind: 'anonymous' },
+        action: 'payments.webhook_rejected',
+        subjectType: 'gateway',
+        subjectId: this.gateway?.name ?? 'none',
+        outcome: 'denied',
+        meta,
+        details: { reason: err.message.slice(0, 300), bytes: Buffer.byteLength(rawBody) },
+      });
+      throw PaymentErrors.badSignature();
+    }
+    const gateway = this.gateway!.name;
+    return this.repo.transaction(async (t) => {
+      const recorded = await this.repo.insertEvent(
+        {
+          gateway,
+          eventId: event.id,
+          type: event.type,
+          kind: event.kind,
+          payload: event.payload,
+          outcome: 'received',
+        },
+        t,
+      );
+      if (!recorded) {
+        const first = await this.repo.findEvent(gateway, event.id, t);
+        return { received: true as const, outcome: `duplicate: ${first?.outcome ?? 'seen before'}` };
+      }
+      const { outcome, intentId } = await this.apply(gateway, event, t);
+      await this.repo.settleEvent(recorded.id, outcome, intentId, t);
+      return { received: true as const, outcome };
+    });
+  }
+
+  private async apply(
+    gateway: string,
+    event: GatewayEvent,
+    t: DbOrTx,
+  ): Promise<{ outcome: string; intentId: string | null }> {
+    if (event.kind === 'ignored') return { outcome: 'ignored', intentId: null };
+    const intent = await this.repo.lockForEvent(gateway, event.gatewayRef, event.intentId, t);
+    if (!intent) {
+      this.logger.warn(`${gateway} event ${event.id} (${event.type}) names no intent we know`);
+      return { outcome: 'unknown intent', intentId: null };
+    }
+    const gatewayRef = intent.gatewayRef ?? event.gatewayRef ?? null;
+    if (event.kind !== 'paid') {
+      const to: IntentStatus = event.kind;
+      const moved = await this.repo.move(intent.id, statesBefore(to), to, { gatewayRef }, t);
+      if (!moved) return { outcome: `${to} ignored: the payment is ${intent.status}`, intentId: intent.id };
+      await this.published(moved, intent.status, t);
+      return { outcome: to, intentId: intent.id };
+    }
+    if (event.amountMinor !== intent.amountMinor || event.currency !== intent.currency) {
+      // Never credit what we did not ask for; support reconciles it with the gateway's records.
+      this.logger.error(
+        `${gateway} event ${event.id}: paid ${event.amountMinor} ${event.currency} for intent ${intent.id} of ${intent.amountMinor} ${intent.currency}`,
+      );
+      return {
+        outcome: `amount mismatch: paid ${event.amountMinor} ${event.currency}, asked ${intent.amountMinor} ${intent.currency}`,
+        intentId: intent.id,
+      };
+    }
+    const moved = await this.repo.move(
+      intent.id,
+      statesBefore('paid'),
+      'paid',
+      { gatewayRef, paidAt: this.clock.now() },
+      t,
+    );
+    if (!moved) return { outcome: `paid ignored: the payment is ${intent.status}`, intentId: intent.id };
+    await this.ledger.post(
+      {
+        key: intentPaidKey(intent.id),
+        kind: 'card.paid',
+        refType: 'payment_intent',
+        refId: intent.id,
+        actor: SYSTEM_ACTOR,
+        memo: moved.purpose === 'wallet_top_up' ? 'Wallet top-up by card' : 'Card payment',
+        lines: [
+          debit(Accounts.gatewayClearing, intent.amountMinor),
+          credit(Accounts.wallet(intent.customerId), intent.amountMinor),
+        ],
+      },
+      t,
+    );
+    await this.published(moved, intent.status, t);
+    const handler = this.handlers.get(moved.purpose as IntentPurpose);
+    const then = handler ? await handler(toPaid(moved), t) : 'wallet topped up';
+    return { outcome: `paid: credited to the wallet; ${then}`, intentId: intent.id };
+  }
+
+  /**
+   * Gives card money back (for the refunds of the orders module): in the caller's transaction, posts `key`
+   * (debit the customer's wallet, credit gateway clearing: the caller first puts the refunded amount into the
+   * wallet, e.g. revenue → wallet) and records the card refund as `requested`. Never more than the intent was
+   * paid minus its earlier card refunds (409 `payments/refund-exceeds-paid`); a wallet short of the amount
+   * 409 `payments/insufficient-funds`. The same key again answers the first refund (`replayed`).
+   *
+   * The gateway is asked by `sendRefund(id)`, which the caller runs after its transaction commits; a refund
+   * the gateway did not confirm stays `requested` (with its last error) and is sent again by the next call.
+   */
+  async refundToCard(input: CardRefundRequest, tx?: DbOrTx): Promise<CardRefund> {
+    if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0)
+      throw new RangeError('a card refund is a positive whole amount');
+    return this.repo.transaction(async (t) => {
+      const existing = await this.repo.refundByKey(input.key, t);
+      if (existing) return this.replayRefund(existing, input);
+      const intent = await this.refundableIntent(input, t);
+      const refunded = await this.repo.refundedOf(intent.id, t);
+      if (refunded + input.amountMinor > intent.amountMinor)
+        throw PaymentErrors.refundExceedsPaid(intent.amountMinor - refunded);
+      await this.ledger.post(
+        {
+          key: input.key,
+          kind: 'card.refund',
+          refType: 'payment_intent',
+          refId: intent.id,
+          actor: input.actor,
+          memo: input.memo ?? 'Refund to card',
+          lines: [
+            debit(Accounts.wallet(intent.customerId), input.amountMinor),
+            credit(Accounts.gatewayClearing, input.amountMinor),
+          ],
+        },
+        t,
+      );
+      const row = await this.repo.insertRefund(
+        {
+          intentId: intent.id,
+          key: input.key,
+          amountMinor: input.amountMinor,
+          status: 'requested',
+          createdBy: input.actor.kind === 'user' ? input.actor.userId : null,
+        },
+        t,
+      );
+      // The ledger key is unique too: a concurrent refund with this key lost its post above, so this holds.
+      return toRefund(row!, false);
+    }, tx);
+  }
+
+  /** Asks the gateway for a requested card refund (after the refund's transaction committed). */
+  async sendRefund(refundId: string): Promise<CardRefund> {
+    const gateway = this.assertAvailable();
+    const [row] = await this.repo.refundsById([refundId]);
+    if (!row) throw PaymentErrors.intentNotFound();
+    if (row.status !== 'requested') return toRefund(row, true);
+    const intent = (await this.repo.find(row.intentId))!;
+    try {
+      const { refundRef } = await gateway.refund(intent.gatewayRef!, row.amountMinor, `refund:${row.key}`);
+      await this.repo.settleRefund(row.id, { status: 'succeeded', gatewayRefundRef: refundRef, lastError: null });
+      return { ...toRefund(row, false), status: 'succeeded' };
+    } catch (err) {
+      this.logger.warn(`card refund ${row.id} not sent: ${(err as Error).message}`);
+      await this.repo.settleRefund(row.id, { status: 'requested', lastError: (err as Error).message.slice(0, 500) });
+      return toRefund(row, false);
+    }
+  }
+
+  private async refundableIntent(input: CardRefundRequest, t: DbOrTx): Promise<IntentRow> {
+    const candidates = input.intentId
+      ? [await this.repo.find(input.intentId, t)].filter((i): i is IntentRow => i?.status === 'paid')
+      : input.orderId
+        ? await this.repo.paidForOrder(input.orderId, t)
+        : [];
+    if (candidates.length === 0) throw PaymentErrors.nothingPaidByCard();
+    let most = 0;
+    for (const candidate of candidates) {
+      const locked = (await this.repo.lockForEvent(
+        candidate.gateway,
+        candidate.gatewayRef ?? undefined,
+        candidate.id,
+        t,
+      ))!;
+      const left = locked.amountMinor - (await this.repo.refundedOf(locked.id, t));
+      if (left >= input.amountMinor) return locked;
+      most = Math.max(most, left);
+    }
+    throw PaymentErrors.refundExceedsPaid(most);
+  }
+
+  private replayRefund(existing: CardRefundRow, input: CardRefundRequest): CardRefund {
+    if (existing.amountMinor !== input.amountMinor || (input.intentId && existing.intentId !== input.intentId))
+      throw PaymentErrors.entryConflict();
+    return toRefund(existing, true);
+  }
+
+  private async owned(actor: UserActor, id: string, meta?: RequestMeta): Promise<IntentRow> {
+    const intent = await this.repo.find(id);
+    if (!intent) throw PaymentErrors.intentNotFound();
+    if (intent.customerId !== actor.userId)
+      throw await this.audit.notYours(actor, 'payment_intent', id, meta, PaymentErrors.intentNotFound());
+    return intent;
+  }
+
+  private published(intent: IntentRow, from: string | null, tx: DbOrTx): Promise<void> {
+    return this.outbox.publish(
+      PaymentEvents.intentUpdated,
+      {
+        intentId: intent.id,
+        customerId: intent.customerId,
+        purpose: intent.purpose,
+        refId: intent.refId,
+        from,
+        to: intent.status,
+      },
+      tx,
+    );
+  }
+}
+
+const describe = (intent: IntentRow) => (intent.purpose === 'order' ? `Order ${intent.refId}` : 'Wallet top-up');
+
+const toPaid = (i: IntentRow): PaidIntent => ({
+  id: i.id,
+  purpose: i.purpose as IntentPurpose,
+  refId: i.refId,
+  customerId: i.customerId,
+  amountMinor: i.amountMinor,
+  currency: i.currency,
+});
+
+const toCheckoutView = (i: IntentRow): CheckoutPaymentView => ({
+  intentId: i.id,
+  status: i.status as IntentStatus,
+  redirectUrl: i.status === 'pending' ? i.redirectUrl : null,
+});
+
+const toIntentView = (i: IntentRow): IntentView => ({
+  id: i.id,
+  purpose: i.purpose as IntentPurpose,
+  orderId: i.purpose === 'order' ? i.refId : null,
+  amountMinor: i.amountMinor,
+  currency: i.currency,
+  status: i.status as IntentStatus,
+  redirectUrl: i.status === 'pending' ? i.redirectUrl : null,
+  paidAt: i.paidAt?.toISOString() ?? null,
+  createdAt: i.createdAt.toISOString(),
+  updatedAt: i.updatedAt.toISOString(),
+});
+
+const toRefund = (r: CardRefundRow, replayed: boolean): CardRefund => ({
+  id: r.id,
+  intentId: r.intentId,
+  key: r.key,
+  amountMinor: r.amountMinor,
+  status: r.status as CardRefund['status'],
+  replayed,
+});

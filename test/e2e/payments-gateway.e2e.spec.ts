@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
+import { CardPaymentsService } from '../../src/modules/payments/index.js';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+import { FakeStripe, type FakeSession } from '../support/fake-stripe.js';
+import { invariantViolations } from '../support/invariants.js';
+import { registerUser } from '../factories/user.factory.js';
+
+/** Wallet top-ups by card through the Stripe adapter against a local fake Stripe, and its webhook. */
+const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
+const WEBHOOK = '/v1/payments/webhooks/stripe';
+
+let t: TestApp;
+let stripe: FakeStripe;
+beforeAll(async () => {
+  stripe = await new FakeStripe().start();
+  t = await bootTestApp({
+    ...stripe.env(),
+    TOP_UP_MIN_MINOR: '500',
+    TOP_UP_MAX_MINOR: '100000',
+    DATABASE_POOL_MAX: '12',
+  });
+});
+afterAll(async () => {
+  expect(await invariantViolations(t.database)).toEqual([]);
+  await t.close();
+  await stripe.stop();
+});
+
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
+const count = async (q: ReturnType<typeof sql>) => Number((await rows<{ n: string }>(q))[0]!.n);
+const topUp = (token: string, body: unknown, key: string | null = `topup-${randomUUID()}`) =>
+  t.http.request('POST', '/v1/wallet/top-up', { token, body, headers: key ? { 'idempotency-key': key } : {} });
+const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const deliver = (event: unknown, opts?: Parameters<FakeStripe['delivery']>[1]) => {
+  const { raw, headers } = stripe.delivery(event, opts);
+  return t.http.request('POST', WEBHOOK, { raw, headers });
+};
+const intentRow = async (id: string) =>
+  (
+    await rows<{ status: string; gateway_ref: string | null; paid_at: string | null }>(
+      sql`select status, gateway_ref, paid_at from payment_intents where id = ${id}`,
+    )
+  )[0]!;
+const paidEntries = (intentId: string) =>
+  count(sql`select count(*) as n from journal_entries where key = ${`intent:${intentId}:paid`}`);
+
+async function customer() {
+  const u = await registerUser(t);
+  return { token: u.accessToken, id: u.user.id };
+}
+async function pendingTopUp(token: string, amountMinor = 5000): Promise<{ intentId: string; session: FakeSession }> {
+  const res = await topUp(token, { amountMinor });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { intentId: res.body.intentId, session: stripe.sessionOf(res.body.redirectUrl) };
+}
+
+describe('POST /v1/wallet/top-up', () => {
+  it('opens a Stripe Checkout session for the amount and answers its page; a replay answers the same page', async () => {
+    const c = await customer();
+    const key = `topup-${randomUUID()}`;
+    const res = await topUp(c.token, { amountMinor: 5000 }, key);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toEqual({ intentId: expect.any(String), status: 'pending', redirectUrl: expect.any(String) });
+    const session = stripe.sessionOf(res.body.redirectUrl);
+    expect(session).toMatchObject({
+      mode: 'payment',
+      amount_total: 5000,
+      currency: 'egp',
+      client_reference_id: res.body.intentId,
+      metadata: { intentId: res.body.intentId, purpose: 'wallet_top_up', customerId: c.id },
+      success_url: 'https://app.medyour.test/payments/success?session={CHECKOUT_SESSION_ID}',
+    });
+    expect(session.expires_at * 1000).toBeGreaterThan(Date.now() + 29 * 60_000);
+    const sent = stripe.requests.filter(
+      (r) => r.path === '/v1/checkout/sessions' && r.body.client_reference_id === res.body.intentId,
+    );
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.idempotencyKey).toMatch(new RegExp(`^intent:${res.body.intentId}:session:\\d+$`));
+
+    const again = await topUp(c.token, { amountMinor: 5000 }, key);
+    expect(again.body).toEqual(res.body);
+    expect(await count(sql`select count(*) as n from payment_intents where customer_id = ${c.id}`)).toBe(1);
+
+    const read = await t.http.get(`/v1/payments/intents/${res.body.intentId}`, c.token);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      id: res.body.intentId,
+      purpose: 'wallet_top_up',
+      orderId: null,
+      amountMinor: 5000,
+      currency: 'EGP',
+      status: 'pending',
+      redirectUrl: res.body.redirectUrl,
+      paidAt: null,
+    });
+    expect(await balance(c.token)).toBe(0);
+  });
+
+  it('refuses bad input with 400 and creates nothing', async () => {
+    const c = await customer();
+    const cases: [unknown, string][] = [
+      [{ amountMinor: 499 }, 'payments/amount-out-of-range'],
+      [{ amountMinor: 100_001 }, 'payments/amount-out-of-range'],
+      [{ amountMinor: 10.5 }, 'common/validation-failed'],
+      [{ amountMinor: '5000' }, 'common/validation-failed'],
+      [{ amountMinor: 5000, currency: 'USD' }, 'common/validation-failed'],
+      [{}, 'common/validation-failed'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await topUp(c.token, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code, JSON.stringify(body)).toBe(code);
+    }
+    expect(await count(sql`select count(*) as n from payment_intents where customer_id = ${c.id}`)).toBe(0);
+    expect((await topUp('', { amountMinor: 5000 })).status).toBe(401);
+  });
+
+  it('answers 503 when the gateway fails, charges nothing, and the page can be asked for again', async () => {
+    const c = await customer();
+    stripe.failSessions = 1;
+    const res = await topUp(c.token, { amountMinor: 2000 });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('payments/gateway-unavailable');
+    const [left] = await rows<{ id: string; status: string }>(
+      sql`select id, status from payment_intents where customer_id = ${c.id}`,
+    );
+    expect(left?.status).toBe('created');
+    const resumed = await t.http.request('POST', `/v1/payments/intents/${left!.id}/checkout`, {
+      token: c.token,
+      headers: { 'idempotency-key': `resume-${randomUUID()}` },
+    });
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect(resumed.body).toMatchObject({ intentId: left!.id, status: 'pending', redirectUrl: expect.any(String) });
+    expect(stripe.sessionOf(resumed.body.redirectUrl).amount_total).toBe(2000);
+  });
+
+  it("answers another customer's payment exactly like a missing one, and audits it", async () => {
+    const a = await customer();
+    const b = await customer();
+    const { intentId } = await pendingTopUp(a.token);
+    const theirs = await t.http.get(`/v1/payments/intents/${intentId}`, b.token);
+    const missing = await t.http.get(`/v1/payments/intents/${MISSING}`, b.token);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.code).toBe('payments/intent-not-found');
+    expect({ ...theirs.body, requestId: 0, instance: 0 }).toEqual({ ...missing.body, requestId: 0, instance: 0 });
+    const resume = await t.http.request('POST', `/v1/payments/intents/${intentId}/checkout`, { token: b.token });
+    expect(resume.status).toBe(404);
+    expect(
+      await count(
+        sql`select count(*) as n from audit_log where action = 'access.denied' and subject_id = ${intentId} and actor_id = ${b.id}`,
+      ),
+    ).toBe(2);
+  });
+});
+
+describe('POST /v1/payments/webhooks/stripe', () => {
+  it('credits the wallet once when the paid event arrives ten times at once, and again later', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 5000);
+    const event = stripe.event('checkout.session.completed', stripe.pay(session.id));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => deliver(event)));
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const outcomes = answers.map((r) => r.body.outcome as string);
+    expect(outcomes.filter((o) => o.startsWith('paid: credited to the wallet'))).toHaveLength(1);
+    expect(outcomes.filter((o) => o.startsWith('duplicate: paid'))).toHaveLength(9);
+    expect((await deliver(event)).body.outcome).toMatch(/^duplicate: paid/);
+    // Another event announcing the same payment (Stripe sends both for delayed methods) pays nothing more.
+    const second = await deliver(stripe.event('checkout.session.async_payment_succeeded', session));
+    expect(second.body.outcome).toBe('paid ignored: the payment is paid');
+
+    expect(await balance(c.token)).toBe(5000);
+    expect(await paidEntries(intentId)).toBe(1);
+    expect(await intentRow(intentId)).toMatchObject({
+      status: 'paid',
+      gateway_ref: session.id,
+      paid_at: expect.anything(),
+    });
+    expect(await count(sql`select count(*) as n from gateway_events where event_id = ${event.id}`)).toBe(1);
+    const history = (await t.http.get('/v1/wallet', c.token)).body.entries.items;
+    expect(history).toMatchObject([
+      { kind: 'card.paid', amountMinor: 5000, refType: 'payment_intent', refId: intentId },
+    ]);
+    expect((await t.http.get(`/v1/payments/intents/${intentId}`, c.token)).body).toMatchObject({
+      status: 'paid',
+      redirectUrl: null,
+      paidAt: expect.any(String),
+    });
+  });
+
+  it('refuses a forged, missing, stale or foreign signature with 400 payments/bad-signature, audited, changing nothing', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 3000);
+    const event = stripe.event('checkout.session.completed', stripe.pay(session.id));
+    const good = stripe.delivery(event);
+    const tampered = good.raw.replace('"amount_total": 3000', '"amount_total": 300000');
+    const attempts: { raw: string; headers: Record<string, string> }[] = [
+      { raw: good.raw, headers: { 'content-type': 'application/json' } },
+      { raw: good.raw, headers: { ...good.headers, 'stripe-signature': 't=1,v1=deadbeef' } },
+      stripe.delivery(event, { secret: 'whsec_someone_else' }),
+      stripe.delivery(event, { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+      { raw: tampered, headers: good.headers },
+    ];
+    const auditsBefore = await count(
+      sql`select count(*) as n from audit_log where action = 'payments.webhook_rejected'`,
+    );
+    for (const attempt of attempts) {
+      const res = await t.http.request('POST', WEBHOOK, attempt);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('payments/bad-signature');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    const audits = await rows<{ outcome: string; actor_type: string; request_id: string; details: { reason: string } }>(
+      sql`select outcome, actor_type, request_id, details from audit_log where action = 'payments.webhook_rejected' order by at desc, id desc limit 5`,
+    );
+    expect(await count(sql`select count(*) as n from audit_log where action = 'payments.webhook_rejected'`)).toBe(
+      auditsBefore + attempts.length,
+    );
+    expect(audits[0]).toMatchObject({
+      outcome: 'denied',
+      actor_type: 'anonymous',
+      details: { reason: expect.any(String) },
+    });
+    expect(await intentRow(intentId)).toMatchObject({ status: 'pending', paid_at: null });
+    expect(await count(sql`select count(*) as n from gateway_events where event_id = ${event.id}`)).toBe(0);
+    expect(await balance(c.token)).toBe(0);
+    // The genuine delivery still works afterwards.
+    expect((await t.http.request('POST', WEBHOOK, good)).body.outcome).toMatch(/^paid: credited/);
+    expect(await balance(c.token)).toBe(3000);
+  });
+
+  it('changes nothing for an expiry or failure that arrives after the payment', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 4000);
+    const paid = stripe.event('checkout.session.completed', stripe.pay(session.id));
+    expect((await deliver(paid)).body.outcome).toMatch(/^paid: credited/);
+    const expired = await deliver(stripe.event('checkout.session.expired', { ...session, status: 'expired' }));
+    expect(expired.status).toBe(200);
+    expect(expired.body.outcome).toBe('expired ignored: the payment is paid');
+    const failed = await deliver(stripe.event('checkout.session.async_payment_failed', session));
+    expect(failed.body.outcome).toBe('failed ignored: the payment is paid');
+    expect(await intentRow(intentId)).toMatchObject({ status: 'paid' });
+    expect(await balance(c.token)).toBe(4000);
+    expect(await paidEntries(intentId)).toBe(1);
+  });
+
+  it('records an expiry, and still credits money the gateway reports paid after it', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 1500);
+    expect(
+      (await deliver(stripe.event('checkout.session.expired', { ...session, status: 'expired' }))).body.outcome,
+    ).toBe('expired');
+    expect(await intentRow(intentId)).toMatchObject({ status: 'expired' });
+    const resume = await t.http.request('POST', `/v1/payments/intents/${intentId}/checkout`, { token: c.token });
+    expect(resume.status).toBe(409);
+    expect(resume.body.code).toBe('payments/intent-closed');
+    expect((await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)))).body.outcome).toMatch(
+      /^paid: credited/,
+    );
+    expect(await balance(c.token)).toBe(1500);
+  });
+
+  it('credits nothing for a paid amount other than the one asked, and ignores events it does not act on', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 2500);
+    const odd = await deliver(
+      stripe.event('checkout.session.completed', { ...stripe.pay(session.id), amount_total: 25 }),
+    );
+    expect(odd.body.outcome).toBe('amount mismatch: paid 25 EGP, asked 2500 EGP');
+    expect(await intentRow(intentId)).toMatchObject({ status: 'pending' });
+    const other = await deliver({ ...stripe.event('charge.succeeded', session), data: { object: { id: 'ch_1' } } });
+    expect(other.body.outcome).toBe('ignored');
+    const unpaid = await deliver(stripe.event('checkout.session.completed', { ...session, payment_status: 'unpaid' }));
+    expect(unpaid.body.outcome).toBe('ignored');
+    const stranger = await deliver(
+      stripe.event('checkout.session.completed', {
+        ...session,
+        id: 'cs_test_unknown',
+        client_reference_id: null,
+        metadata: {},
+      }),
+    );
+    expect(stranger.body.outcome).toBe('unknown intent');
+    expect(await balance(c.token)).toBe(0);
+    expect(await paidEntries(intentId)).toBe(0);
+  });
+});
+
+describe('CardPaymentsService.refundToCard', () => {
+  it('moves wallet money back to the card once per key, never beyond what was paid, and sends it to Stripe', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 6000);
+    await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)));
+    const payments = t.app.get(CardPaymentsService);
+    const key = `test:${randomUUID()}:refund:card`;
+    const refund = await payments.refundToCard({ intentId, amountMinor: 2000, key, actor: SYSTEM_ACTOR });
+    expect(refund).toMatchObject({ intentId, amountMinor: 2000, status: 'requested', replayed: false });
+    expect(await balance(c.token)).toBe(4000);
+    expect((await payments.refundToCard({ intentId, amountMinor: 2000, key, actor: SYSTEM_ACTOR })).replayed).toBe(
+      true,
+    );
+    expect(await balance(c.token)).toBe(4000);
+
+    stripe.failRefunds = 1;
+    expect((await payments.sendRefund(refund.id)).status).toBe('requested');
+    const sent = await payments.sendRefund(refund.id);
+    expect(sent.status).toBe('succeeded');
+    expect(stripe.refunds.filter((r) => r.payment_intent === session.payment_intent)).toMatchObject([{ amount: 2000 }]);
+    expect((await payments.sendRefund(refund.id)).replayed).toBe(true);
+
+    await expect(
+      payments.refundToCard({
+        intentId,
+        amountMinor: 4001,
+        key: `test:${randomUUID()}:refund:card`,
+        actor: SYSTEM_ACTOR,
+      }),
+    ).rejects.toMatchObject({ code: 'payments/refund-exceeds-paid', details: { max: 4000 } });
+    await expect(
+      payments.refundToCard({ intentId: MISSING, amountMinor: 1, key: `test:${randomUUID()}`, actor: SYSTEM_ACTOR }),
+    ).rejects.toMatchObject({ code: 'payments/not-paid-by-card' });
+    expect(await balance(c.token)).toBe(4000);
+  });
+});
+
+describe('without a card gateway (the default)', () => {
+  let plain: TestApp;
+  beforeAll(async () => {
+    plain = await bootTestApp();
+  });
+  afterAll(async () => {
+    await plain.close();
+  });
+
+  it('refuses top-ups with 400 payments/card-unavailable and every webhook as unsigned', async () => {
+    const u = await registerUser(plain);
+    const res = await plain.http.request('POST', '/v1/wallet/top-up', {
+      token: u.accessToken,
+      body: { amountMinor: 5000 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('payments/card-unavailable');
+    const hook = stripe.delivery({ id: 'evt_x', type: 'checkout.session.completed', data: { object: {} } });
+    const answer = await plain.http.request('POST', WEBHOOK, hook);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('payments/bad-signature');
+  });
+});
