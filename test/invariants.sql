@@ -142,9 +142,10 @@ FROM (
 WHERE c.clearing <> (SELECT coalesce(sum(amount_minor), 0) FROM payment_intents WHERE status = 'paid')
                   - (SELECT coalesce(sum(amount_minor), 0) FROM card_refunds WHERE status <> 'failed');
 
--- orders: total = subtotal − discount + delivery − points (also a CHECK)
+-- orders: total = subtotal − discount + delivery − the points' value (also a CHECK, migration 0014)
 SELECT 'order total differs from its parts' AS invariant, id::text AS subject
-FROM orders WHERE total_minor <> subtotal_minor - discount_minor + delivery_fee_minor - points_redeemed;
+FROM orders WHERE total_minor <> subtotal_minor - discount_minor + delivery_fee_minor - points_value_minor
+  OR (points_redeemed = 0) <> (points_value_minor = 0);
 
 -- orders: the goods of an order are the sum of its lines, and its discount the sum of theirs
 SELECT 'order subtotal or discount differs from its lines' AS invariant, o.id::text AS subject
@@ -163,6 +164,37 @@ LEFT JOIN LATERAL (
   WHERE e.ref_type = 'order' AND e.ref_id = o.id AND a.kind = 'revenue'
 ) m ON true
 WHERE m.captured - m.refunded < 0 OR m.captured > o.total_minor;
+
+-- loyalty: a customer's lots hold exactly their points wallet's balance (lots are where the points are)
+SELECT 'points wallet differs from its lots' AS invariant, coalesce(a.code, 'points_wallet:' || l.customer_id) AS subject
+FROM (SELECT code, owner_id, balance_minor FROM ledger_accounts WHERE kind = 'points_wallet') a
+FULL JOIN (SELECT customer_id, sum(remaining) AS remaining FROM loyalty_lots GROUP BY customer_id) l
+  ON l.customer_id = a.owner_id
+WHERE coalesce(a.balance_minor, 0) <> coalesce(l.remaining, 0);
+
+-- loyalty: a lot holds 0..its points (also a CHECK), and what it gave is what its uses say
+SELECT 'loyalty lot remaining differs from its uses' AS invariant, l.id::text AS subject
+FROM loyalty_lots l LEFT JOIN (SELECT lot_id, sum(points) AS used FROM loyalty_lot_uses GROUP BY lot_id) u ON u.lot_id = l.id
+WHERE l.remaining < 0 OR l.remaining > l.points OR l.points - l.remaining <> coalesce(u.used, 0);
+
+-- loyalty: the programme owes exactly the points its customers hold
+SELECT 'loyalty liability differs from the points held' AS invariant, 'loyalty_liability' AS subject
+FROM (SELECT coalesce(sum(balance_minor) FILTER (WHERE kind = 'loyalty_liability'), 0) AS owed,
+             coalesce(sum(balance_minor) FILTER (WHERE kind = 'points_wallet'), 0) AS held FROM ledger_accounts) s
+WHERE s.owed <> s.held;
+
+-- loyalty: the points an order spent are its redemption entry's, drawn from lots by exactly that much
+SELECT 'order points differ from their redemption' AS invariant, o.id::text AS subject
+FROM orders o
+LEFT JOIN LATERAL (
+  SELECT coalesce(sum(p.amount_minor), 0) AS posted
+  FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE e.key = 'order:' || o.id || ':points:redeem' AND a.kind = 'points_wallet'
+) r ON true
+LEFT JOIN LATERAL (
+  SELECT coalesce(sum(u.points), 0) AS drawn FROM loyalty_lot_uses u WHERE u.order_id = o.id AND u.kind = 'redeem'
+) d ON true
+WHERE r.posted <> o.points_redeemed OR d.drawn <> o.points_redeemed;
 
 -- orders: each order's history starts with one first row (no from-state) in the state it was placed in
 SELECT 'order history without exactly one first row' AS invariant, o.id::text AS subject

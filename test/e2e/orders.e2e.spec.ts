@@ -152,8 +152,9 @@ describe('orders: checkout', () => {
     await fill(c.token, p.id, 1);
     const card = await place(c.token, pickup({ paymentMethod: 'card' }));
     expect([card.status, card.body.code]).toEqual([400, 'orders/payment-method-unavailable']);
+    // Within the order's cap, but the customer holds none (loyalty e2e: the cap and the balance).
     const points = await place(c.token, pickup({ pointsToRedeem: 10 }));
-    expect([points.status, points.body.code]).toEqual([400, 'orders/points-unavailable']);
+    expect([points.status, points.body.code]).toEqual([409, 'loyalty/insufficient-points']);
     for (const body of [
       pickup({ totalMinor: 1 }),
       pickup({ address }),
@@ -330,7 +331,8 @@ describe('orders: lifecycle', () => {
     const done = await move(here, order.id, 'completed');
     expect(done.body.status, JSON.stringify(done.body)).toBe('completed');
     expect(await stockOf(p.id)).toEqual({ onHand: 3, reserved: 0 });
-    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`]);
+    // Cash collected, and the customer's points for the goods (loyalty e2e).
+    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`, `order:${order.id}:points:earn`]);
     const cash = await rows<{ kind: string; amount: string }>(
       sql`select a.kind, p.amount_minor as amount from journal_entries e join postings p on p.entry_id = e.id
           join ledger_accounts a on a.id = p.account_id where e.key = ${`order:${order.id}:capture`} order by a.kind`,

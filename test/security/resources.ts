@@ -4,6 +4,7 @@ import { filePart, multipartBody, PNG } from '../support/multipart.js';
 import { creditWallet, insertPendingIntent } from '../factories/payments.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
+import { earnPoints } from '../factories/loyalty.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -214,6 +215,21 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
       const seen = JSON.stringify(theirs.body);
       if (theirs.status !== 200 || seen.includes('only for A') || theirs.body.balanceMinor !== 0)
         throw new Error(`${url}: another customer sees A's wallet: ${seen}`);
+    }
+  },
+  // The caller's own points (no id in the path): B never sees A's balance or movements, even with A's cursor.
+  'GET /v1/loyalty': async (t, a, b) => {
+    const aId = (await t.http.get('/v1/me', a)).body.user.id as string;
+    const orderId = await earnPoints(t, aId, 40);
+    const mine = await t.http.get('/v1/loyalty?limit=1', a);
+    if (mine.body.balance < 40 || mine.body.history.items[0]?.orderId !== orderId)
+      throw new Error(`GET /v1/loyalty: the owner does not see their points: ${JSON.stringify(mine.body)}`);
+    const cursor = mine.body.history.nextCursor as string | null;
+    for (const url of ['/v1/loyalty', `/v1/loyalty?cursor=${cursor ?? ''}`].slice(0, cursor ? 2 : 1)) {
+      const theirs = await t.http.get(url, b);
+      const seen = JSON.stringify(theirs.body);
+      if (theirs.status !== 200 || seen.includes(orderId) || theirs.body.balance !== 0 || theirs.body.nextExpiry)
+        throw new Error(`${url}: another customer sees A's points: ${seen}`);
     }
   },
 };

@@ -1077,7 +1077,7 @@ export interface paths {
     };
     /**
      * The signed-in account’s cart, priced now
-     * @description Requires permission `cart:read`. Always the caller’s own cart (no id names another). Prices come from the catalog (a price a client sends is never used); the one best offer applies (offers never stack; Rx-only and controlled lines get none unless the offer allows it), with the cart's coupon when it is the best; the delivery fee follows the configured rules (flat, free from a threshold of the goods after discount, optionally per started km from the branch to `lat`/`lng`; pickup is free). With `branchId` (an active branch, else 404 `branches/not-found`) each line says whether that branch's sellable stock covers it. `pointsRedeemableMinor` is 0 until loyalty lands. Money in minor units of `currency`.
+     * @description Requires permission `cart:read`. Always the caller’s own cart (no id names another). Prices come from the catalog (a price a client sends is never used); the one best offer applies (offers never stack; Rx-only and controlled lines get none unless the offer allows it), with the cart's coupon when it is the best; the delivery fee follows the configured rules (flat, free from a threshold of the goods after discount, optionally per started km from the branch to `lat`/`lng`; pickup is free). With `branchId` (an active branch, else 404 `branches/not-found`) each line says whether that branch's sellable stock covers it. Loyalty: `pointsBalance` is what the caller can spend, `pointsCap` the most this cart may take (a configured share of the goods after discount that take points: not Rx-only or controlled lines by default), `pointsRedeemable` the lesser of the two and `pointsRedeemableMinor` its value; `totalMinor` is before points, which are chosen at checkout (`pointsToRedeem`). Money in minor units of `currency`.
      */
     get: operations['getCart'];
     put?: never;
@@ -1450,6 +1450,9 @@ export interface components {
       subtotalMinor: number;
       discountMinor: number;
       deliveryFeeMinor: number;
+      pointsBalance: number;
+      pointsCap: number;
+      pointsRedeemable: number;
       pointsRedeemableMinor: number;
       totalMinor: number;
       needsPrescription: boolean;
@@ -1503,6 +1506,7 @@ export interface components {
       discountMinor: number;
       deliveryFeeMinor: number;
       pointsRedeemed: number;
+      pointsValueMinor: number;
       totalMinor: number;
       currency: string;
       placedAt: string;

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { BranchesService, branchNotFound, distanceKm, type BranchRecord, type GeoPoint } from '../branches/index.js';
 import { ProductsService, type PricingProduct } from '../catalog/index.js';
 import { InventoryService } from '../inventory/index.js';
+import { LoyaltyService } from '../loyalty/index.js';
 import { OfferRedemptionsService, type CartLine } from '../offers/index.js';
 import type { CartLineView, CartView, Fulfilment } from './cart.dto.js';
 import { CartErrors } from './cart.errors.js';
@@ -38,6 +39,7 @@ export class CartPricingService {
     private readonly offers: OfferRedemptionsService,
     private readonly inventory: InventoryService,
     private readonly branches: BranchesService,
+    private readonly loyalty: LoyaltyService,
   ) {}
 
   async price(customerId: string, context: PricingContext = {}, tx?: DbOrTx): Promise<PricedCart> {
@@ -85,7 +87,11 @@ export class CartPricingService {
       empty: priced.length === 0,
       distanceKm: distance,
     });
-    const pointsRedeemableMinor = 0;
+    const points = await this.loyalty.redeemable(
+      customerId,
+      offerLines.map((l) => ({ ...l, discountMinor: discountByProduct.get(l.productId) ?? 0 })),
+      tx,
+    );
     return {
       items,
       coupon: quote.coupon && {
@@ -97,12 +103,16 @@ export class CartPricingService {
       subtotalMinor,
       discountMinor: quote.discountMinor,
       deliveryFeeMinor,
-      pointsRedeemableMinor,
+      pointsBalance: points.balance,
+      pointsCap: points.cap,
+      pointsRedeemable: points.points,
+      pointsRedeemableMinor: points.valueMinor,
+      // Before points: spending them is the customer's choice at checkout (pointsToRedeem).
       totalMinor: totalOf({
         subtotalMinor,
         discountMinor: quote.discountMinor,
         deliveryFeeMinor,
-        pointsRedeemableMinor,
+        pointsRedeemableMinor: 0,
       }),
       needsPrescription: priced.some((l) => l.product.rxRequired),
       branchId: branch?.id ?? null,

@@ -94,8 +94,15 @@ export const cartView = z
     subtotalMinor: z.number().int(),
     discountMinor: z.number().int(),
     deliveryFeeMinor: z.number().int(),
-    /** Loyalty points the cart could redeem, in minor units (0 until loyalty lands). */
+    /** Loyalty points the customer can spend now (GET /v1/loyalty). */
+    pointsBalance: z.number().int(),
+    /** The most points this cart may spend (a share of its goods that take points), whatever the balance. */
+    pointsCap: z.number().int(),
+    /** The points checkout would accept as `pointsToRedeem` now: the lesser of the balance and the cap. */
+    pointsRedeemable: z.number().int(),
+    /** The money those points would take off the total, in minor units. */
     pointsRedeemableMinor: z.number().int(),
+    /** Goods after discount plus delivery, before any points (spending them is chosen at checkout). */
     totalMinor: z.number().int(),
     /** Some line is Rx-only: checkout will ask for a prescription. */
     needsPrescription: z.boolean(),

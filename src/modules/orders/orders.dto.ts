@@ -20,7 +20,7 @@ export const deliveryAddress = z.strictObject({
     .optional(),
 });
 
-/** Points are spent in minor units of money, at most this many on one order (a sanity bound; loyalty caps lower). */
+/** Loyalty points, at most this many on one order (a sanity bound; loyalty's per-order cap is lower). */
 export const MAX_POINTS = 1_000_000_000;
 
 export const checkoutBody = z
@@ -32,6 +32,10 @@ export const checkoutBody = z
     address: deliveryAddress.optional(),
     /** `card` answers 400 `orders/payment-method-unavailable` until the gateway lands. */
     paymentMethod: z.enum(PAYMENT_METHODS),
+    /**
+     * Loyalty points to spend (GET /v1/loyalty): at most the order's cap (the cart's `pointsCap`, else 400
+     * `orders/points-unavailable`) and the points the caller holds (else 409 `loyalty/insufficient-points`).
+     */
     pointsToRedeem: z.number().int().min(0).max(MAX_POINTS).optional(),
   })
   .superRefine((b, ctx) => {
@@ -86,8 +90,11 @@ export const orderView = z
     subtotalMinor: z.number().int(),
     discountMinor: z.number().int(),
     deliveryFeeMinor: z.number().int(),
+    /** Loyalty points spent on the order (a count). */
     pointsRedeemed: z.number().int(),
-    /** subtotal − discount + delivery − points. */
+    /** The money those points took off (points × the point value), in minor units. */
+    pointsValueMinor: z.number().int(),
+    /** subtotal − discount + delivery − pointsValueMinor. */
     totalMinor: z.number().int(),
     currency: z.string(),
     placedAt: z.string(),

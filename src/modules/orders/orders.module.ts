@@ -3,6 +3,7 @@ import { BranchesModule } from '../branches/index.js';
 import { CartModule } from '../cart/index.js';
 import { InventoryModule } from '../inventory/index.js';
 import { OffersModule } from '../offers/index.js';
+import { LoyaltyModule } from '../loyalty/index.js';
 import { PaymentsModule } from '../payments/index.js';
 import { OrdersAdminController } from './orders.admin.controller.js';
 import { OrdersController } from './orders.controller.js';
@@ -10,7 +11,7 @@ import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
-  imports: [CartModule, InventoryModule, OffersModule, PaymentsModule, BranchesModule],
+  imports: [CartModule, InventoryModule, OffersModule, PaymentsModule, LoyaltyModule, BranchesModule],
   controllers: [OrdersController, OrdersAdminController],
   providers: [OrdersRepository, OrdersService],
   exports: [OrdersService],

@@ -48,28 +48,56 @@ describe('initialStatus', () => {
 });
 
 describe('orderTotals', () => {
-  it('is subtotal − discount + delivery − points', () => {
+  it('is subtotal − discount + delivery − the points’ value', () => {
     expect(
-      orderTotals({ subtotalMinor: 10_000, discountMinor: 1_500, deliveryFeeMinor: 2_500, pointsRedeemed: 500 }),
+      orderTotals({
+        subtotalMinor: 10_000,
+        discountMinor: 1_500,
+        deliveryFeeMinor: 2_500,
+        pointsRedeemed: 50,
+        pointsValueMinor: 500,
+      }),
     ).toEqual({
       subtotalMinor: 10_000,
       discountMinor: 1_500,
       deliveryFeeMinor: 2_500,
-      pointsRedeemed: 500,
+      pointsRedeemed: 50,
+      pointsValueMinor: 500,
       totalMinor: 10_500,
     });
-    expect(orderTotals({ subtotalMinor: 0, discountMinor: 0, deliveryFeeMinor: 0, pointsRedeemed: 0 }).totalMinor).toBe(
-      0,
-    );
+    const none = { subtotalMinor: 0, discountMinor: 0, deliveryFeeMinor: 0, pointsRedeemed: 0, pointsValueMinor: 0 };
+    expect(orderTotals(none).totalMinor).toBe(0);
   });
 
   it('refuses negative or fractional parts, a discount above the goods and points above what is left', () => {
-    const base = { subtotalMinor: 1_000, discountMinor: 0, deliveryFeeMinor: 0, pointsRedeemed: 0 };
+    const base = {
+      subtotalMinor: 1_000,
+      discountMinor: 0,
+      deliveryFeeMinor: 0,
+      pointsRedeemed: 0,
+      pointsValueMinor: 0,
+    };
     expect(() => orderTotals({ ...base, discountMinor: -1 })).toThrow(RangeError);
     expect(() => orderTotals({ ...base, subtotalMinor: 10.5 })).toThrow(RangeError);
     expect(() => orderTotals({ ...base, discountMinor: 1_001 })).toThrow(RangeError);
-    expect(() => orderTotals({ ...base, deliveryFeeMinor: 100, pointsRedeemed: 1_101 })).toThrow(RangeError);
-    expect(orderTotals({ ...base, deliveryFeeMinor: 100, pointsRedeemed: 1_100 }).totalMinor).toBe(0);
+    expect(() => orderTotals({ ...base, deliveryFeeMinor: 100, pointsRedeemed: 1, pointsValueMinor: 1_101 })).toThrow(
+      RangeError,
+    );
+    expect(
+      orderTotals({ ...base, deliveryFeeMinor: 100, pointsRedeemed: 110, pointsValueMinor: 1_100 }).totalMinor,
+    ).toBe(0);
+  });
+
+  it('refuses points without their value, or a value without points', () => {
+    const base = {
+      subtotalMinor: 1_000,
+      discountMinor: 0,
+      deliveryFeeMinor: 0,
+      pointsRedeemed: 0,
+      pointsValueMinor: 0,
+    };
+    expect(() => orderTotals({ ...base, pointsRedeemed: 5 })).toThrow(RangeError);
+    expect(() => orderTotals({ ...base, pointsValueMinor: 5 })).toThrow(RangeError);
   });
 });
 

@@ -34,22 +34,27 @@ export interface OrderTotals {
   subtotalMinor: number;
   discountMinor: number;
   deliveryFeeMinor: number;
+  /** Loyalty points spent (a count). */
   pointsRedeemed: number;
+  /** The money those points took off (loyalty's point value × points; 0 exactly when no points were spent). */
+  pointsValueMinor: number;
   totalMinor: number;
 }
 
 /**
- * total = subtotal − discount + delivery − points (the CHECK orders_total). Points spend only against what is
- * left of the goods and delivery, never below zero: more than that is refused by the caller's cap first.
+ * total = subtotal − discount + delivery − the points' value (the CHECK orders_total). Points spend only against
+ * what is left of the goods and delivery, never below zero: more than that is refused by the caller's cap first.
  */
 export function orderTotals(parts: Omit<OrderTotals, 'totalMinor'>): OrderTotals {
-  const { subtotalMinor, discountMinor, deliveryFeeMinor, pointsRedeemed } = parts;
+  const { subtotalMinor, discountMinor, deliveryFeeMinor, pointsRedeemed, pointsValueMinor } = parts;
   for (const [name, value] of Object.entries(parts)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole amount >= 0`);
   }
   if (discountMinor > subtotalMinor) throw new RangeError('discountMinor exceeds subtotalMinor');
-  const totalMinor = subtotalMinor - discountMinor + deliveryFeeMinor - pointsRedeemed;
-  if (totalMinor < 0) throw new RangeError('pointsRedeemed exceeds what is left to pay');
+  if ((pointsRedeemed === 0) !== (pointsValueMinor === 0))
+    throw new RangeError('pointsValueMinor is 0 exactly when no points are redeemed');
+  const totalMinor = subtotalMinor - discountMinor + deliveryFeeMinor - pointsValueMinor;
+  if (totalMinor < 0) throw new RangeError('the points’ value exceeds what is left to pay');
   return { ...parts, totalMinor };
 }
 

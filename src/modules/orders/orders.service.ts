@@ -18,6 +18,7 @@ import { BranchesService, distanceKm, type BranchRecord, type GeoPoint } from '.
 import { CartPricingService, CartService, type PricedCart } from '../cart/index.js';
 import { InventoryService } from '../inventory/index.js';
 import { OfferRedemptionsService } from '../offers/index.js';
+import { LoyaltyService } from '../loyalty/index.js';
 import { LedgerService } from '../payments/index.js';
 import type { AdminOrdersQuery, CheckoutBody, OrderView, OrdersQuery } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
@@ -56,6 +57,7 @@ export class OrdersService {
     private readonly branches: BranchesService,
     @Inject(OutboxService) private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly loyalty: LoyaltyService,
   ) {}
 
   /**
@@ -75,18 +77,21 @@ export class OrdersService {
       if (body.fulfilment === 'delivery' && cart.withinDeliveryRadius === false)
         throw OrderErrors.outsideDeliveryRadius();
       const points = body.pointsToRedeem ?? 0;
-      if (points > cart.pointsRedeemableMinor) throw OrderErrors.pointsUnavailable(cart.pointsRedeemableMinor);
+      if (points > cart.pointsCap) throw OrderErrors.pointsUnavailable(cart.pointsCap);
 
       const id = newId();
       const reservationRef = `order:${id}`;
       const lines = cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
       await this.inventory.reserve(branchId, lines, reservationRef, ORDER_HOLD_SECONDS, actor, t);
       if (cart.offer) await this.offers.redeem(cart.offer.id, customerId, id, t);
+      // Points before the wallet, as a cancellation gives them back: one lock order for a customer's accounts.
+      const spent = await this.loyalty.redeem({ orderId: id, customerId, points }, actor, t);
       const totals = orderTotals({
         subtotalMinor: cart.subtotalMinor,
         discountMinor: cart.discountMinor,
         deliveryFeeMinor: cart.deliveryFeeMinor,
-        pointsRedeemed: points,
+        pointsRedeemed: spent.points,
+        pointsValueMinor: spent.valueMinor,
       });
       const status = initialStatus({ paymentMethod: body.paymentMethod, hasRxLines: cart.needsPrescription });
       const saved = await this.repo.insert(
@@ -194,6 +199,12 @@ export class OrdersService {
     const method = order.paymentMethod as PaymentMethod;
     if (to === 'completed') {
       await this.inventory.commit(order.reservationRef, actor, t);
+      const lines = (await this.repo.linesOf([order.id], t)).get(order.id) ?? [];
+      await this.loyalty.earnForOrder(
+        { orderId: order.id, customerId: order.customerId, lines, spentValueMinor: order.pointsValueMinor },
+        actor,
+        t,
+      );
       if (method === 'cod' && order.totalMinor > 0)
         await this.ledger.post(
           {
@@ -209,6 +220,8 @@ export class OrdersService {
     }
     if (to === 'cancelled' || to === 'expired') {
       await this.inventory.release(order.reservationRef, actor, reason ?? `order ${to}`, t);
+      // Before the money: checkout locks a customer's points before their wallet too.
+      await this.loyalty.returnForOrder({ orderId: order.id, customerId: order.customerId }, actor, t);
       if (capturedAtCheckout(method) && order.totalMinor > 0)
         await this.ledger.post(
           {
@@ -332,6 +345,7 @@ export function toView(order: OrderRow, lines: OrderLineRow[]): OrderView {
     discountMinor: order.discountMinor,
     deliveryFeeMinor: order.deliveryFeeMinor,
     pointsRedeemed: order.pointsRedeemed,
+    pointsValueMinor: order.pointsValueMinor,
     totalMinor: order.totalMinor,
     currency: order.currency,
     placedAt: order.placedAt.toISOString(),

@@ -37,7 +37,9 @@ export const orders = pgTable(
     subtotalMinor: bigint('subtotal_minor', { mode: 'number' }).notNull(),
     discountMinor: bigint('discount_minor', { mode: 'number' }).notNull().default(0),
     deliveryFeeMinor: bigint('delivery_fee_minor', { mode: 'number' }).notNull().default(0),
+    /** Loyalty points spent (a count); their money is points_value_minor (migration 0014). */
     pointsRedeemed: integer('points_redeemed').notNull().default(0),
+    pointsValueMinor: bigint('points_value_minor', { mode: 'number' }).notNull().default(0),
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     reservationRef: text('reservation_ref').notNull(),
@@ -60,7 +62,11 @@ export const orders = pgTable(
     ),
     check(
       'orders_total',
-      sql`${t.totalMinor} = ${t.subtotalMinor} - ${t.discountMinor} + ${t.deliveryFeeMinor} - ${t.pointsRedeemed}`,
+      sql`${t.totalMinor} = ${t.subtotalMinor} - ${t.discountMinor} + ${t.deliveryFeeMinor} - ${t.pointsValueMinor}`,
+    ),
+    check(
+      'orders_points_value',
+      sql`${t.pointsValueMinor} >= 0 AND (${t.pointsRedeemed} = 0) = (${t.pointsValueMinor} = 0)`,
     ),
     check('orders_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('orders_version', sql`${t.version} >= 1`),
