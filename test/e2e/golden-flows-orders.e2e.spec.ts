@@ -117,5 +117,27 @@ describe('golden flow: checkout through @medyour/client', () => {
     expect(
       await refusal(customer.POST('/v1/orders/{id}/cancel', { params: { path: { id: cod.id } }, body: {} })),
     ).toMatchObject({ status: 409, code: 'common/illegal-transition' });
+    // The completed order earned its points: 1 per 100 minor units of its goods by default.
+    const points = ok(await customer.GET('/v1/loyalty', {}));
+    expect(points).toMatchObject({ balance: 100, nextExpiry: { points: 100 } });
+    expect(points.history.items[0]).toMatchObject({ kind: 'loyalty.earn', points: 100, orderId: cod.id });
+  });
+
+  it('spends the points at the next checkout, within the cart’s cap', async () => {
+    ok(await setItem(ids.otc, 1));
+    const cart = ok(
+      await customer.GET('/v1/cart', { params: { query: { branchId: ids.branch, fulfilment: 'pickup' } } }),
+    );
+    // Half the goods by default: 2500 points of 1 minor unit; the customer holds 100.
+    expect(cart).toMatchObject({ pointsBalance: 100, pointsCap: 2500, pointsRedeemable: 100, totalMinor: 5000 });
+    const body = {
+      branchId: ids.branch,
+      fulfilment: 'pickup' as const,
+      paymentMethod: 'cod' as const,
+      pointsToRedeem: 100,
+    };
+    const order = ok(await customer.POST('/v1/orders', { params: { header: key() }, body }));
+    expect(order).toMatchObject({ pointsRedeemed: 100, pointsValueMinor: 100, totalMinor: 4900 });
+    expect(ok(await customer.GET('/v1/loyalty', {}))).toMatchObject({ balance: 0, nextExpiry: null });
   });
 });
