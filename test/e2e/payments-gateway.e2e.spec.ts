@@ -6,22 +6,39 @@ import { CardPaymentsService } from '../../src/modules/payments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { FakeStripe, type FakeSession } from '../support/fake-stripe.js';
 import { invariantViolations } from '../support/invariants.js';
-import { registerUser } from '../factories/user.factory.js';
+import { quietAutomaticOffers } from '../factories/cart.factory.js';
+import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
+import { insertProduct } from '../factories/offers.factory.js';
+import { createStaff, registerUser } from '../factories/user.factory.js';
 
-/** Wallet top-ups by card through the Stripe adapter against a local fake Stripe, and its webhook. */
+/**
+ * Card payments through the Stripe adapter against a local fake Stripe: wallet top-ups, card checkout, the
+ * webhook (duplicated, parallel, late, out of order, forged) and refunds to the card.
+ */
 const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
 const WEBHOOK = '/v1/payments/webhooks/stripe';
 
 let t: TestApp;
 let stripe: FakeStripe;
+let admin: string;
+let branch: BranchBody;
+/** A point no other spec uses (the shared database holds thousands of branches at the factories' default). */
+const here = { lat: -35 - Math.random() * 5, lng: 140 + Math.random() * 5 };
 beforeAll(async () => {
   stripe = await new FakeStripe().start();
   t = await bootTestApp({
     ...stripe.env(),
     TOP_UP_MIN_MINOR: '500',
     TOP_UP_MAX_MINOR: '100000',
+    CARD_MIN_MINOR: '100',
+    DELIVERY_FEE_MINOR: '1000',
+    DELIVERY_FREE_ABOVE_MINOR: '0',
+    DELIVERY_FEE_PER_KM_MINOR: '0',
     DATABASE_POOL_MAX: '12',
   });
+  admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
+  branch = await createBranch(t, admin, { ...here, deliveryRadiusKm: 10 });
+  await quietAutomaticOffers(t);
 });
 afterAll(async () => {
   expect(await invariantViolations(t.database)).toEqual([]);
@@ -326,6 +343,156 @@ describe('CardPaymentsService.refundToCard', () => {
   });
 });
 
+describe('card checkout: POST /v1/orders with paymentMethod card', () => {
+  async function cartWith(token: string, priceMinor: number, quantity = 2, stock = 5) {
+    const p = await insertProduct(t, { priceMinor });
+    await receive(t, admin, branch.id, { productId: p.id, quantity: stock });
+    expect((await t.http.request('PUT', `/v1/cart/items/${p.id}`, { token, body: { quantity } })).status).toBe(200);
+    return p.id;
+  }
+  const checkout = (token: string, body: Record<string, unknown> = {}, key = `card-${randomUUID()}`) =>
+    t.http.request('POST', '/v1/orders', {
+      token,
+      body: { branchId: branch.id, fulfilment: 'pickup', paymentMethod: 'card', ...body },
+      headers: { 'idempotency-key': key },
+    });
+  const reserved = async (productId: string) =>
+    Number(
+      (
+        await rows<{ r: string }>(
+          sql`select coalesce(sum(reserved), 0) as r from stock_lots where product_id = ${productId}`,
+        )
+      )[0]!.r,
+    );
+  const order = async (id: string) =>
+    (await rows<{ status: string; version: number }>(sql`select status, version from orders where id = ${id}`))[0]!;
+  const entries = (pattern: string) => count(sql`select count(*) as n from journal_entries where key like ${pattern}`);
+  const updates = (orderId: string, to: string) =>
+    count(
+      sql`select count(*) as n from outbox where topic = 'order.updated' and payload->>'orderId' = ${orderId} and payload->>'to' = ${to}`,
+    );
+
+  it('places the order pending_payment with its stock reserved, and duplicated webhooks confirm it once, paid from the wallet', async () => {
+    const c = await customer();
+    const productId = await cartWith(c.token, 3000, 2);
+    const key = `card-${randomUUID()}`;
+    const res = await checkout(c.token, {}, key);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'pending_payment',
+      paymentMethod: 'card',
+      totalMinor: 6000,
+      payment: { intentId: expect.any(String), status: 'pending', redirectUrl: expect.any(String) },
+    });
+    expect(await reserved(productId)).toBe(2);
+    const session = stripe.sessionOf(res.body.payment.redirectUrl);
+    expect(session).toMatchObject({ amount_total: 6000, metadata: { purpose: 'order', ref: res.body.id } });
+    // The same key again answers the same order and the same page.
+    expect((await checkout(c.token, {}, key)).body).toEqual(res.body);
+    expect(await count(sql`select count(*) as n from orders where customer_id = ${c.id}`)).toBe(1);
+
+    const paid = stripe.event('checkout.session.completed', stripe.pay(session.id));
+    const answers = await Promise.all([...Array.from({ length: 6 }, () => deliver(paid)), deliver(paid)]);
+    const outcomes = answers.map((a) => a.body.outcome as string);
+    expect(outcomes.filter((o) => o === 'paid: credited to the wallet; order confirmed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.startsWith('duplicate: paid'))).toHaveLength(6);
+    expect((await deliver(paid)).body.outcome).toMatch(/^duplicate/);
+
+    const read = await t.http.get(`/v1/orders/${res.body.id}`, c.token);
+    expect(read.body.status).toBe('confirmed');
+    expect(read.body.payment).toBeUndefined();
+    expect(await balance(c.token)).toBe(0);
+    const wallet = (await t.http.get('/v1/wallet', c.token)).body.entries.items;
+    expect(wallet.map((e: { kind: string; amountMinor: number }) => [e.kind, e.amountMinor])).toEqual([
+      ['order.capture', -6000],
+      ['card.paid', 6000],
+    ]);
+    expect(await entries(`order:${res.body.id}:capture`)).toBe(1);
+    expect(await paidEntries(res.body.payment.intentId)).toBe(1);
+    const steps = await rows<{ from_status: string | null; to_status: string; actor_id: string | null }>(
+      sql`select from_status, to_status, actor_id from order_transitions where order_id = ${res.body.id} order by at, id`,
+    );
+    expect(steps).toEqual([
+      { from_status: null, to_status: 'pending_payment', actor_id: c.id },
+      { from_status: 'pending_payment', to_status: 'confirmed', actor_id: null },
+    ]);
+    expect(await updates(res.body.id, 'confirmed')).toBe(1);
+    expect(await reserved(productId)).toBe(2);
+
+    // Out of order: the session's expiry after the payment changes nothing.
+    const late = await deliver(stripe.event('checkout.session.expired', { ...session, status: 'expired' }));
+    expect(late.body.outcome).toBe('expired ignored: the payment is paid');
+    expect(await order(res.body.id)).toMatchObject({ status: 'confirmed' });
+
+    // Cancelling the paid order gives the money back to the wallet (where the card payment landed).
+    const cancelled = await t.http.request('POST', `/v1/orders/${res.body.id}/cancel`, { token: c.token, body: {} });
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await balance(c.token)).toBe(6000);
+    expect(await reserved(productId)).toBe(0);
+  });
+
+  it('keeps a late payment for a cancelled order in the wallet and leaves the order as it is', async () => {
+    const c = await customer();
+    const productId = await cartWith(c.token, 2500, 1);
+    const res = await checkout(c.token);
+    expect(res.status).toBe(201);
+    const cancelled = await t.http.request('POST', `/v1/orders/${res.body.id}/cancel`, { token: c.token, body: {} });
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await reserved(productId)).toBe(0);
+    const before = await order(res.body.id);
+
+    const session = stripe.sessionOf(res.body.payment.redirectUrl);
+    const paid = stripe.event('checkout.session.completed', stripe.pay(session.id));
+    const first = await deliver(paid);
+    expect(first.body.outcome).toBe('paid: credited to the wallet; order cancelled: the money stays in the wallet');
+    expect((await deliver(paid)).body.outcome).toMatch(/^duplicate: paid/);
+    expect(await order(res.body.id)).toEqual(before);
+    expect(await balance(c.token)).toBe(2500);
+    expect(await entries(`order:${res.body.id}:capture`)).toBe(0);
+    expect(await intentRow(res.body.payment.intentId)).toMatchObject({ status: 'paid' });
+  });
+
+  it('answers the order without a page when the gateway fails, and the page can be asked for again', async () => {
+    const c = await customer();
+    await cartWith(c.token, 4000, 1);
+    stripe.failSessions = 1;
+    const res = await checkout(c.token, {
+      fulfilment: 'delivery',
+      address: { lat: here.lat + 0.01, lng: here.lng, line1: '1 Harbour Road' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'pending_payment',
+      totalMinor: 5000,
+      payment: { status: 'created', redirectUrl: null },
+    });
+    const resumed = await t.http.request('POST', `/v1/payments/intents/${res.body.payment.intentId}/checkout`, {
+      token: c.token,
+    });
+    expect(resumed.body).toMatchObject({ status: 'pending', redirectUrl: expect.any(String) });
+    const session = stripe.sessionOf(resumed.body.redirectUrl);
+    expect(session.amount_total).toBe(5000);
+    await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)));
+    expect(await order(res.body.id)).toMatchObject({ status: 'confirmed' });
+    expect(await balance(c.token)).toBe(0);
+  });
+
+  it('refuses a total the gateway cannot take, leaving cart, stock and orders as they were', async () => {
+    const c = await customer();
+    const productId = await cartWith(c.token, 40, 1);
+    const res = await checkout(c.token);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('payments/amount-out-of-range');
+    expect(await count(sql`select count(*) as n from orders where customer_id = ${c.id}`)).toBe(0);
+    expect(await count(sql`select count(*) as n from payment_intents where customer_id = ${c.id}`)).toBe(0);
+    expect(await reserved(productId)).toBe(0);
+    expect((await t.http.get('/v1/cart', c.token)).body.items).toHaveLength(1);
+    const unknown = await checkout(c.token, { paymentMethod: 'card', cardNumber: '4242424242424242' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('common/validation-failed');
+  });
+});
+
 describe('without a card gateway (the default)', () => {
   let plain: TestApp;
   beforeAll(async () => {
@@ -343,6 +510,12 @@ describe('without a card gateway (the default)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('payments/card-unavailable');
+    const order = await plain.http.request('POST', '/v1/orders', {
+      token: u.accessToken,
+      body: { fulfilment: 'pickup', paymentMethod: 'card' },
+    });
+    expect(order.status).toBe(400);
+    expect(order.body).toMatchObject({ code: 'payments/card-unavailable', errors: [{ field: 'paymentMethod' }] });
     const hook = stripe.delivery({ id: 'evt_x', type: 'checkout.session.completed', data: { object: {} } });
     const answer = await plain.http.request('POST', WEBHOOK, hook);
     expect(answer.status).toBe(400);

@@ -1155,7 +1155,7 @@ export interface paths {
     put?: never;
     /**
      * Check out: turn the cart into an order
-     * @description Requires permission `cart:write`. Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` 400 `orders/payment-method-unavailable` for now. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.
+     * @description Requires permission `cart:write`. Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` needs a card gateway (else 400 `payments/card-unavailable`; a total below CARD_MIN_MINOR 400 `payments/amount-out-of-range`): the order starts `pending_payment` with its stock reserved and the answer carries `payment: { intentId, status, redirectUrl }`; send the customer to `redirectUrl`, and the gateway’s webhook confirms the order. A gateway that does not answer leaves `redirectUrl` null and the order pending: `POST /v1/payments/intents/{intentId}/checkout` asks again. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.
      */
     post: operations['placeOrder'];
     delete?: never;
@@ -1512,6 +1512,7 @@ export interface components {
       placedAt: string;
       createdAt: string;
       updatedAt: string;
+      payment?: components['schemas']['CardPayment'];
     };
     ProductSummary: {
       id: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { checkoutPaymentView } from '../payments/index.js';
 import { FULFILMENTS, ORDER_STATUSES, PAYMENT_METHODS } from './orders.rules.js';
 
 export const orderIdParam = idSchema;
@@ -30,7 +31,7 @@ export const checkoutBody = z
     fulfilment: z.enum(FULFILMENTS),
     /** Required for delivery (within the branch's delivery radius), refused for pickup. */
     address: deliveryAddress.optional(),
-    /** `card` answers 400 `orders/payment-method-unavailable` until the gateway lands. */
+    /** `card` needs a card gateway (else 400 `payments/card-unavailable`); the answer then carries `payment`. */
     paymentMethod: z.enum(PAYMENT_METHODS),
     /**
      * Loyalty points to spend (GET /v1/loyalty): at most the order's cap (the cart's `pointsCap`, else 400
@@ -100,6 +101,8 @@ export const orderView = z
     placedAt: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    /** Only in the answer to a card checkout: where to send the customer to pay (the gateway's hosted page). */
+    payment: checkoutPaymentView.optional(),
   })
   .meta({ id: 'Order' });
 export type OrderView = z.infer<typeof orderView>;

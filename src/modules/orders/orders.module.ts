@@ -9,11 +9,12 @@ import { OrdersAdminController } from './orders.admin.controller.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
+import { OrderCardPayments } from './orders.card.js';
 
 @Module({
   imports: [CartModule, InventoryModule, OffersModule, PaymentsModule, LoyaltyModule, BranchesModule],
   controllers: [OrdersController, OrdersAdminController],
-  providers: [OrdersRepository, OrdersService],
+  providers: [OrderCardPayments, OrdersRepository, OrdersService],
   exports: [OrdersService],
 })
 export class OrdersModule {}

@@ -19,7 +19,7 @@ import { CartPricingService, CartService, type PricedCart } from '../cart/index.
 import { InventoryService } from '../inventory/index.js';
 import { OfferRedemptionsService } from '../offers/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
-import { LedgerService } from '../payments/index.js';
+import { CardPaymentsService, LedgerService } from '../payments/index.js';
 import type { AdminOrdersQuery, CheckoutBody, OrderView, OrdersQuery } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrderEvents } from './orders.events.js';
@@ -57,6 +57,7 @@ export class OrdersService {
     private readonly branches: BranchesService,
     @Inject(OutboxService) private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly cardPayments: CardPaymentsService,
     private readonly loyalty: LoyaltyService,
   ) {}
 
@@ -67,11 +68,13 @@ export class OrdersService {
    * (stock, funds, a limit) leaves nothing behind.
    */
   async checkout(actor: UserActor, body: CheckoutBody, tx?: DbOrTx): Promise<OrderView> {
-    if (body.paymentMethod === 'card') throw OrderErrors.paymentMethodUnavailable('card');
+    // A card needs a gateway (CARD_GATEWAY): without one 400 payments/card-unavailable, before anything is written.
+    if (body.paymentMethod === 'card') this.cardPayments.assertAvailable('paymentMethod');
     const customerId = actor.userId;
     const point: GeoPoint | undefined = body.address && { lat: body.address.lat, lng: body.address.lng };
     const branchId = body.branchId ?? (await this.chooseBranch(customerId, body.fulfilment, point));
-    return this.repo.transaction(async (t) => {
+    let intentId: string | undefined;
+    const view = await this.repo.transaction(async (t) => {
       const cart = await this.pricing.price(customerId, { branchId, fulfilment: body.fulfilment, point }, t);
       assertOrderable(cart);
       if (body.fulfilment === 'delivery' && cart.withinDeliveryRadius === false)
@@ -133,9 +136,24 @@ export class OrdersService {
           t,
         );
       await this.outbox.publish(OrderEvents.updated, { orderId: id, customerId, branchId, from: null, to: status }, t);
+      // A card order waits for the gateway: its intent is written with it (a total the gateway cannot take
+      // refuses the whole checkout), the hosted checkout page is made after commit.
+      if (status === 'pending_payment')
+        intentId = (
+          await this.cardPayments.createIntent(
+            { purpose: 'order', refId: id, customerId, amountMinor: totals.totalMinor },
+            t,
+          )
+        ).id;
       await this.cart.empty(customerId, t);
       return toView(saved.order, saved.lines);
     }, tx);
+    if (!intentId) return view;
+    // A gateway that does not answer leaves the order pending_payment with its intent `created` (redirectUrl
+    // null), never an error: the order exists, and an error would let a retry under the same Idempotency-Key
+    // place a second one. The customer asks for the page again (POST /v1/payments/intents/:id/checkout), or
+    // the unpaid order expires and its stock is released.
+    return { ...view, payment: await this.cardPayments.checkoutPage(intentId, `Order ${view.id}`) };
   }
 
   /**
@@ -171,19 +189,26 @@ export class OrdersService {
       const order = await this.repo.lock(id, t);
       if (!order) throw OrderErrors.notFound();
       await check?.(order);
-      const from = order.status as OrderStatus;
-      assertFitsFulfilment(order.fulfilment as OrderFulfilment, from, to);
-      const moved = await transition(
-        orderMachine,
-        { from, to, actor, branchId: order.branchId },
-        {
-          move: (f, next) => this.repo.move(id, f, next, t),
-          current: async () => (await this.repo.find(id, t))?.status as OrderStatus | undefined,
-        },
-        { after: () => this.stepTaken(actor, order, from, to, reason, t) },
-      );
-      return this.withLines(moved, t);
+      return this.withLines(await this.advance(actor, order, to, reason, t), t);
     });
+  }
+
+  /**
+   * The step itself, for this module's services (card payments): `order` is the row the caller locked in
+   * `t`. Answers the moved row.
+   */
+  async advance(actor: Actor, order: OrderRow, to: OrderStatus, reason: string | null, t: DbOrTx): Promise<OrderRow> {
+    const from = order.status as OrderStatus;
+    assertFitsFulfilment(order.fulfilment as OrderFulfilment, from, to);
+    return transition(
+      orderMachine,
+      { from, to, actor, branchId: order.branchId },
+      {
+        move: (f, next) => this.repo.move(order.id, f, next, t),
+        current: async () => (await this.repo.find(order.id, t))?.status as OrderStatus | undefined,
+      },
+      { after: () => this.stepTaken(actor, order, from, to, reason, t) },
+    );
   }
 
   private async stepTaken(
@@ -222,7 +247,9 @@ export class OrdersService {
       await this.inventory.release(order.reservationRef, actor, reason ?? `order ${to}`, t);
       // Before the money: checkout locks a customer's points before their wallet too.
       await this.loyalty.returnForOrder({ orderId: order.id, customerId: order.customerId }, actor, t);
-      if (capturedAtCheckout(method) && order.totalMinor > 0)
+      // A card order confirmed by its payment was paid from the wallet the card money landed in.
+      const captured = capturedAtCheckout(method) || (method === 'card' && from !== 'pending_payment');
+      if (captured && order.totalMinor > 0)
         await this.ledger.post(
           {
             key: refundKey(order.id),
