@@ -91,4 +91,40 @@ describe('test/invariants.sql', () => {
       ].sort(),
     );
   });
+
+  it('reports points whose lots, uses or order do not add up', async () => {
+    const before = await invariantViolations(db);
+    const customer = '0190a0c8-0000-7000-8000-0000000000bb';
+    const lot = '0190a0c8-0000-7000-8000-00000000c001';
+    const o3 = '0190a0c8-0000-7000-8000-00000000d003';
+    await db.db.transaction(async (tx) => {
+      // Keys, the entry's postings and the append-only triggers are not what this test is about.
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(
+        sql`insert into journal_entries (id, key, kind) values ('0190a0c8-0000-7000-8000-00000000e003', 'planted-points', 'loyalty.earn')`,
+      );
+      // 5 points left in a lot of 10 that gave nothing, and no points wallet holding them.
+      await tx.execute(sql`insert into loyalty_lots (id, customer_id, source, entry_id, points, remaining, expires_at)
+        values (${lot}, ${customer}, 'earn', '0190a0c8-0000-7000-8000-00000000e003', 10, 5, now() + interval '1 day')`);
+      // An order that says it spent 5 points (worth 50) with no redemption behind it.
+      await tx.execute(sql`insert into orders (id, customer_id, branch_id, status, fulfilment, payment_method, subtotal_minor,
+        discount_minor, delivery_fee_minor, points_redeemed, points_value_minor, total_minor, currency, reservation_ref)
+        values (${o3}, ${customer}, ${customer}, 'confirmed', 'pickup', 'cod', 1000, 0, 0, 5, 50, 950, 'EGP', ${'order:' + o3})`);
+      await tx.execute(sql`insert into order_transitions (id, order_id, from_status, to_status)
+        values ('0190a0c8-0000-7000-8000-00000000d103', ${o3}, null, 'confirmed')`);
+    });
+    // Points and their value go together, and the total subtracts the value (CHECKs, migration 0014).
+    await expect(db.db.execute(sql`update orders set points_value_minor = 0 where id = ${o3}`)).rejects.toThrow();
+    await expect(db.db.execute(sql`update orders set total_minor = 995 where id = ${o3}`)).rejects.toThrow();
+    const found = (await invariantViolations(db)).filter((v) => !before.includes(v));
+    expect(found.sort()).toEqual(
+      [
+        `points wallet differs from its lots: points_wallet:${customer}`,
+        `loyalty lot remaining differs from its uses: ${lot}`,
+        `order points differ from their redemption: ${o3}`,
+        // The planted entry itself (no postings).
+        'journal entry with fewer than two postings: 0190a0c8-0000-7000-8000-00000000e003',
+      ].sort(),
+    );
+  });
 });
