@@ -11,6 +11,7 @@ import { AuditModule } from './modules/audit/index.js';
 import { BranchesModule } from './modules/branches/index.js';
 import { CartModule } from './modules/cart/index.js';
 import { OrdersModule } from './modules/orders/index.js';
+import { PrescriptionsModule } from './modules/prescriptions/index.js';
 import { CatalogModule } from './modules/catalog/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OffersModule } from './modules/offers/index.js';
@@ -53,6 +54,7 @@ export class AppModule {
         PaymentsModule,
         LoyaltyModule,
         CartModule,
+        PrescriptionsModule,
         OrdersModule,
         SearchModule,
         HealthModule,

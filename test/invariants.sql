@@ -161,9 +161,47 @@ LEFT JOIN LATERAL (
   SELECT coalesce(sum(-p.amount_minor) FILTER (WHERE e.key = 'order:' || o.id || ':capture'), 0) AS captured,
          coalesce(sum(p.amount_minor) FILTER (WHERE e.key LIKE 'order:' || o.id || ':refund%'), 0) AS refunded
   FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
-  WHERE e.ref_type = 'order' AND e.ref_id = o.id AND a.kind = 'revenue'
+  WHERE e.ref_type = 'order' AND e.ref_id = o.id AND a.kind IN ('revenue', 'refunds')
 ) m ON true
 WHERE m.captured - m.refunded < 0 OR m.captured > o.total_minor;
+
+-- orders: an order's refunded sum is its refunds' (order_refunds), each posted once under its own key for its amount
+SELECT 'order refunded sum differs from its refunds' AS invariant, o.id::text AS subject
+FROM orders o LEFT JOIN (SELECT order_id, sum(amount_minor) AS s FROM order_refunds GROUP BY order_id) r ON r.order_id = o.id
+WHERE o.refunded_minor <> coalesce(r.s, 0);
+
+SELECT 'refund without its ledger entry of its amount' AS invariant, r.id::text AS subject
+FROM order_refunds r
+LEFT JOIN journal_entries e ON e.key = 'order:' || r.order_id || ':refund:' || r.id
+LEFT JOIN postings p ON p.entry_id = e.id AND p.amount_minor > 0
+GROUP BY r.id, r.amount_minor HAVING coalesce(sum(p.amount_minor), 0) <> r.amount_minor;
+
+-- orders: a line never comes back more often than it was sold, and what comes back is in quarantine, lot by lot
+SELECT 'order line returned more than sold' AS invariant, l.order_id::text || ':' || l.line_no AS subject
+FROM order_lines l JOIN order_refund_lines r ON r.order_id = l.order_id AND r.line_no = l.line_no
+GROUP BY l.order_id, l.line_no, l.quantity HAVING sum(r.quantity) > l.quantity;
+
+SELECT 'goods refunded differ from goods quarantined' AS invariant, o.id::text AS subject
+FROM orders o
+JOIN (SELECT l.order_id, sum(r.quantity) AS q FROM order_refund_lines r JOIN order_lines l
+        ON l.order_id = r.order_id AND l.line_no = r.line_no GROUP BY l.order_id) back ON back.order_id = o.id
+LEFT JOIN (SELECT reference, sum(quantity) AS q FROM stock_quarantine GROUP BY reference) q ON q.reference = o.reservation_ref
+WHERE back.q <> coalesce(q.q, 0);
+
+SELECT 'lot quarantined more than it sold to the reference' AS invariant, q.lot_id::text || ' ' || q.reference AS subject
+FROM (SELECT lot_id, reference, sum(quantity) AS q FROM stock_quarantine GROUP BY lot_id, reference) q
+LEFT JOIN (SELECT lot_id, ref, sum(quantity) AS q FROM stock_reservations WHERE status = 'committed' GROUP BY lot_id, ref) s
+  ON s.lot_id = q.lot_id AND s.ref = q.reference
+WHERE q.q > coalesce(s.q, 0);
+
+-- payments: money held for an order waiting for its pharmacist is held once, and only while it waits: every hold
+-- was either captured or released by the time the order left pending_verification
+SELECT 'order payment hold not settled' AS invariant, o.id::text AS subject
+FROM orders o
+JOIN journal_entries h ON h.key = 'order:' || o.id || ':hold'
+LEFT JOIN journal_entries c ON c.key IN ('order:' || o.id || ':capture', 'order:' || o.id || ':hold-release')
+GROUP BY o.id, o.status
+HAVING (o.status = 'pending_verification') <> (count(c.id) = 0) OR count(c.id) > 1;
 
 -- loyalty: a customer's lots hold exactly their points wallet's balance (lots are where the points are)
 SELECT 'points wallet differs from its lots' AS invariant, coalesce(a.code, 'points_wallet:' || l.customer_id) AS subject

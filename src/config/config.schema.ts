@@ -151,6 +151,14 @@ export const envSchema = z.object({
   DELIVERY_FEE_MINOR: z.coerce.number().int().min(0).max(10_000_000).default(2500),
   DELIVERY_FREE_ABOVE_MINOR: z.coerce.number().int().min(0).max(2_147_483_647).default(50_000),
   DELIVERY_FEE_PER_KM_MINOR: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** A prescription photo may be at most this large (and never above UPLOAD_LIMIT_BYTES). */
+  PRESCRIPTION_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(8_388_608),
+  /**
+   * Open orders expire (stock released, a held or captured payment given back) when they wait this long:
+   * for a pharmacist's verification, and for a card payment, counted from when the order entered that state.
+   */
+  ORDER_VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(43_200).default(720),
+  ORDER_PAYMENT_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   /**
    * Loyalty points (module loyalty). Earned when an order completes: EARN_POINTS for every EARN_PER_MINOR
    * minor units paid for eligible goods (after discount and after the points' value; delivery earns none),

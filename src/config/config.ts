@@ -119,6 +119,13 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       expiryDays: env.LOYALTY_EXPIRY_DAYS,
       rxLines: env.LOYALTY_RX_LINES,
     },
+    prescriptions: {
+      uploadMaxBytes: env.PRESCRIPTION_UPLOAD_MAX_BYTES,
+    },
+    orders: {
+      verificationTtlMinutes: env.ORDER_VERIFICATION_TTL_MINUTES,
+      paymentTtlMinutes: env.ORDER_PAYMENT_TTL_MINUTES,
+    },
     cart: {
       maxQuantity: env.CART_MAX_QUANTITY,
       maxLines: env.CART_MAX_LINES,

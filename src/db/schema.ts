@@ -12,4 +12,5 @@ export * from '../modules/search/search.tables.js';
 export * from '../modules/payments/payments.tables.js';
 export * from '../modules/loyalty/loyalty.tables.js';
 export * from '../modules/cart/cart.tables.js';
+export * from '../modules/prescriptions/prescriptions.tables.js';
 export * from '../modules/orders/orders.tables.js';

@@ -122,6 +122,28 @@ describe('orders: checkout', () => {
     expect(ok.body).toMatchObject({ branchId: far.id, deliveryFeeMinor: FEE, totalMinor: 3000 + FEE, address: there });
   });
 
+  it('skips any number of nearer branches that hold only part of the cart', async () => {
+    const spot = { lat: 29.9 + Math.random() / 10, lng: 32.5 + Math.random() / 10 };
+    const [a, b] = [await insertProduct(t, { priceMinor: 1000 }), await insertProduct(t, { priceMinor: 500 })];
+    // 25 branches around the point (more than the 20 a branch-by-branch search used to try) hold only one line.
+    for (let i = 0; i < 25; i++) {
+      const partial = await createBranch(t, admin, { lat: spot.lat + i / 10_000, lng: spot.lng });
+      await receive(t, admin, partial.id, { productId: i % 2 ? a.id : b.id, quantity: 5 });
+    }
+    const full = await createBranch(t, admin, { lat: spot.lat + 0.02, lng: spot.lng });
+    for (const p of [a, b]) await receive(t, admin, full.id, { productId: p.id, quantity: 5 });
+    const c = await customer();
+    await fill(c.token, a.id, 2);
+    await fill(c.token, b.id, 1);
+    const res = await place(c.token, {
+      fulfilment: 'delivery',
+      paymentMethod: 'cod',
+      address: { ...spot, line1: 'Canal Street 4' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.branchId).toBe(full.id);
+  });
+
   it('picks the nearest branch from the database when the active set is larger than memory holds', async () => {
     // BRANCHES_IN_MEMORY_MAX=0: the branch list is never held in process (a chain past the limit).
     const big = await bootTestApp({ BRANCHES_IN_MEMORY_MAX: '0', DELIVERY_FEE_MINOR: String(FEE) });
@@ -246,6 +268,18 @@ describe('orders: concurrency', () => {
     expect(Number(placed[0]?.n)).toBe(10);
   });
 
+  it('one cart checked out 10 times at once under different keys becomes one order', async () => {
+    const c = await customer();
+    const p = await stocked(50);
+    await fill(c.token, p.id, 2);
+    const results = await Promise.all(Array.from({ length: 10 }, () => place(c.token, pickup())));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201))
+      expect([r.status, r.body.code], JSON.stringify(r.body)).toEqual([409, 'orders/empty-cart']);
+    expect(await ordersOf(c.id)).toHaveLength(1);
+    expect(await reserved(p.id)).toBe(2);
+  });
+
   it('the same Idempotency-Key replayed 20 times in parallel places one order', async () => {
     const c = await customer();
     const p = await stocked(50);
@@ -319,7 +353,7 @@ describe('orders: lifecycle', () => {
     const other = await createBranch(t, admin);
     const there = (await createStaff(t, [{ role: 'branch_manager', branchId: other.id }])).accessToken;
     const foreign = await move(there, order.id, 'preparing');
-    expect([foreign.status, foreign.body.code]).toEqual([403, 'auth/forbidden']);
+    expect([foreign.status, foreign.body.code]).toEqual([403, 'orders/not-your-branch']);
     expect((await move(c.token, order.id, 'preparing')).status).toBe(403);
     expect((await move(here, order.id, 'ready')).body.code).toBe('common/illegal-transition');
     expect((await move(here, order.id, 'preparing')).body.status).toBe('preparing');

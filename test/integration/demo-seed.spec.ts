@@ -4,6 +4,7 @@ import { bootTestApp, EMBEDDED, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { privateDatabase } from '../support/private-db.js';
 import { seedDemo } from '../../src/db/seed/demo.seed.js';
+import { DEMO_WALLET_MINOR } from '../../src/db/seed/commerce.seed.js';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { DEMO_BRANCH, DEMO_OFFER, DEMO_PRODUCTS } from '../../src/db/seed/demo-catalog.data.js';
 import { ingredientsKeyOf, isValidGtin, searchTextOf } from '../../src/modules/catalog/index.js';
@@ -27,13 +28,21 @@ const counts = () =>
   rows<Record<string, number>>(sql`select
     (select count(*)::int from categories) as categories, (select count(*)::int from products) as products,
     (select count(*)::int from branches) as branches, (select count(*)::int from stock_lots) as lots,
-    (select count(*)::int from stock_movements) as movements, (select count(*)::int from offers) as offers,
-    (select count(*)::int from users) as users`);
+    (select count(*)::int from stock_movements where type = 'received') as movements,
+    (select count(*)::int from offers) as offers, (select count(*)::int from users) as users,
+    (select count(*)::int from orders) as orders, (select count(*)::int from journal_entries) as entries`);
 
 describe('demo seed', () => {
   it('seeds categories, ~30 products, 3 branches, spread lots (one expired) and an offer, consistently', async () => {
     const [c] = await counts();
-    expect(c).toMatchObject({ categories: 10, products: DEMO_PRODUCTS.length, branches: 3, offers: 1, users: 4 });
+    expect(c).toMatchObject({
+      categories: 10,
+      products: DEMO_PRODUCTS.length,
+      branches: 3,
+      offers: 1,
+      users: 4,
+      orders: 1,
+    });
     expect(c.products).toBeGreaterThanOrEqual(30);
     expect(c.lots).toBeGreaterThan(50);
     expect(c.movements).toBe(c.lots);
@@ -109,6 +118,30 @@ describe('demo seed', () => {
     const before = sent.sms.length;
     expect((await t.http.post('/v1/auth/password/forgot', { identifier: '+201000000001' })).status).toBe(202);
     expect(sent.sms.slice(before).map((m) => m.to)).toEqual(['+201000000001']);
+  });
+
+  it('gives the demo customer a wallet balance and one completed order to look at', async () => {
+    const login = await t.http.post('/v1/auth/login', {
+      identifier: 'customer@medyour.local',
+      password: 'Nile-Health-2026!',
+    });
+    const token = login.body.accessToken as string;
+    const orders = await t.http.get('/v1/orders', token);
+    expect(orders.body.items).toHaveLength(1);
+    const order = orders.body.items[0];
+    expect(order).toMatchObject({ status: 'completed', paymentMethod: 'wallet', branchId: DEMO_BRANCH.cairo });
+    expect(order.lines).toHaveLength(2);
+    const wallet = await t.http.get('/v1/wallet', token);
+    expect(wallet.body.balanceMinor).toBe(DEMO_WALLET_MINOR - order.totalMinor);
+    expect(wallet.body.entries.items.map((e: { amountMinor: number }) => e.amountMinor)).toEqual([
+      -order.totalMinor,
+      DEMO_WALLET_MINOR,
+    ]);
+    // The order's stock left the shelf: sold movements at Cairo.
+    const sold = await rows<{ n: number }>(
+      sql`select count(*)::int as n from stock_movements where type = 'sold' and reference = ${`order:${order.id}`}`,
+    );
+    expect(sold[0].n).toBeGreaterThanOrEqual(2);
   });
 
   it('is idempotent: a second run adds nothing', async () => {

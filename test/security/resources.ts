@@ -63,6 +63,28 @@ const ordersNotMovedByOthers: OwnedResource = {
     ).rows,
 };
 
+export async function uploadPrescription(t: TestApp, token: string): Promise<string> {
+  const { payload, contentType } = multipartBody([filePart(PNG, 'rx.png')]);
+  const res = await t.http.request('POST', '/v1/prescriptions/uploads', {
+    raw: payload,
+    token,
+    headers: { 'content-type': contentType },
+  });
+  if (res.status !== 201) throw new Error(`prescription upload failed: ${res.status}`);
+  return res.body.id as string;
+}
+
+const prescriptionUploads: OwnedResource = {
+  create: async (t, token) => ({ id: await uploadPrescription(t, token) }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select customer_id, file_id, note, (select count(*) from order_prescriptions x where x.upload_id = u.id) as used
+            from prescription_uploads u where u.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
 /** A card payment (a pending top-up) of the owner's; its checkout page is answered again to the owner only. */
 const paymentIntents: OwnedResource = {
   create: async (t, token) => ({
@@ -137,6 +159,17 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       "self route: the product id names a catalog product; the cart is always the caller's own, a product not in it 404 (cart e2e)",
   },
   'GET /v1/orders/{id}': orders,
+  'GET /v1/prescriptions/uploads/{id}': prescriptionUploads,
+  'GET /v1/admin/orders/{id}': staffOnly(
+    'orders:read at the order’s branch; another branch 403, audited (test/security/branch-scope.spec.ts); photos only with prescriptions:verify there (prescriptions e2e)',
+  ),
+  'GET /v1/orders/{id}/refunds': orders,
+  'POST /v1/admin/orders/{id}/refunds': staffOnly(
+    'orders:refund at the order’s branch; another branch 403, audited (test/security/branch-scope.spec.ts); never one’s own order (refunds e2e)',
+  ),
+  'POST /v1/admin/orders/{id}/verify': staffOnly(
+    'prescriptions:verify at the order’s branch; another branch 403, audited (test/security/branch-scope.spec.ts); never one’s own order (prescriptions e2e)',
+  ),
   'POST /v1/orders/{id}/cancel': ordersNotMovedByOthers,
   'POST /v1/admin/orders/{id}/transition': staffOnly(
     "orders:write; staff of another branch 403 (orders e2e: 'staff of the branch work a COD pickup')",
@@ -202,6 +235,19 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
   'GET /v1/admin/orders': staffOnly(
     "orders:read; branch-scoped staff see only their branches' orders, another branch's branchId 403 (orders e2e)",
   ),
+  // The caller's own prescription photos (no id in the path): B's list never holds A's, even with A's cursor.
+  'GET /v1/prescriptions/uploads': async (t, a, b) => {
+    const id = await uploadPrescription(t, a);
+    await uploadPrescription(t, a);
+    const mine = await t.http.get('/v1/prescriptions/uploads?limit=1', a);
+    if (mine.body.items?.length !== 1) throw new Error('GET /v1/prescriptions/uploads: the owner sees no upload');
+    const cursor = mine.body.nextCursor as string | null;
+    for (const url of ['/v1/prescriptions/uploads', `/v1/prescriptions/uploads?cursor=${cursor ?? ''}`]) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || JSON.stringify(theirs.body).includes(id) || theirs.body.items.length !== 0)
+        throw new Error(`${url}: another customer sees A's prescription photos: ${JSON.stringify(theirs.body)}`);
+    }
+  },
   // The caller's own wallet (no id in the path): B never sees A's balance or movements, even with A's cursor.
   'GET /v1/wallet': async (t, a, b) => {
     const aId = (await t.http.get('/v1/me', a)).body.user.id as string;

@@ -1140,6 +1140,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/prescriptions/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller’s prescription photos, newest first
+     * @description Requires permission `files:read`. Always the caller’s own: another account’s upload answers 404 like a missing one (audited).
+     */
+    get: operations['listPrescriptionUploads'];
+    put?: never;
+    /**
+     * Upload a photo of a paper prescription, to name at checkout
+     * @description Requires permission `files:write`. A JPEG, PNG or WebP photo (the type is sniffed from the bytes; anything else 415 `files/type-not-allowed`), at most `PRESCRIPTION_UPLOAD_MAX_BYTES` (413 `files/too-large`). Name its `id` in `prescriptionIds` of `POST /v1/orders`: the pharmacist of the branch reads it before the order goes on.
+     */
+    post: operations['uploadPrescription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/prescriptions/uploads/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the caller’s prescription photos, with a short-lived link
+     * @description Requires permission `files:read`. Always the caller’s own: another account’s upload answers 404 like a missing one (audited).
+     */
+    get: operations['getPrescriptionUpload'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders': {
     parameters: {
       query?: never;
@@ -1155,7 +1199,7 @@ export interface paths {
     put?: never;
     /**
      * Check out: turn the cart into an order
-     * @description Requires permission `cart:write`. Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` needs a card gateway (else 400 `payments/card-unavailable`; a total below CARD_MIN_MINOR 400 `payments/amount-out-of-range`): the order starts `pending_payment` with its stock reserved and the answer carries `payment: { intentId, status, redirectUrl }`; send the customer to `redirectUrl`, and the gateway’s webhook confirms the order. A gateway that does not answer leaves `redirectUrl` null and the order pending: `POST /v1/payments/intents/{intentId}/checkout` asks again. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.
+     * @description Requires permission `cart:write`. Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines without `prescriptionIds` 409 `orders/prescription-required` (an upload that is not the caller’s 404 `prescriptions/upload-not-found`): such an order starts `pending_verification`, a wallet payment held until a pharmacist of the branch approves it; an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` needs a card gateway (else 400 `payments/card-unavailable`; a total below CARD_MIN_MINOR 400 `payments/amount-out-of-range`): the order starts `pending_payment` with its stock reserved and the answer carries `payment: { intentId, status, redirectUrl }`; send the customer to `redirectUrl`, and the gateway’s webhook confirms the order. A gateway that does not answer leaves `redirectUrl` null and the order pending: `POST /v1/payments/intents/{intentId}/checkout` asks again. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.
      */
     post: operations['placeOrder'];
     delete?: never;
@@ -1204,6 +1248,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The refunds of one of the signed-in account’s orders, oldest first
+     * @description Requires permission `cart:read`. Another customer’s order answers 404 `orders/not-found`, as a missing one does (audited).
+     */
+    get: operations['listMyOrderRefunds'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/orders': {
     parameters: {
       query?: never;
@@ -1235,9 +1299,69 @@ export interface paths {
     put?: never;
     /**
      * Move an order along its lifecycle
-     * @description Requires permission `orders:write`. Staff of the order’s branch (any branch for an admin; another branch 403 `auth/forbidden`): confirmed → preparing → ready → out_for_delivery (deliveries) → completed, or ready → completed (pickups); cancelled from any open state. A step the table does not have 409 `common/illegal-transition`; a concurrent step won 409 `common/transition-conflict`. Completing commits the reserved stock (sold) and, for cash on delivery, records the cash taken; cancelling releases the stock and gives a wallet payment back.
+     * @description Requires permission `orders:write`. Staff of the order’s branch (any branch for an admin; another branch 403 `orders/not-your-branch`, audited): confirmed → preparing → ready → out_for_delivery (deliveries) → completed, or ready → completed (pickups); cancelled from any open state. A step the table does not have 409 `common/illegal-transition`; a concurrent step won 409 `common/transition-conflict`. Completing commits the reserved stock (sold) and, for cash on delivery, records the cash taken; cancelling releases the stock and gives a wallet payment back.
      */
     post: operations['transitionOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One order, as the branch works it
+     * @description Requires permission `orders:read`. Staff of the order’s branch (any branch for an admin; another branch 403 `orders/not-your-branch`, audited). Who decided each Rx line and why; the prescription photos, with short-lived links, only for staff who verify prescriptions at that branch (every such read is audited).
+     */
+    get: operations['getOrderForStaff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/orders/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve or reject each prescription line of an order
+     * @description Requires permission `prescriptions:verify`. A pharmacist of the order’s branch (an admin anywhere; another branch 403 `orders/not-your-branch`, audited; never on their own order, 403 `orders/self-verification`) decides every Rx-only line once (a missing, repeated or non-Rx line 400), naming the prescription it is filled against when the order has several. All approved: the order goes on (`confirmed`, a held wallet payment captured; a card order to `pending_payment`). Any rejected: the order is cancelled, the stock released and a held payment given back. An order not waiting for verification 409 `orders/not-awaiting-verification`. The verifier and the time are recorded on each line.
+     */
+    post: operations['verifyOrderPrescriptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/orders/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give money back on a completed order, in part or in full
+     * @description Requires permission `orders:refund`. Staff who refund at the order’s branch (admins, branch managers; another branch 403 `orders/not-your-branch`, audited; never their own order, 403 `orders/self-refund`). `lines` hand goods back: they go to quarantine (never back on sale) and their paid value is the default amount; `amountMinor` sets the money (a goodwill refund needs no lines). Never more than was paid minus earlier refunds (409 `orders/refund-exceeds-captured`; the order’s `totalMinor − refundedMinor` is what is left), nor more units than are left on a line (409 `orders/refund-exceeds-quantity`). `to`: `wallet`, or `original` (a wallet order to the wallet, cash back at the counter for cash on delivery, the card through the gateway). The order becomes `partially_refunded`, then `refunded` once everything paid is back; an open order 409 `orders/not-refundable` (cancel it). Points earned on what comes back are taken back. Audited. Send an Idempotency-Key: a retry answers the same refund.
+     */
+    post: operations['refundOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1465,6 +1589,21 @@ export interface components {
       currency: string;
       updatedAt: string | null;
     };
+    PrescriptionUpload: {
+      id: string;
+      file: {
+        id: string;
+        purpose: string;
+        contentType: string;
+        sizeBytes: number;
+        originalName: string | null;
+        createdAt: string;
+        downloadUrl: string;
+        downloadUrlExpiresAt: string;
+      };
+      note: string | null;
+      createdAt: string;
+    };
     Order: {
       id: string;
       /** @enum {string} */
@@ -1476,6 +1615,8 @@ export interface components {
         | 'ready'
         | 'out_for_delivery'
         | 'completed'
+        | 'partially_refunded'
+        | 'refunded'
         | 'cancelled'
         | 'expired';
       branchId: string;
@@ -1501,18 +1642,114 @@ export interface components {
         unitPriceMinor: number;
         discountMinor: number;
         rxRequired: boolean;
+        prescriptionId: string | null;
+        /** @enum {string|null} */
+        verification: 'approved' | 'rejected' | null;
+        verifiedAt: string | null;
       }[];
+      prescriptionIds: string[];
       subtotalMinor: number;
       discountMinor: number;
       deliveryFeeMinor: number;
       pointsRedeemed: number;
       pointsValueMinor: number;
       totalMinor: number;
+      refundedMinor: number;
       currency: string;
       placedAt: string;
       createdAt: string;
       updatedAt: string;
       payment?: components['schemas']['CardPayment'];
+    };
+    Refund: {
+      id: string;
+      orderId: string;
+      amountMinor: number;
+      /** @enum {string} */
+      to: 'wallet' | 'original';
+      reason: string;
+      lines: {
+        lineNo: number;
+        quantity: number;
+        amountMinor: number;
+      }[];
+      createdAt: string;
+    };
+    StaffOrder: {
+      id: string;
+      /** @enum {string} */
+      status:
+        | 'pending_verification'
+        | 'pending_payment'
+        | 'confirmed'
+        | 'preparing'
+        | 'ready'
+        | 'out_for_delivery'
+        | 'completed'
+        | 'partially_refunded'
+        | 'refunded'
+        | 'cancelled'
+        | 'expired';
+      branchId: string;
+      /** @enum {string} */
+      fulfilment: 'delivery' | 'pickup';
+      /** @enum {string} */
+      paymentMethod: 'cod' | 'wallet' | 'card';
+      address: {
+        lat: number;
+        lng: number;
+        line1: string;
+        line2?: string;
+        city?: string;
+        notes?: string;
+        phone?: string;
+      } | null;
+      lines: {
+        lineNo: number;
+        productId: string;
+        nameEn: string;
+        nameAr: string;
+        quantity: number;
+        unitPriceMinor: number;
+        discountMinor: number;
+        rxRequired: boolean;
+        prescriptionId: string | null;
+        /** @enum {string|null} */
+        verification: 'approved' | 'rejected' | null;
+        verifiedAt: string | null;
+        verifiedBy: string | null;
+        verificationNote: string | null;
+      }[];
+      prescriptionIds: string[];
+      subtotalMinor: number;
+      discountMinor: number;
+      deliveryFeeMinor: number;
+      pointsRedeemed: number;
+      pointsValueMinor: number;
+      totalMinor: number;
+      refundedMinor: number;
+      currency: string;
+      placedAt: string;
+      createdAt: string;
+      updatedAt: string;
+      payment?: components['schemas']['CardPayment'];
+      customerId: string;
+      prescriptions: components['schemas']['PrescriptionUpload'][];
+    };
+    RefundResult: {
+      id: string;
+      orderId: string;
+      amountMinor: number;
+      /** @enum {string} */
+      to: 'wallet' | 'original';
+      reason: string;
+      lines: {
+        lineNo: number;
+        quantity: number;
+        amountMinor: number;
+      }[];
+      createdAt: string;
+      order: components['schemas']['Order'];
     };
     ProductSummary: {
       id: string;
@@ -6537,6 +6774,217 @@ export interface operations {
       };
     };
   };
+  listPrescriptionUploads: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PrescriptionUpload'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  uploadPrescription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: Blob;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrescriptionUpload'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPrescriptionUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrescriptionUpload'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listMyOrders: {
     parameters: {
       query?: {
@@ -6628,6 +7076,7 @@ export interface operations {
           /** @enum {string} */
           paymentMethod: 'cod' | 'wallet' | 'card';
           pointsToRedeem?: number;
+          prescriptionIds?: string[];
         };
       };
     };
@@ -6849,6 +7298,75 @@ export interface operations {
       };
     };
   };
+  listMyOrderRefunds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Refund'][];
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listOrdersForStaff: {
     parameters: {
       query?: {
@@ -6863,6 +7381,8 @@ export interface operations {
           | 'ready'
           | 'out_for_delivery'
           | 'completed'
+          | 'partially_refunded'
+          | 'refunded'
           | 'cancelled'
           | 'expired';
       };
@@ -6946,6 +7466,8 @@ export interface operations {
             | 'ready'
             | 'out_for_delivery'
             | 'completed'
+            | 'partially_refunded'
+            | 'refunded'
             | 'cancelled'
             | 'expired';
           reason?: string;
@@ -6960,6 +7482,257 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOrderForStaff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffOrder'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  verifyOrderPrescriptions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          lines: {
+            lineNo: number;
+            approved: boolean;
+            /** Format: uuid */
+            prescriptionId?: string;
+            note?: string;
+          }[];
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Order'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  refundOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          lines?: {
+            lineNo: number;
+            quantity: number;
+          }[];
+          amountMinor?: number;
+          reason: string;
+          /** @enum {string} */
+          to: 'wallet' | 'original';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RefundResult'];
         };
       };
       /** @description Invalid input (problem+json with errors[]) */

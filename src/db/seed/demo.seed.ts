@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AdminBootstrapService, type ProvisionInput } from '../../modules/identity/index.js';
 import { DB, type Db } from '../client.js';
 import { seedDemoCatalog } from './catalog.seed.js';
+import { seedDemoCommerce } from './commerce.seed.js';
 import { DEMO_BRANCH } from './demo-catalog.data.js';
 
 /** The demo accounts listed in the README. Idempotent: existing accounts are left alone. */
@@ -39,12 +40,17 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
   },
 ];
 
-/** Demo accounts, then the demo catalogue, branches, stock and offer (see catalog.seed.ts). Idempotent. */
+/**
+ * The demo catalogue, branches, stock and offer (catalog.seed.ts), the demo accounts, then the demo customer's
+ * wallet credit and one completed order (commerce.seed.ts). Idempotent.
+ */
 export async function seedDemo(app: INestApplication, logger: Logger): Promise<void> {
   const rows = await seedDemoCatalog(app.get<Db>(DB));
   const accounts = app.get(AdminBootstrapService);
   let created = 0;
   for (const account of DEMO_ACCOUNTS) if ((await accounts.provision(account)) === 'created') created++;
-  if (created > 0 || rows > 0) logger.info({ accounts: created, catalogRows: rows }, 'demo data seeded');
+  const commerce = await seedDemoCommerce(app);
+  if (created > 0 || rows > 0 || commerce > 0)
+    logger.info({ accounts: created, catalogRows: rows, commerce }, 'demo data seeded');
   else logger.info('demo data already present');
 }

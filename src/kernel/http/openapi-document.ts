@@ -74,6 +74,8 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * - A query or path value parsed from text into a number or a boolean (`z.string().regex(…).transform(
  *   Number).pipe(z.number()…)`, `flagQuery`) is documented as the number or boolean it stands for: generated clients then take `lat: number`
  *   and send its text. (JSON bodies carry real numbers and never use such a pipe.)
+ * - A nullable enum lists null among its values (OpenAPI 3.0.3: `enum` is checked before `nullable`, so
+ *   validators refuse null otherwise).
  * - zod writes `.int()` as ±2^53 bounds; those say nothing about the value and make generators pick
  *   int64/BigInt, so only bounds the schema really sets are kept.
  */
@@ -88,6 +90,7 @@ export function zodToOpenApi(
     override: ({ zodSchema, jsonSchema }) => {
       if (schemaType === 'input') valueFromText(zodSchema as unknown as z.ZodType, jsonSchema as Json);
       dropSafeIntegerBounds(jsonSchema as Json);
+      nullInNullableEnum(jsonSchema as Json);
     },
   }) as Json;
   const { definitions, $defs, $schema: _s, ...rest } = json;
@@ -103,6 +106,12 @@ function valueFromText(zodSchema: z.ZodType, jsonSchema: Json): void {
   for (const key of ['pattern', 'format', 'minLength', 'maxLength', 'enum']) delete jsonSchema[key];
   for (const key of ['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'])
     if (out[key] !== undefined) jsonSchema[key] = out[key];
+}
+
+function nullInNullableEnum(jsonSchema: Json): void {
+  const values = jsonSchema.enum;
+  if (jsonSchema.nullable === true && Array.isArray(values) && !values.includes(null))
+    jsonSchema.enum = [...values, null];
 }
 
 function dropSafeIntegerBounds(jsonSchema: Json): void {

@@ -199,20 +199,6 @@ export class BranchesService {
     return set ?? undefined;
   }
 
-  /**
-   * Up to `limit` active branches to choose among: every active one while the set fits in memory, else
-   * the nearest to `point` from the GiST index (without a point, the first by id). Checkout asks it when
-   * the customer names no branch.
-   */
-  async candidates(point: { lat: number; lng: number } | undefined, limit: number): Promise<readonly BranchRecord[]> {
-    const active = await this.activeRecords();
-    if (active) return active;
-    const rows = point
-      ? (await this.repo.nearest(point.lat, point.lng, undefined, limit)).map((r) => r.row)
-      : await this.repo.listActive(undefined, limit);
-    return rows.map(toRecord);
-  }
-
   isOpenNow(branch: Pick<BranchRecord, 'openingHours' | 'timeZone'>): boolean {
     return isOpenAt(branch.openingHours, branch.timeZone, this.clock.now());
   }

@@ -88,6 +88,14 @@ export class CartService {
     return this.pricing.price(customerId, {}, tx);
   }
 
+  /**
+   * Checkout: holds the customer's cart row until `tx` ends, so one cart becomes one order however many
+   * checkouts race for it (the losers find it emptied). False when the customer has no cart.
+   */
+  async lock(customerId: string, tx: DbOrTx): Promise<boolean> {
+    return this.repo.lock(customerId, this.clock.now(), tx);
+  }
+
   /** Empties the cart (lines and coupon), answering nothing: for checkout, once the order holds the lines. */
   async empty(customerId: string, tx?: DbOrTx): Promise<void> {
     await this.repo.transaction(async (t) => {

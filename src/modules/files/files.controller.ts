@@ -6,6 +6,7 @@ import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/ind
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
+import { readForm } from './files.form.js';
 import { ALLOWED_TYPES, cleanFileName } from './files.rules.js';
 import { FilesService } from './files.service.js';
 
@@ -89,30 +90,4 @@ export class FilesController {
       .header('x-content-type-options', 'nosniff')
       .send(file.bytes);
   }
-}
-
-/**
- * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the
- * file can arrive in a later network chunk, so the body is read to its end rather than stopping at the file.
- */
-async function readForm(
-  req: FastifyRequest,
-): Promise<{ file?: { bytes: Buffer; filename: string }; fields: Record<string, string | undefined> }> {
-  let file: { bytes: Buffer; filename: string } | undefined;
-  const fields: Record<string, string | undefined> = {};
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') file = { bytes: await part.toBuffer(), filename: part.filename };
-      else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
-    }
-  } catch (err) {
-    // The multipart limit stops the stream at UPLOAD_LIMIT_BYTES; answer with the files module's own code.
-    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
-      throw new AppError('too_large', 'files/too-large', 'The file is too large');
-    // Limits and refusals of @fastify/multipart carry their status; the parser's own errors (no boundary,
-    // a body cut short, garbage between boundaries) are plain Errors and are the client's fault, not a 500.
-    if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
-    throw new AppError('validation', 'files/malformed-form', 'The multipart body is malformed');
-  }
-  return { file, fields };
 }

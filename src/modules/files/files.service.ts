@@ -27,14 +27,22 @@ export class FilesService {
 
   async upload(
     actor: UserActor,
-    input: { bytes: Buffer; originalName?: string; purpose: FilePurpose },
+    input: {
+      bytes: Buffer;
+      originalName?: string;
+      purpose: FilePurpose;
+      /** A narrower list than ALLOWED_TYPES for this purpose (prescription photos: images only). */
+      types?: readonly string[];
+      /** A lower limit than UPLOAD_LIMIT_BYTES for this purpose. */
+      maxBytes?: number;
+    },
   ): Promise<FileView> {
     if (input.bytes.length === 0) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
-    if (input.bytes.length > this.config.http.uploadLimit)
+    if (input.bytes.length > Math.min(this.config.http.uploadLimit, input.maxBytes ?? Infinity))
       throw new AppError('too_large', 'files/too-large', 'The file is too large');
     const sniffed = await fileTypeFromBuffer(input.bytes);
     const ext = sniffed && ALLOWED_TYPES[sniffed.mime];
-    if (!sniffed || !ext)
+    if (!sniffed || !ext || (input.types && !input.types.includes(sniffed.mime)))
       throw new AppError('unsupported_media', 'files/type-not-allowed', 'This file type is not allowed');
     const id = newId();
     const storageKey = `${input.purpose}/${id.slice(0, 8)}/${id}.${ext}`;
@@ -61,6 +69,15 @@ export class FilesService {
     if (!row) throw notFound();
     if (row.ownerId !== actor.userId) throw await this.audit.notYours(actor, 'file', id, meta, notFound());
     return this.view(row);
+  }
+
+  /**
+   * Metadata and a short-lived link for a module that has already decided the caller may see this file (the
+   * prescriptions module for the customer's own upload, orders for the pharmacist verifying it). Null: no such file.
+   */
+  async viewFor(id: string): Promise<FileView | null> {
+    const row = await this.repo.findById(id);
+    return row ? this.view(row) : null;
   }
 
   async content(id: string, expires: number, signature: string): Promise<{ bytes: Buffer; contentType: string }> {

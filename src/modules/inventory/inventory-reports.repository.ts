@@ -133,6 +133,45 @@ export class InventoryQueries {
     return (res as unknown as { rows: AvailabilityRow[] }).rows;
   }
 
+  /**
+   * The active branches whose sellable stock covers every line now, nearest to `near` first (by name without a
+   * point), at most `limit`; with `withinRadius`, only branches that deliver to `near`. One query, whatever the
+   * number of branches: per branch and product the sellable units, kept where they cover the line, and a
+   * branch kept when it covers them all.
+   */
+  async branchesFilling(
+    lines: readonly { productId: string; quantity: number }[],
+    cutoff: string,
+    near: { lat: number; lng: number } | undefined,
+    withinRadius: boolean,
+    limit: number,
+    tx: DbOrTx = this.db,
+  ): Promise<string[]> {
+    if (lines.length === 0) return [];
+    const ids = sql`${`{${lines.map((l) => l.productId).join(',')}}`}::uuid[]`;
+    const qty = sql`${`{${lines.map((l) => l.quantity).join(',')}}`}::int[]`;
+    const distance = near
+      ? sql`earth_distance(ll_to_earth(${branches.lat}, ${branches.lng}), ll_to_earth(${near.lat}::float8, ${near.lng}::float8))`
+      : undefined;
+    const res = await tx.execute(sql`
+      with wanted as (select * from unnest(${ids}, ${qty}) as w(product_id, quantity)),
+      covered as (
+        select ${stockLots.branchId} as branch_id
+        from ${stockLots} join wanted w on w.product_id = ${stockLots.productId}
+        join ${branches} on ${branches.id} = ${stockLots.branchId}
+        where ${sellableLot(stockLots, cutoff, branches)}
+          ${distance && withinRadius ? sql`and ${distance} <= ${branches.deliveryRadiusKm} * 1000.0` : sql``}
+        group by ${stockLots.branchId}, w.product_id, w.quantity
+        having sum(${stockLots.onHand} - ${stockLots.reserved}) >= w.quantity
+      )
+      select ${branches.id} as id from covered c join ${branches} on ${branches.id} = c.branch_id
+      group by ${branches.id}
+      having count(*) = ${lines.length}
+      order by ${distance ? sql`min(${distance})` : sql`min(${branches.nameEn})`}, ${branches.id}
+      limit ${limit}`);
+    return (res as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
+  }
+
   /** Sellable units per product at one branch. */
   async sellableAt(
     branchId: string,

@@ -16,6 +16,10 @@ export const InventoryErrors = {
       'inventory/reservation-conflict',
       'This reference already holds a different reservation (branch or lines)',
     ),
+  returnExceedsSale: (productId: string) =>
+    AppError.conflict('inventory/return-exceeds-sale', 'More units would come back than this sale sold', {
+      productId,
+    }),
   lotNotFound: () => AppError.notFound('inventory/lot-not-found', 'The lot was not found at this branch'),
   productNotFound: () => AppError.notFound('inventory/product-not-found', 'The product was not found'),
   lotExpiryMismatch: (expiresOn: string) =>
@@ -53,6 +57,10 @@ export const InventoryMessages = defineMessages({
   'inventory/reservation-conflict': {
     en: 'This reference already holds a different reservation',
     ar: 'هذا المرجع مرتبط بحجز مختلف بالفعل',
+  },
+  'inventory/return-exceeds-sale': {
+    en: 'More units would come back than were sold',
+    ar: 'عدد الوحدات المرتجعة أكبر من المباع',
   },
   'inventory/lot-not-found': { en: 'The lot was not found at this branch', ar: 'التشغيلة غير موجودة في هذا الفرع' },
   'inventory/product-not-found': { en: 'The product was not found', ar: 'المنتج غير موجود' },

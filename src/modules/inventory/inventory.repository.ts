@@ -5,7 +5,7 @@ import { dbRefusal } from '../../db/refusal.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
-import { stockLots, stockMovements, stockReservations } from './inventory.tables.js';
+import { stockLots, stockMovements, stockQuarantine, stockReservations } from './inventory.tables.js';
 import { sellableLot } from './sellable-stock.repository.js';
 
 export type LotRow = typeof stockLots.$inferSelect;
@@ -130,6 +130,20 @@ export class InventoryRepository {
       )
       .returning();
     return row;
+  }
+
+  /** Units already handed back from each lot of a sale (its reservation's reference). */
+  async quarantinedFor(ref: string, tx: DbOrTx): Promise<Map<string, number>> {
+    const rows = await tx
+      .select({ lotId: stockQuarantine.lotId, quantity: sql<number>`sum(${stockQuarantine.quantity})::int` })
+      .from(stockQuarantine)
+      .where(eq(stockQuarantine.reference, ref))
+      .groupBy(stockQuarantine.lotId);
+    return new Map(rows.map((r) => [r.lotId, Number(r.quantity)]));
+  }
+
+  async insertQuarantine(tx: DbOrTx, rows: (typeof stockQuarantine.$inferInsert)[]): Promise<void> {
+    if (rows.length > 0) await tx.insert(stockQuarantine).values(rows);
   }
 
   async insertMovements(tx: DbOrTx, rows: NewMovement[]): Promise<void> {

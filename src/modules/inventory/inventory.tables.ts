@@ -103,3 +103,30 @@ export const stockReservations = pgTable(
     check('stock_reservations_qty_pos', sql`${t.quantity} > 0`),
   ],
 );
+
+/**
+ * Goods a customer handed back, per lot they were sold from (migration 0015, append-only): never on hand again
+ * (dispensed medicine is not resold). `reference` names the sale (the reservation's reference).
+ */
+export const stockQuarantine = pgTable(
+  'stock_quarantine',
+  {
+    id: pk(),
+    lotId: uuid('lot_id')
+      .notNull()
+      .references(() => stockLots.id, { onDelete: 'restrict' }),
+    branchId: uuid('branch_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    reference: text('reference').notNull(),
+    reason: text('reason'),
+    // References users (migration 0015); null for the system.
+    actorId: uuid('actor_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('stock_quarantine_reference_idx').on(t.reference),
+    index('stock_quarantine_branch_idx').on(t.branchId, t.createdAt),
+    check('stock_quarantine_quantity', sql`${t.quantity} > 0`),
+  ],
+);

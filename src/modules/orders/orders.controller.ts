@@ -9,16 +9,21 @@ import {
   orderView,
   ordersPage,
   ordersQuery,
+  refundsList,
   type CancelBody,
   type CheckoutBody,
   type OrdersQuery,
 } from './orders.dto.js';
 import { OrdersService } from './orders.service.js';
+import { OrderRefundsService } from './order-refunds.service.js';
 
 @ApiTags('orders')
 @Controller('v1/orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly refundsService: OrderRefundsService,
+  ) {}
 
   @Can('cart:write')
   @Post()
@@ -27,14 +32,18 @@ export class OrdersController {
     operationId: 'placeOrder',
     summary: 'Check out: turn the cart into an order',
     description:
-      'Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines 409 `orders/prescription-required` (uploads come later); an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` needs a card gateway (else 400 `payments/card-unavailable`; a total below CARD_MIN_MINOR 400 `payments/amount-out-of-range`): the order starts `pending_payment` with its stock reserved and the answer carries `payment: { intentId, status, redirectUrl }`; send the customer to `redirectUrl`, and the gateway’s webhook confirms the order. A gateway that does not answer leaves `redirectUrl` null and the order pending: `POST /v1/payments/intents/{intentId}/checkout` asks again. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.',
+      'Prices the caller’s cart again on the server (a price a client sends is never used) at `branchId`, or at the nearest active branch whose stock covers every line (within its delivery radius for a delivery), reserves the stock first expiry first, counts the offer’s use, captures a wallet payment, records the order with price snapshots and empties the cart, all in one transaction: a refusal leaves nothing behind. Not enough stock 409 `inventory/insufficient-stock`; a wallet short of the total 409 `payments/insufficient-funds`; an empty cart 409 `orders/empty-cart`; discontinued lines 409 `orders/item-unavailable`; Rx-only lines without `prescriptionIds` 409 `orders/prescription-required` (an upload that is not the caller’s 404 `prescriptions/upload-not-found`): such an order starts `pending_verification`, a wallet payment held until a pharmacist of the branch approves it; an address outside the delivery radius 409 `orders/outside-delivery-radius`; no branch able to fill it 409 `orders/no-branch-can-fill`; `card` needs a card gateway (else 400 `payments/card-unavailable`; a total below CARD_MIN_MINOR 400 `payments/amount-out-of-range`): the order starts `pending_payment` with its stock reserved and the answer carries `payment: { intentId, status, redirectUrl }`; send the customer to `redirectUrl`, and the gateway’s webhook confirms the order. A gateway that does not answer leaves `redirectUrl` null and the order pending: `POST /v1/payments/intents/{intentId}/checkout` asks again. Cash on delivery and wallet orders start `confirmed`. Send an Idempotency-Key: a retry answers the same order.',
     auth: { permission: 'cart:write' },
     status: 201,
     response: orderView,
     errors: [404, 409],
   })
-  place(@Body({ schema: checkoutBody }) body: CheckoutBody, @CurrentActor() actor: UserActor) {
-    return this.orders.checkout(actor, body);
+  place(
+    @Body({ schema: checkoutBody }) body: CheckoutBody,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.orders.checkout(actor, body, meta);
   }
 
   @Can('cart:read')
@@ -87,5 +96,23 @@ export class OrdersController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.orders.mine(actor, id, meta);
+  }
+
+  @Can('cart:read')
+  @Get(':id/refunds')
+  @Route({
+    operationId: 'listMyOrderRefunds',
+    summary: 'The refunds of one of the signed-in account’s orders, oldest first',
+    description: 'Another customer’s order answers 404 `orders/not-found`, as a missing one does (audited).',
+    auth: { permission: 'cart:read' },
+    response: refundsList,
+    errors: [404],
+  })
+  refunds(
+    @Param('id', { schema: orderIdParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.refundsService.ofMine(actor, id, meta);
   }
 }

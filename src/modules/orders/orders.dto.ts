@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { checkoutPaymentView } from '../payments/index.js';
+import { prescriptionUploadView } from '../prescriptions/index.js';
 import { FULFILMENTS, ORDER_STATUSES, PAYMENT_METHODS } from './orders.rules.js';
 
 export const orderIdParam = idSchema;
@@ -38,6 +39,11 @@ export const checkoutBody = z
      * `orders/points-unavailable`) and the points the caller holds (else 409 `loyalty/insufficient-points`).
      */
     pointsToRedeem: z.number().int().min(0).max(MAX_POINTS).optional(),
+    /**
+     * Prescription photos of the caller's (`POST /v1/prescriptions/uploads`) covering the cart's Rx-only lines:
+     * required when there are such lines, and ignored otherwise.
+     */
+    prescriptionIds: z.array(idSchema).min(1).max(5).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.fulfilment === 'delivery' && !b.address)
@@ -77,6 +83,11 @@ export const orderLineView = z.object({
   /** This line's share of the offer's discount. */
   discountMinor: z.number().int(),
   rxRequired: z.boolean(),
+  /** The prescription an Rx line is filled against (one of the order's `prescriptionIds`). */
+  prescriptionId: z.string().nullable(),
+  /** The pharmacist's decision on an Rx line (null until verified, and for other lines). */
+  verification: z.enum(['approved', 'rejected']).nullable(),
+  verifiedAt: z.string().nullable(),
 });
 
 export const orderView = z
@@ -88,6 +99,8 @@ export const orderView = z
     paymentMethod: z.enum(PAYMENT_METHODS),
     address: deliveryAddress.nullable(),
     lines: z.array(orderLineView),
+    /** The prescriptions the order was placed with (ids of the customer's uploads). */
+    prescriptionIds: z.array(z.string()),
     subtotalMinor: z.number().int(),
     discountMinor: z.number().int(),
     deliveryFeeMinor: z.number().int(),
@@ -97,6 +110,8 @@ export const orderView = z
     pointsValueMinor: z.number().int(),
     /** subtotal − discount + delivery − pointsValueMinor. */
     totalMinor: z.number().int(),
+    /** Given back by refunds so far (never more than was paid). */
+    refundedMinor: z.number().int(),
     currency: z.string(),
     placedAt: z.string(),
     createdAt: z.string(),
@@ -108,3 +123,89 @@ export const orderView = z
 export type OrderView = z.infer<typeof orderView>;
 
 export const ordersPage = pageSchema(orderView);
+
+export const verifyBody = z.strictObject({
+  /** A decision for every Rx-only line of the order, and for no other line. */
+  lines: z
+    .array(
+      z.strictObject({
+        lineNo: z.number().int().min(1).max(1000),
+        approved: z.boolean(),
+        /** The prescription this line is filled against; may be left out when the order has one. */
+        prescriptionId: idSchema.optional(),
+        note: text(500).optional(),
+      }),
+    )
+    .min(1)
+    .max(200),
+  /** Told to the customer when a line is rejected. */
+  reason: text(500).optional(),
+});
+export type VerifyBody = z.infer<typeof verifyBody>;
+
+/** What a pharmacist sees of an order: the order, its prescription photos and who decided each line. */
+export const staffOrderView = orderView
+  .extend({
+    customerId: z.string(),
+    lines: z.array(
+      orderLineView.extend({ verifiedBy: z.string().nullable(), verificationNote: z.string().nullable() }),
+    ),
+    /** The photos, with short-lived links: only for staff who verify prescriptions at the branch (reads audited). */
+    prescriptions: z.array(prescriptionUploadView),
+  })
+  .meta({ id: 'StaffOrder' });
+export type StaffOrderView = z.infer<typeof staffOrderView>;
+
+export const REFUND_DESTINATIONS = ['wallet', 'original'] as const;
+
+export const refundBody = z
+  .strictObject({
+    /** Goods handed back (they go to quarantine, never back on sale): their paid value is the default amount. */
+    lines: z
+      .array(z.strictObject({ lineNo: z.number().int().min(1).max(1000), quantity: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(200)
+      .optional(),
+    /** Money to give back (minor units); without it, the paid value of `lines`. */
+    amountMinor: z.number().int().min(1).max(1_000_000_000_000).optional(),
+    reason: text(500),
+    /** `wallet`, or the way it was paid (`original`: the wallet, the card through the gateway, cash at the counter). */
+    to: z.enum(REFUND_DESTINATIONS),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.lines && b.amountMinor === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amountMinor'],
+        message: 'name the lines handed back, an amount, or both',
+      });
+    const seen = new Set<number>();
+    b.lines?.forEach((l, i) => {
+      if (seen.has(l.lineNo)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineNo'], message: 'is named twice' });
+      seen.add(l.lineNo);
+    });
+  });
+export type RefundBody = z.infer<typeof refundBody>;
+
+export const refundView = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    amountMinor: z.number().int(),
+    to: z.enum(REFUND_DESTINATIONS),
+    reason: z.string(),
+    lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), amountMinor: z.number().int() })),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Refund' });
+export type RefundView = z.infer<typeof refundView>;
+
+export const refundResult = refundView
+  .extend({
+    /** The order after the refund: `partially_refunded`, or `refunded` once everything paid came back. */
+    order: orderView,
+  })
+  .meta({ id: 'RefundResult' });
+export type RefundResult = z.infer<typeof refundResult>;
+
+export const refundsList = z.object({ items: z.array(refundView) });

@@ -14,6 +14,33 @@ export const OrderErrors = {
     AppError.conflict('orders/prescription-required', 'Some products in the cart need a prescription', {
       productIds,
     }),
+  verifyThroughVerification: () =>
+    AppError.conflict(
+      'orders/verify-prescriptions',
+      'An order waiting for verification moves on by POST /v1/admin/orders/:id/verify',
+    ),
+  notAwaitingVerification: (status: string) =>
+    AppError.conflict('orders/not-awaiting-verification', `The order is ${status}, not waiting for verification`, {
+      status,
+    }),
+  notRefundable: (status: string) =>
+    AppError.conflict('orders/not-refundable', `A ${status} order cannot be refunded; cancel it instead`, { status }),
+  refundLineUnknown: (lineNo: number) =>
+    new AppError('validation', 'common/validation-failed', 'The request is not valid', {
+      errors: [{ field: 'lines', code: 'invalid_value', message: `the order has no line ${lineNo}` }],
+    }),
+  refundExceedsQuantity: (lineNo: number, left: number) =>
+    AppError.conflict('orders/refund-exceeds-quantity', `Only ${left} units of line ${lineNo} can still come back`, {
+      lineNo,
+      left,
+    }),
+  refundExceedsCaptured: (refundableMinor: number) =>
+    AppError.conflict('orders/refund-exceeds-captured', `At most ${refundableMinor} can still be refunded`, {
+      refundableMinor,
+    }),
+  selfRefund: () => new AppError('forbidden', 'orders/self-refund', 'Staff may not refund their own order'),
+  selfVerification: () =>
+    new AppError('forbidden', 'orders/self-verification', 'A pharmacist may not verify their own order'),
   pointsUnavailable: (max: number) =>
     new AppError('validation', 'orders/points-unavailable', `At most ${max} points can be redeemed on this order`, {
       errors: [{ field: 'pointsToRedeem', code: 'too_big', message: `must be at most ${max}` }],
@@ -40,8 +67,36 @@ export const OrdersMessages = defineMessages({
     ar: 'بعض المنتجات في سلة التسوق لم تعد متاحة للبيع؛ احذفها أولاً',
   },
   'orders/prescription-required': {
-    en: 'Some products in your cart need a prescription, which cannot be attached yet',
-    ar: 'بعض المنتجات في سلة التسوق تحتاج إلى وصفة طبية، ولا يمكن إرفاقها بعد',
+    en: 'Some products in your cart need a prescription: upload a photo of it and name it at checkout',
+    ar: 'بعض المنتجات في سلة التسوق تحتاج إلى وصفة طبية: ارفع صورة لها واذكرها عند إتمام الطلب',
+  },
+  'orders/verify-prescriptions': {
+    en: 'This order is waiting for its prescriptions to be verified; decide each line through verification',
+    ar: 'هذا الطلب بانتظار التحقق من الوصفات الطبية؛ قرر كل بند من خلال التحقق',
+  },
+  'orders/not-awaiting-verification': {
+    en: 'This order is not waiting for a prescription check',
+    ar: 'هذا الطلب ليس بانتظار التحقق من الوصفة الطبية',
+  },
+  'orders/not-refundable': {
+    en: 'Only a completed order can be refunded; an open one is cancelled instead',
+    ar: 'لا يمكن استرداد قيمة طلب إلا بعد اكتماله؛ أما الطلب المفتوح فيُلغى',
+  },
+  'orders/refund-exceeds-quantity': {
+    en: 'More units would come back than are left on this line',
+    ar: 'عدد الوحدات المرتجعة أكبر من المتبقي في هذا البند',
+  },
+  'orders/refund-exceeds-captured': {
+    en: 'That is more than is left to refund on this order',
+    ar: 'المبلغ أكبر من المتبقي القابل للاسترداد في هذا الطلب',
+  },
+  'orders/self-refund': {
+    en: 'You cannot refund your own order; ask a colleague',
+    ar: 'لا يمكنك استرداد قيمة طلبك الخاص؛ اطلب ذلك من زميل',
+  },
+  'orders/self-verification': {
+    en: 'You cannot verify the prescriptions of your own order; ask another pharmacist',
+    ar: 'لا يمكنك التحقق من وصفات طلبك الخاص؛ اطلب ذلك من صيدلي آخر',
   },
   'orders/points-unavailable': {
     en: 'That is more points than this order can use',

@@ -5,6 +5,7 @@ import { ORDER_STATUSES, type OrderStatus } from './orders.rules.js';
 // an admin holds it for every branch. A customer acts on their own order (the service checks it is theirs).
 const STAFF: readonly Allow[] = ['orders:write'];
 const CUSTOMER_OR_STAFF: readonly Allow[] = ['customer', 'orders:write'];
+const REFUND: readonly Allow[] = ['orders:refund'];
 
 /**
  * An order's lifecycle (DOMAIN: cart, orders and money). The customer may cancel until the branch starts
@@ -32,5 +33,9 @@ export const orderMachine = defineMachine<OrderStatus>({
     { from: 'ready', to: 'cancelled', allow: STAFF },
     { from: 'out_for_delivery', to: 'completed', allow: STAFF },
     { from: 'out_for_delivery', to: 'cancelled', allow: STAFF },
+    // Money given back after the sale (POST /v1/admin/orders/:id/refunds): in part, then the rest, or all at once.
+    { from: 'completed', to: 'partially_refunded', allow: REFUND },
+    { from: 'completed', to: 'refunded', allow: REFUND },
+    { from: 'partially_refunded', to: 'refunded', allow: REFUND },
   ],
 });

@@ -10,11 +10,30 @@ import { OrdersController } from './orders.controller.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
 import { OrderCardPayments } from './orders.card.js';
+import { OrderVerificationService } from './order-verification.service.js';
+import { OrdersJobs } from './orders.jobs.js';
+import { OrderRefundsService } from './order-refunds.service.js';
+import { PrescriptionsModule } from '../prescriptions/index.js';
 
 @Module({
-  imports: [CartModule, InventoryModule, OffersModule, PaymentsModule, LoyaltyModule, BranchesModule],
+  imports: [
+    CartModule,
+    InventoryModule,
+    OffersModule,
+    PaymentsModule,
+    LoyaltyModule,
+    BranchesModule,
+    PrescriptionsModule,
+  ],
   controllers: [OrdersController, OrdersAdminController],
-  providers: [OrderCardPayments, OrdersRepository, OrdersService],
+  providers: [
+    OrderCardPayments,
+    OrdersRepository,
+    OrdersService,
+    OrderVerificationService,
+    OrderRefundsService,
+    OrdersJobs,
+  ],
   exports: [OrdersService],
 })
 export class OrdersModule {}

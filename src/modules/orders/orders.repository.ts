@@ -3,11 +3,20 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
-import { orderLines, orderTransitions, orders } from './orders.tables.js';
+import {
+  orderLines,
+  orderPrescriptions,
+  orderRefundLines,
+  orderRefunds,
+  orderTransitions,
+  orders,
+} from './orders.tables.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type NewOrder = typeof orders.$inferInsert;
+export type RefundRow = typeof orderRefunds.$inferSelect;
+export type RefundLineRow = typeof orderRefundLines.$inferSelect;
 export type NewOrderLine = Omit<typeof orderLines.$inferInsert, 'orderId'>;
 
 export interface OrderWithLines {
@@ -30,8 +39,11 @@ export class OrdersRepository {
     lines: NewOrderLine[],
     actorId: string | null,
     tx: DbOrTx,
+    prescriptionIds: readonly string[] = [],
   ): Promise<OrderWithLines> {
     const [row] = await tx.insert(orders).values(order).returning();
+    if (prescriptionIds.length > 0)
+      await tx.insert(orderPrescriptions).values(prescriptionIds.map((uploadId) => ({ orderId: order.id, uploadId })));
     const lineRows = await tx
       .insert(orderLines)
       .values(lines.map((l) => ({ ...l, orderId: order.id })))
@@ -92,6 +104,103 @@ export class OrdersRepository {
       version: sql`${orders.version} + 1`,
     });
     return row;
+  }
+
+  /** The prescriptions each order was placed with (ids of uploads), in id order. */
+  async prescriptionsOf(orderIds: string[], tx: DbOrTx = this.db): Promise<Map<string, string[]>> {
+    const byOrder = new Map<string, string[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await tx
+      .select()
+      .from(orderPrescriptions)
+      .where(inArray(orderPrescriptions.orderId, orderIds))
+      .orderBy(asc(orderPrescriptions.orderId), asc(orderPrescriptions.uploadId));
+    for (const r of rows) byOrder.get(r.orderId)?.push(r.uploadId);
+    return byOrder;
+  }
+
+  /** Records the pharmacist's decision on one Rx line (the order row is locked by the caller). */
+  async decideLine(
+    orderId: string,
+    lineNo: number,
+    decision: {
+      verification: 'approved' | 'rejected';
+      prescriptionId: string | null;
+      verifiedBy: string;
+      note: string | null;
+    },
+    at: Date,
+    tx: DbOrTx,
+  ): Promise<void> {
+    await tx
+      .update(orderLines)
+      .set({
+        verification: decision.verification,
+        prescriptionId: decision.prescriptionId,
+        verifiedBy: decision.verifiedBy,
+        verifiedAt: at,
+        verificationNote: decision.note,
+      })
+      .where(and(eq(orderLines.orderId, orderId), eq(orderLines.lineNo, lineNo)));
+  }
+
+  /**
+   * Open orders that waited too long in a state (since they entered it: the step that moved them set
+   * updated_at), oldest first, for the expiry job.
+   */
+  async overdue(status: string, enteredBefore: Date, limit: number, tx: DbOrTx = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.status, status), lt(orders.updatedAt, enteredBefore)))
+      .orderBy(asc(orders.updatedAt))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  /** A refund with its lines, and the order's refunded sum raised by it (the order row is locked by the caller). */
+  async insertRefund(
+    refund: typeof orderRefunds.$inferInsert & { id: string },
+    lines: Omit<RefundLineRow, 'refundId' | 'orderId'>[],
+    tx: DbOrTx,
+  ): Promise<{ refund: RefundRow; lines: RefundLineRow[] }> {
+    const [row] = await tx.insert(orderRefunds).values(refund).returning();
+    const lineRows =
+      lines.length > 0
+        ? await tx
+            .insert(orderRefundLines)
+            .values(lines.map((l) => ({ ...l, refundId: refund.id, orderId: refund.orderId })))
+            .returning()
+        : [];
+    await tx
+      .update(orders)
+      .set({ refundedMinor: sql`${orders.refundedMinor} + ${refund.amountMinor}`, updatedAt: new Date() })
+      .where(eq(orders.id, refund.orderId));
+    return { refund: row!, lines: lineRows.sort((a, b) => a.lineNo - b.lineNo) };
+  }
+
+  /** Units of each line already handed back by earlier refunds. */
+  async returnedUnits(orderId: string, tx: DbOrTx): Promise<Map<number, number>> {
+    const rows = await tx
+      .select({ lineNo: orderRefundLines.lineNo, quantity: sql<number>`sum(${orderRefundLines.quantity})::int` })
+      .from(orderRefundLines)
+      .where(eq(orderRefundLines.orderId, orderId))
+      .groupBy(orderRefundLines.lineNo);
+    return new Map(rows.map((r) => [r.lineNo, Number(r.quantity)]));
+  }
+
+  async refundsOf(orderId: string, tx: DbOrTx = this.db): Promise<{ refund: RefundRow; lines: RefundLineRow[] }[]> {
+    const refunds = await tx
+      .select()
+      .from(orderRefunds)
+      .where(eq(orderRefunds.orderId, orderId))
+      .orderBy(asc(orderRefunds.id));
+    const lines = await tx
+      .select()
+      .from(orderRefundLines)
+      .where(eq(orderRefundLines.orderId, orderId))
+      .orderBy(asc(orderRefundLines.lineNo));
+    return refunds.map((refund) => ({ refund, lines: lines.filter((l) => l.refundId === refund.id) }));
   }
 
   async appendTransition(

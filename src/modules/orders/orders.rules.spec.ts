@@ -9,8 +9,13 @@ import {
   assertFitsFulfilment,
   captureKey,
   captureLines,
-  capturedAtCheckout,
+  afterApproval,
+  checkDecisions,
+  holdCaptureLines,
+  holdLines,
+  holdReleaseLines,
   initialStatus,
+  moneyState,
   orderTotals,
   refundKey,
   walletRefundLines,
@@ -124,8 +129,125 @@ describe('ledger entries', () => {
     ]);
     expect(captureKey('o1')).toBe('order:o1:capture');
     expect(refundKey('o1')).toBe('order:o1:refund');
-    expect(capturedAtCheckout('wallet')).toBe(true);
-    expect(capturedAtCheckout('cod')).toBe(false);
+  });
+});
+
+describe('money of an order by state', () => {
+  it('holds a wallet payment while a pharmacist verifies, captures it after, and takes nothing for cash', () => {
+    expect(moneyState('wallet', 'pending_verification')).toBe('held');
+    expect(moneyState('wallet', 'confirmed')).toBe('captured');
+    expect(moneyState('card', 'pending_verification')).toBe('none');
+    expect(moneyState('card', 'pending_payment')).toBe('none');
+    expect(moneyState('card', 'preparing')).toBe('captured');
+    expect(moneyState('wallet', 'cancelled')).toBe('none');
+    expect(moneyState('wallet', 'expired')).toBe('none');
+    for (const s of ORDER_STATUSES) expect(moneyState('cod', s)).toBe('none');
+    expect(afterApproval('card')).toBe('pending_payment');
+    expect(afterApproval('wallet')).toBe('confirmed');
+    expect(afterApproval('cod')).toBe('confirmed');
+  });
+
+  it('moves a hold wallet → holds → revenue, or back to the wallet, each entry balanced', () => {
+    const sum = (lines: { amountMinor: number }[]) => lines.reduce((a, l) => a + l.amountMinor, 0);
+    expect(holdLines(C1, 900)).toEqual([
+      { account: { kind: 'wallet', ownerId: C1 }, amountMinor: 900 },
+      { account: { kind: 'payment_holds' }, amountMinor: -900 },
+    ]);
+    expect(holdCaptureLines(900)).toEqual([
+      { account: { kind: 'payment_holds' }, amountMinor: 900 },
+      { account: { kind: 'revenue' }, amountMinor: -900 },
+    ]);
+    expect(holdReleaseLines(C1, 900)[1]).toEqual({ account: { kind: 'wallet', ownerId: C1 }, amountMinor: -900 });
+    for (const l of [holdLines(C1, 5), holdCaptureLines(5), holdReleaseLines(C1, 5)]) expect(sum(l)).toBe(0);
+  });
+});
+
+describe('checkDecisions', () => {
+  const P1 = '0190a0c8-0000-7000-8000-0000000000e1';
+  const P2 = '0190a0c8-0000-7000-8000-0000000000e2';
+  const lines = [
+    { lineNo: 1, rxRequired: true, prescriptionId: null },
+    { lineNo: 2, rxRequired: false, prescriptionId: null },
+    { lineNo: 3, rxRequired: true, prescriptionId: null },
+  ];
+  const fields = (errs: { field: string }[]) => errs.map((e) => e.field);
+
+  it('accepts one decision per Rx line, naming the prescription when the order has one', () => {
+    expect(
+      checkDecisions(
+        lines,
+        [
+          { lineNo: 1, approved: true },
+          { lineNo: 3, approved: false },
+        ],
+        [P1],
+      ),
+    ).toEqual([]);
+    expect(
+      checkDecisions(
+        lines,
+        [
+          { lineNo: 1, approved: true, prescriptionId: P1 },
+          { lineNo: 3, approved: true, prescriptionId: P2.toUpperCase() },
+        ],
+        [P1, P2],
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses missing, repeated and non-Rx lines, foreign prescriptions, and an unnamed one among several', () => {
+    expect(fields(checkDecisions(lines, [{ lineNo: 1, approved: true }], [P1]))).toEqual(['lines']);
+    expect(
+      fields(
+        checkDecisions(
+          lines,
+          [
+            { lineNo: 1, approved: true },
+            { lineNo: 1, approved: false },
+            { lineNo: 3, approved: true },
+          ],
+          [P1],
+        ),
+      ),
+    ).toEqual(['lines.1.lineNo']);
+    expect(
+      fields(
+        checkDecisions(
+          lines,
+          [
+            { lineNo: 2, approved: true },
+            { lineNo: 9, approved: true },
+            { lineNo: 1, approved: true },
+            { lineNo: 3, approved: true },
+          ],
+          [P1],
+        ),
+      ),
+    ).toEqual(['lines.0.lineNo', 'lines.1.lineNo']);
+    expect(
+      fields(
+        checkDecisions(
+          lines,
+          [
+            { lineNo: 1, approved: true, prescriptionId: P2 },
+            { lineNo: 3, approved: false },
+          ],
+          [P1],
+        ),
+      ),
+    ).toEqual(['lines.0.prescriptionId']);
+    expect(
+      fields(
+        checkDecisions(
+          lines,
+          [
+            { lineNo: 1, approved: true },
+            { lineNo: 3, approved: false },
+          ],
+          [P1, P2],
+        ),
+      ),
+    ).toEqual(['lines.0.prescriptionId']);
   });
 });
 

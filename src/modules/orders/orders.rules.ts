@@ -1,3 +1,4 @@
+import type { FieldError } from '../../kernel/errors/index.js';
 import { illegalTransition } from '../../kernel/state-machine.js';
 import { Accounts, credit, debit, type EntryLine } from '../payments/index.js';
 import type { OrderFulfilment, OrderStatus, PaymentMethod } from './orders.states.js';
@@ -77,13 +78,126 @@ export function captureLines(method: PaymentMethod, customerId: string, amountMi
   }
 }
 
+/** Holding a wallet payment for an order a pharmacist has yet to verify, capturing it, giving it back. */
+export const holdKey = (orderId: string) => `order:${orderId}:hold`;
+export const holdReleaseKey = (orderId: string) => `order:${orderId}:hold-release`;
+export const holdLines = (customerId: string, amountMinor: number): EntryLine[] => [
+  debit(Accounts.wallet(customerId), amountMinor),
+  credit(Accounts.paymentHolds, amountMinor),
+];
+export const holdCaptureLines = (amountMinor: number): EntryLine[] => [
+  debit(Accounts.paymentHolds, amountMinor),
+  credit(Accounts.revenue, amountMinor),
+];
+export const holdReleaseLines = (customerId: string, amountMinor: number): EntryLine[] => [
+  debit(Accounts.paymentHolds, amountMinor),
+  credit(Accounts.wallet(customerId), amountMinor),
+];
+
+/** Where an order's money is in a state: held for the pharmacist, captured, or not taken yet (cash, unpaid card). */
+export function moneyState(method: PaymentMethod, status: OrderStatus): 'held' | 'captured' | 'none' {
+  // Cash is taken at the door (the completion step posts it); a cancelled or expired order gave its money back.
+  if (method === 'cod' || status === 'cancelled' || status === 'expired') return 'none';
+  if (status === 'pending_verification') return method === 'wallet' ? 'held' : 'none';
+  if (status === 'pending_payment') return 'none';
+  return 'captured';
+}
+
+/**
+ * What `units` more of a line give back, when `before` units came back already: the paid value of the line
+ * (price × quantity − its discount) shared by units with cumulative rounding down, so that returning every
+ * unit, in any steps, gives back exactly what the line cost.
+ */
+export function lineRefundValue(
+  line: { unitPriceMinor: number; quantity: number; discountMinor: number },
+  before: number,
+  units: number,
+): number {
+  const paid = line.unitPriceMinor * line.quantity - line.discountMinor;
+  const upTo = (n: number) => Math.floor((paid * n) / line.quantity);
+  return upTo(before + units) - upTo(before);
+}
+
+/** A staff refund's ledger key (one per refund) and lines: the refunds account pays the wallet, or the counter's cash. */
+export const staffRefundKey = (orderId: string, refundId: string) => `order:${orderId}:refund:${refundId}`;
+export function staffRefundLines(destination: 'wallet' | 'cash', customerId: string, amountMinor: number): EntryLine[] {
+  const to = destination === 'wallet' ? Accounts.wallet(customerId) : Accounts.cashClearing;
+  return [debit(Accounts.refunds, amountMinor), credit(to, amountMinor)];
+}
+
+/** Where a refund's money goes: the wallet when asked, or the way it came (cash back at the counter for cash). */
+export function refundDestination(method: PaymentMethod, to: 'wallet' | 'original'): 'wallet' | 'cash' | 'card' {
+  if (to === 'wallet' || method === 'wallet') return 'wallet';
+  return method === 'cod' ? 'cash' : 'card';
+}
+
 /** Giving a captured wallet payment back on cancellation: revenue pays the wallet. */
 export function walletRefundLines(customerId: string, amountMinor: number): EntryLine[] {
   return [debit(Accounts.revenue, amountMinor), credit(Accounts.wallet(customerId), amountMinor)];
 }
 
-/** Whether the money of an order in `method` is taken when it is placed (and so given back on cancellation). */
-export const capturedAtCheckout = (method: PaymentMethod): boolean => method === 'wallet';
+/**
+ * The pharmacist's decisions on an order's Rx lines (POST /v1/admin/orders/:id/verify): every Rx line exactly
+ * once, nothing else; an approved line names the prescription it is filled against (one of the order's; when
+ * the order has one, that one). Returns the field errors, empty when the decisions are whole.
+ */
+export interface LineDecision {
+  lineNo: number;
+  approved: boolean;
+  prescriptionId?: string;
+  note?: string;
+}
+export interface VerifiableLine {
+  lineNo: number;
+  rxRequired: boolean;
+  prescriptionId: string | null;
+}
+export function checkDecisions(
+  lines: readonly VerifiableLine[],
+  decisions: readonly LineDecision[],
+  prescriptionIds: readonly string[],
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const byNo = new Map(lines.map((l) => [l.lineNo, l]));
+  const seen = new Set<number>();
+  decisions.forEach((d, i) => {
+    const line = byNo.get(d.lineNo);
+    const field = `lines.${i}`;
+    if (!line || !line.rxRequired)
+      errors.push({
+        field: `${field}.lineNo`,
+        code: 'invalid_value',
+        message: 'is not a prescription line of this order',
+      });
+    else if (seen.has(d.lineNo))
+      errors.push({ field: `${field}.lineNo`, code: 'duplicate', message: 'is decided twice' });
+    seen.add(d.lineNo);
+    if (d.prescriptionId && !prescriptionIds.includes(d.prescriptionId.toLowerCase()))
+      errors.push({
+        field: `${field}.prescriptionId`,
+        code: 'invalid_value',
+        message: 'is not a prescription of this order',
+      });
+    if (line?.rxRequired && d.approved && !d.prescriptionId && !line.prescriptionId && prescriptionIds.length !== 1)
+      errors.push({
+        field: `${field}.prescriptionId`,
+        code: 'required',
+        message: 'name the prescription this line is filled against',
+      });
+  });
+  const missing = lines.filter((l) => l.rxRequired && !seen.has(l.lineNo)).map((l) => l.lineNo);
+  if (missing.length > 0)
+    errors.push({
+      field: 'lines',
+      code: 'required',
+      message: `decide every prescription line (missing: ${missing.join(', ')})`,
+    });
+  return errors;
+}
+
+/** Where an approved order goes: a card waits for the gateway, a wallet is captured from its hold, cash at the door. */
+export const afterApproval = (method: PaymentMethod): OrderStatus =>
+  method === 'card' ? 'pending_payment' : 'confirmed';
 
 /**
  * A step the transitions table allows may still not fit this order: out for delivery is for deliveries, and

@@ -14,12 +14,13 @@ import { newId } from '../../kernel/ids.js';
 import { transition } from '../../kernel/state-machine.js';
 import { orderMachine } from './orders.machine.js';
 import { AuditService } from '../audit/index.js';
-import { BranchesService, distanceKm, type BranchRecord, type GeoPoint } from '../branches/index.js';
+import type { GeoPoint } from '../branches/index.js';
 import { CartPricingService, CartService, type PricedCart } from '../cart/index.js';
 import { InventoryService } from '../inventory/index.js';
 import { OfferRedemptionsService } from '../offers/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
 import { CardPaymentsService, LedgerService } from '../payments/index.js';
+import { PrescriptionUploadsService } from '../prescriptions/index.js';
 import type { AdminOrdersQuery, CheckoutBody, OrderView, OrdersQuery } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrderEvents } from './orders.events.js';
@@ -29,7 +30,12 @@ import {
   assertFitsFulfilment,
   captureKey,
   captureLines,
-  capturedAtCheckout,
+  holdCaptureLines,
+  holdKey,
+  holdLines,
+  holdReleaseKey,
+  holdReleaseLines,
+  moneyState,
   refundKey,
   walletRefundLines,
   initialStatus,
@@ -41,8 +47,6 @@ import {
 } from './orders.rules.js';
 
 const idCursor = cursorShape(cursorField.id);
-/** How many of the nearest active branches checkout asks for stock when the customer names none. */
-const BRANCH_CANDIDATES = 20;
 
 /** Checkout and the customer's and staff's reads of orders (exported from index.ts). */
 @Injectable()
@@ -54,11 +58,11 @@ export class OrdersService {
     private readonly inventory: InventoryService,
     private readonly offers: OfferRedemptionsService,
     private readonly ledger: LedgerService,
-    private readonly branches: BranchesService,
     @Inject(OutboxService) private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly cardPayments: CardPaymentsService,
     private readonly loyalty: LoyaltyService,
+    private readonly uploads: PrescriptionUploadsService,
   ) {}
 
   /**
@@ -67,16 +71,23 @@ export class OrdersService {
    * row written, `order.updated` published and the cart emptied, all in one transaction: any refusal
    * (stock, funds, a limit) leaves nothing behind.
    */
-  async checkout(actor: UserActor, body: CheckoutBody, tx?: DbOrTx): Promise<OrderView> {
+  async checkout(actor: UserActor, body: CheckoutBody, meta?: RequestMeta, tx?: DbOrTx): Promise<OrderView> {
     // A card needs a gateway (CARD_GATEWAY): without one 400 payments/card-unavailable, before anything is written.
     if (body.paymentMethod === 'card') this.cardPayments.assertAvailable('paymentMethod');
     const customerId = actor.userId;
     const point: GeoPoint | undefined = body.address && { lat: body.address.lat, lng: body.address.lng };
-    const branchId = body.branchId ?? (await this.chooseBranch(customerId, body.fulfilment, point));
+    const branchId =
+      body.branchId ?? (await this.chooseBranch(customerId, body.fulfilment, point, body.prescriptionIds));
     let intentId: string | undefined;
     const view = await this.repo.transaction(async (t) => {
+      // One cart, one order: parallel checkouts of it (other keys, other tabs) wait here and find it empty.
+      await this.cart.lock(customerId, t);
       const cart = await this.pricing.price(customerId, { branchId, fulfilment: body.fulfilment, point }, t);
-      assertOrderable(cart);
+      assertOrderable(cart, body.prescriptionIds);
+      // Photos are linked only when a line needs one; each must be the caller's (else 404, audited).
+      const prescriptionIds = cart.needsPrescription
+        ? await this.uploads.assertOwned(actor, body.prescriptionIds ?? [], meta, t)
+        : [];
       if (body.fulfilment === 'delivery' && cart.withinDeliveryRadius === false)
         throw OrderErrors.outsideDeliveryRadius();
       const points = body.pointsToRedeem ?? 0;
@@ -119,20 +130,33 @@ export class OrdersService {
           nameEn: item.nameEn,
           nameAr: item.nameAr,
           rxRequired: item.rxRequired,
+          prescriptionId: item.rxRequired && prescriptionIds.length === 1 ? prescriptionIds[0] : null,
         })),
         actor.userId,
         t,
+        prescriptionIds,
       );
+      // A wallet pays now: captured, or held until the pharmacist approves (DOMAIN: verified before captured).
+      const money = moneyState(body.paymentMethod, status);
       if (body.paymentMethod === 'wallet' && totals.totalMinor > 0)
         await this.ledger.post(
-          {
-            key: captureKey(id),
-            kind: 'order.capture',
-            refType: 'order',
-            refId: id,
-            actor,
-            lines: captureLines('wallet', customerId, totals.totalMinor),
-          },
+          money === 'held'
+            ? {
+                key: holdKey(id),
+                kind: 'order.hold',
+                refType: 'order',
+                refId: id,
+                actor,
+                lines: holdLines(customerId, totals.totalMinor),
+              }
+            : {
+                key: captureKey(id),
+                kind: 'order.capture',
+                refType: 'order',
+                refId: id,
+                actor,
+                lines: captureLines('wallet', customerId, totals.totalMinor),
+              },
           t,
         );
       await this.outbox.publish(OrderEvents.updated, { orderId: id, customerId, branchId, from: null, to: status }, t);
@@ -146,7 +170,7 @@ export class OrdersService {
           )
         ).id;
       await this.cart.empty(customerId, t);
-      return toView(saved.order, saved.lines);
+      return toView(saved.order, saved.lines, prescriptionIds);
     }, tx);
     if (!intentId) return view;
     // A gateway that does not answer leaves the order pending_payment with its intent `created` (redirectUrl
@@ -168,8 +192,19 @@ export class OrdersService {
   }
 
   /** POST /v1/admin/orders/:id/transition: staff of the order's branch (any branch for an admin). */
-  async transitionByStaff(actor: UserActor, id: string, to: OrderStatus, reason?: string): Promise<OrderView> {
-    return this.step(actor, id, to, reason ?? null);
+  async transitionByStaff(
+    actor: UserActor,
+    id: string,
+    to: OrderStatus,
+    reason?: string,
+    meta?: RequestMeta,
+  ): Promise<OrderView> {
+    return this.step(actor, id, to, reason ?? null, async (order) => {
+      if (!canAtBranch(actor, 'orders:write', order.branchId))
+        throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notYourBranch());
+      // Approving a prescription is a decision per line, with the verifier recorded: POST .../verify.
+      if (order.status === 'pending_verification' && to !== 'cancelled') throw OrderErrors.verifyThroughVerification();
+    });
   }
 
   /**
@@ -194,8 +229,8 @@ export class OrdersService {
   }
 
   /**
-   * The step itself, for this module's services (card payments): `order` is the row the caller locked in
-   * `t`. Answers the moved row.
+   * The step itself, for this module's services (verification, expiry, refunds, payments): `order` is the
+   * row the caller locked in `t`. Answers the moved row.
    */
   async advance(actor: Actor, order: OrderRow, to: OrderStatus, reason: string | null, t: DbOrTx): Promise<OrderRow> {
     const from = order.status as OrderStatus;
@@ -222,6 +257,18 @@ export class OrdersService {
     const actorId = actor.kind === 'user' ? actor.userId : null;
     await this.repo.appendTransition({ orderId: order.id, fromStatus: from, toStatus: to, actorId, reason }, t);
     const method = order.paymentMethod as PaymentMethod;
+    if (moneyState(method, from) === 'held' && moneyState(method, to) === 'captured' && order.totalMinor > 0)
+      await this.ledger.post(
+        {
+          key: captureKey(order.id),
+          kind: 'order.capture',
+          refType: 'order',
+          refId: order.id,
+          actor,
+          lines: holdCaptureLines(order.totalMinor),
+        },
+        t,
+      );
     if (to === 'completed') {
       await this.inventory.commit(order.reservationRef, actor, t);
       const lines = (await this.repo.linesOf([order.id], t)).get(order.id) ?? [];
@@ -247,9 +294,21 @@ export class OrdersService {
       await this.inventory.release(order.reservationRef, actor, reason ?? `order ${to}`, t);
       // Before the money: checkout locks a customer's points before their wallet too.
       await this.loyalty.returnForOrder({ orderId: order.id, customerId: order.customerId }, actor, t);
-      // A card order confirmed by its payment was paid from the wallet the card money landed in.
-      const captured = capturedAtCheckout(method) || (method === 'card' && from !== 'pending_payment');
-      if (captured && order.totalMinor > 0)
+      const money = moneyState(method, from);
+      if (money === 'held' && order.totalMinor > 0)
+        await this.ledger.post(
+          {
+            key: holdReleaseKey(order.id),
+            kind: 'order.hold_release',
+            refType: 'order',
+            refId: order.id,
+            memo: reason ?? undefined,
+            actor,
+            lines: holdReleaseLines(order.customerId, order.totalMinor),
+          },
+          t,
+        );
+      if (money === 'captured' && order.totalMinor > 0)
         await this.ledger.post(
           {
             key: refundKey(order.id),
@@ -304,53 +363,54 @@ export class OrdersService {
 
   private async page(rows: OrderRow[], limit: number): Promise<Page<OrderView>> {
     const page = toPage(rows, limit, (r) => [r.id]);
-    const lines = await this.repo.linesOf(page.items.map((o) => o.id));
-    return { items: page.items.map((o) => toView(o, lines.get(o.id) ?? [])), nextCursor: page.nextCursor };
+    const ids = page.items.map((o) => o.id);
+    const [lines, rx] = await Promise.all([this.repo.linesOf(ids), this.repo.prescriptionsOf(ids)]);
+    return {
+      items: page.items.map((o) => toView(o, lines.get(o.id) ?? [], rx.get(o.id) ?? [])),
+      nextCursor: page.nextCursor,
+    };
   }
 
-  private async withLines(order: OrderRow, tx?: DbOrTx): Promise<OrderView> {
+  async withLines(order: OrderRow, tx?: DbOrTx): Promise<OrderView> {
     const lines = await this.repo.linesOf([order.id], tx);
-    return toView(order, lines.get(order.id) ?? []);
+    const rx = await this.repo.prescriptionsOf([order.id], tx);
+    return toView(order, lines.get(order.id) ?? [], rx.get(order.id) ?? []);
   }
 
   /**
    * The nearest active branch (to the delivery point; for a pickup without a point, by name) whose sellable
-   * stock covers every line now. The checkout's reservation decides for good: a branch emptied meanwhile
+   * stock covers every line now, within its delivery radius for a delivery: one query over every branch
+   * (inventory branchesFilling). The checkout's reservation decides for good: a branch emptied meanwhile
    * answers 409 `inventory/insufficient-stock` then.
    */
-  private async chooseBranch(customerId: string, fulfilment: OrderFulfilment, point?: GeoPoint): Promise<string> {
+  private async chooseBranch(
+    customerId: string,
+    fulfilment: OrderFulfilment,
+    point: GeoPoint | undefined,
+    prescriptionIds: readonly string[] | undefined,
+  ): Promise<string> {
     const cart = await this.pricing.price(customerId, { fulfilment, point });
-    assertOrderable(cart);
-    // Past BRANCHES_IN_MEMORY_MAX, the nearest from the database (the whole set was [] there: nothing found).
-    const active = await this.branches.candidates(point, BRANCH_CANDIDATES * 4);
-    const candidates = [...active]
-      .filter((b) => !point || distanceKm(b, point) <= b.deliveryRadiusKm || fulfilment === 'pickup')
-      .sort(byNearness(point))
-      .slice(0, BRANCH_CANDIDATES);
-    const ids = cart.items.map((i) => i.productId);
-    for (const branch of candidates) {
-      const stock = await this.inventory.sellableAt(branch.id, ids);
-      if (cart.items.every((i) => (stock.get(i.productId) ?? 0) >= i.quantity)) return branch.id;
-    }
+    assertOrderable(cart, prescriptionIds);
+    const lines = cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
+    const [nearest] = await this.inventory.branchesFilling(lines, point, {
+      withinRadius: fulfilment === 'delivery',
+      limit: 1,
+    });
+    if (nearest) return nearest;
     throw OrderErrors.noBranchCanFill();
   }
 }
 
-/** Every line must be sold now and need no prescription (uploads come later), and there must be a line. */
-function assertOrderable(cart: PricedCart): void {
+/** There must be a line, every line sold now, and a prescription named when a line needs one. */
+function assertOrderable(cart: PricedCart, prescriptionIds?: readonly string[]): void {
   if (cart.items.length === 0) throw OrderErrors.emptyCart();
   const gone = cart.items.filter((i) => i.discontinued).map((i) => i.productId);
   if (gone.length > 0) throw OrderErrors.itemUnavailable(gone);
   const rx = cart.items.filter((i) => i.rxRequired).map((i) => i.productId);
-  if (rx.length > 0) throw OrderErrors.prescriptionRequired(rx);
+  if (rx.length > 0 && !prescriptionIds?.length) throw OrderErrors.prescriptionRequired(rx);
 }
 
-const byNearness =
-  (point?: GeoPoint) =>
-  (a: BranchRecord, b: BranchRecord): number =>
-    point ? distanceKm(a, point) - distanceKm(b, point) : a.nameEn.localeCompare(b.nameEn) || a.id.localeCompare(b.id);
-
-export function toView(order: OrderRow, lines: OrderLineRow[]): OrderView {
+export function toView(order: OrderRow, lines: OrderLineRow[], prescriptionIds: readonly string[]): OrderView {
   return {
     id: order.id,
     status: order.status as OrderStatus,
@@ -367,13 +427,18 @@ export function toView(order: OrderRow, lines: OrderLineRow[]): OrderView {
       unitPriceMinor: l.unitPriceMinor,
       discountMinor: l.discountMinor,
       rxRequired: l.rxRequired,
+      prescriptionId: l.prescriptionId,
+      verification: (l.verification as 'approved' | 'rejected' | null) ?? null,
+      verifiedAt: l.verifiedAt?.toISOString() ?? null,
     })),
+    prescriptionIds: [...prescriptionIds],
     subtotalMinor: order.subtotalMinor,
     discountMinor: order.discountMinor,
     deliveryFeeMinor: order.deliveryFeeMinor,
     pointsRedeemed: order.pointsRedeemed,
     pointsValueMinor: order.pointsValueMinor,
     totalMinor: order.totalMinor,
+    refundedMinor: order.refundedMinor,
     currency: order.currency,
     placedAt: order.placedAt.toISOString(),
     createdAt: order.createdAt.toISOString(),

@@ -11,12 +11,15 @@ export const ORDER_STATUSES = [
   'ready',
   'out_for_delivery',
   'completed',
+  'partially_refunded',
+  'refunded',
   'cancelled',
   'expired',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled', 'expired'];
+/** No step leaves these (a completed order may still be refunded, in part or in full). */
+export const FINAL_STATUSES: readonly OrderStatus[] = ['refunded', 'cancelled', 'expired'];
 
 export const FULFILMENTS = ['delivery', 'pickup'] as const;
 export type OrderFulfilment = (typeof FULFILMENTS)[number];

@@ -43,6 +43,8 @@ export const orders = pgTable(
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     reservationRef: text('reservation_ref').notNull(),
+    /** The sum of the order's refunds (order_refunds): never more than its total (CHECK orders_refunded). */
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
     placedAt: tsz('placed_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -52,6 +54,10 @@ export const orders = pgTable(
     unique('orders_reservation_ref_key').on(t.reservationRef),
     index('orders_customer_idx').on(t.customerId, t.createdAt, t.id),
     index('orders_branch_status_idx').on(t.branchId, t.status, t.createdAt),
+    // The expiry job's scan: orders waiting for a pharmacist or a payment, by when they entered that state.
+    index('orders_waiting_idx')
+      .on(t.status, t.updatedAt)
+      .where(sql`${t.status} IN ('pending_verification', 'pending_payment')`),
     check('orders_status', sql`${t.status} IN (${inList(ORDER_STATUSES)})`),
     check('orders_fulfilment', sql`${t.fulfilment} IN (${inList(FULFILMENTS)})`),
     check('orders_payment_method', sql`${t.paymentMethod} IN (${inList(PAYMENT_METHODS)})`),
@@ -68,6 +74,7 @@ export const orders = pgTable(
       'orders_points_value',
       sql`${t.pointsValueMinor} >= 0 AND (${t.pointsRedeemed} = 0) = (${t.pointsValueMinor} = 0)`,
     ),
+    check('orders_refunded', sql`${t.refundedMinor} >= 0 AND ${t.refundedMinor} <= ${t.totalMinor}`),
     check('orders_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('orders_version', sql`${t.version} >= 1`),
   ],
@@ -87,6 +94,14 @@ export const orderLines = pgTable(
     nameEn: text('name_en').notNull(),
     nameAr: text('name_ar').notNull(),
     rxRequired: boolean('rx_required').notNull().default(false),
+    /** The prescription this Rx line is filled against: one of the order's (order_prescriptions). */
+    prescriptionId: uuid('prescription_id'),
+    /** The pharmacist's decision on an Rx line, who took it and when (migration 0015). */
+    verification: text('verification'),
+    // References users (migration 0015).
+    verifiedBy: uuid('verified_by'),
+    verifiedAt: tsz('verified_at'),
+    verificationNote: text('verification_note'),
   },
   (t) => [
     primaryKey({ name: 'order_lines_pkey', columns: [t.orderId, t.lineNo] }),
@@ -100,6 +115,86 @@ export const orderLines = pgTable(
       'order_lines_amounts',
       sql`${t.unitPriceMinor} >= 0 AND ${t.discountMinor} >= 0 AND ${t.discountMinor} <= ${t.unitPriceMinor} * ${t.quantity}`,
     ),
+    check(
+      'order_lines_verification',
+      sql`${t.verification} IS NULL OR (${t.verification} IN ('approved', 'rejected') AND ${t.rxRequired} AND ${t.verifiedBy} IS NOT NULL AND ${t.verifiedAt} IS NOT NULL)`,
+    ),
+    check(
+      'order_lines_verification_note_length',
+      sql`${t.verificationNote} IS NULL OR length(${t.verificationNote}) <= 500`,
+    ),
+  ],
+);
+
+/**
+ * The prescriptions an order was placed with (migration 0015): uploads of the customer's, named at checkout.
+ * An Rx line's prescription_id must be one of them (composite foreign key).
+ */
+export const orderPrescriptions = pgTable(
+  'order_prescriptions',
+  {
+    orderId: uuid('order_id').notNull(),
+    // References prescription_uploads (migration 0015).
+    uploadId: uuid('upload_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'order_prescriptions_pkey', columns: [t.orderId, t.uploadId] }),
+    foreignKey({ name: 'order_prescriptions_order_fk', columns: [t.orderId], foreignColumns: [orders.id] }).onDelete(
+      'restrict',
+    ),
+    index('order_prescriptions_upload_idx').on(t.uploadId),
+  ],
+);
+
+/** Money given back on an order by staff (append-only, migration 0015); the ledger entry is `order:<id>:refund:<refundId>`. */
+export const orderRefunds = pgTable(
+  'order_refunds',
+  {
+    id: pk(),
+    orderId: uuid('order_id').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    destination: text('destination').notNull(),
+    reason: text('reason').notNull(),
+    // References users (migration 0015).
+    actorId: uuid('actor_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ name: 'order_refunds_order_fk', columns: [t.orderId], foreignColumns: [orders.id] }).onDelete(
+      'restrict',
+    ),
+    index('order_refunds_order_idx').on(t.orderId, t.id),
+    check('order_refunds_amount', sql`${t.amountMinor} > 0`),
+    check('order_refunds_destination', sql`${t.destination} IN ('wallet', 'original')`),
+    check('order_refunds_reason_length', sql`length(${t.reason}) BETWEEN 1 AND 500`),
+  ],
+);
+
+/** The goods a refund gave back, per order line (their units went to quarantine, never back on sale). */
+export const orderRefundLines = pgTable(
+  'order_refund_lines',
+  {
+    refundId: uuid('refund_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    quantity: integer('quantity').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'order_refund_lines_pkey', columns: [t.refundId, t.lineNo] }),
+    foreignKey({
+      name: 'order_refund_lines_refund_fk',
+      columns: [t.refundId],
+      foreignColumns: [orderRefunds.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'order_refund_lines_line_fk',
+      columns: [t.orderId, t.lineNo],
+      foreignColumns: [orderLines.orderId, orderLines.lineNo],
+    }).onDelete('restrict'),
+    index('order_refund_lines_line_idx').on(t.orderId, t.lineNo),
+    check('order_refund_lines_quantity', sql`${t.quantity} > 0`),
+    check('order_refund_lines_amount', sql`${t.amountMinor} >= 0`),
   ],
 );
 

@@ -19,6 +19,7 @@ export const ACCOUNT_KINDS = [
   'adjustments',
   'loyalty_liability',
   'doctor_payable',
+  'payment_holds',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 export type NormalSide = 'debit' | 'credit';
@@ -54,6 +55,11 @@ export const ACCOUNT_SPECS: Readonly<Record<AccountKind, KindSpec>> = {
   loyalty_liability: { normalSide: 'debit', mayGoNegative: true, owned: false, unit: 'points' },
   /** What we owe a doctor for consultations. */
   doctor_payable: { normalSide: 'credit', mayGoNegative: false, owned: true, unit: 'money' },
+  /**
+   * Money a customer paid for an order still waiting for its pharmacist (DOMAIN: verified before payment is
+   * captured): no longer the wallet's, not revenue yet. Captured on approval, given back otherwise.
+   */
+  payment_holds: { normalSide: 'credit', mayGoNegative: false, owned: false, unit: 'money' },
 };
 
 /** Kinds held by one person (ACCOUNT_SPECS[kind].owned). */
@@ -74,6 +80,7 @@ export const Accounts = {
   refunds: { kind: 'refunds' } as AccountRef,
   adjustments: { kind: 'adjustments' } as AccountRef,
   loyaltyLiability: { kind: 'loyalty_liability' } as AccountRef,
+  paymentHolds: { kind: 'payment_holds' } as AccountRef,
 } as const;
 
 /** `wallet:<customerId>` for an owned account, the kind alone for a house account (a CHECK keeps it so). */

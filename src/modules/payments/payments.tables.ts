@@ -41,7 +41,7 @@ export const ledgerAccounts = pgTable(
     unique('ledger_accounts_id_currency_key').on(t.id, t.currency),
     check(
       'ledger_accounts_kind',
-      sql`${t.kind} IN ('wallet', 'points_wallet', 'gateway_clearing', 'cash_clearing', 'revenue', 'discounts', 'refunds', 'adjustments', 'loyalty_liability', 'doctor_payable')`,
+      sql`${t.kind} IN ('wallet', 'points_wallet', 'gateway_clearing', 'cash_clearing', 'revenue', 'discounts', 'refunds', 'adjustments', 'loyalty_liability', 'doctor_payable', 'payment_holds')`,
     ),
     check('ledger_accounts_code', sql`${t.code} = ${t.kind} || coalesce(':' || ${t.ownerId}::text, '')`),
     check(

@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../kernel/errors/index.js';
+
+/**
+ * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the
+ * file can arrive in a later network chunk, so the body is read to its end rather than stopping at the file.
+ */
+export async function readForm(
+  req: FastifyRequest,
+): Promise<{ file?: { bytes: Buffer; filename: string }; fields: Record<string, string | undefined> }> {
+  let file: { bytes: Buffer; filename: string } | undefined;
+  const fields: Record<string, string | undefined> = {};
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') file = { bytes: await part.toBuffer(), filename: part.filename };
+      else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+    }
+  } catch (err) {
+    // The multipart limit stops the stream at UPLOAD_LIMIT_BYTES; answer with the files module's own code.
+    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError('too_large', 'files/too-large', 'The file is too large');
+    // Limits and refusals of @fastify/multipart carry their status; the parser's own errors (no boundary,
+    // a body cut short, garbage between boundaries) are plain Errors and are the client's fault, not a 500.
+    if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+    throw new AppError('validation', 'files/malformed-form', 'The multipart body is malformed');
+  }
+  return { file, fields };
+}

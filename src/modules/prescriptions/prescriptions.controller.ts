@@ -1,0 +1,90 @@
+import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
+import { AppError } from '../../kernel/errors/index.js';
+import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
+import { cleanFileName, readForm } from '../files/index.js';
+import {
+  prescriptionUploadView,
+  prescriptionUploadsPage,
+  uploadIdParam,
+  uploadNote,
+  uploadsQuery,
+  type UploadsQuery,
+} from './prescriptions.dto.js';
+import { PrescriptionUploadsService } from './prescription-uploads.service.js';
+
+const SELF_ONLY = 'Always the caller’s own: another account’s upload answers 404 like a missing one (audited).';
+
+@ApiTags('prescriptions')
+@Controller('v1/prescriptions/uploads')
+export class PrescriptionUploadsController {
+  constructor(private readonly uploads: PrescriptionUploadsService) {}
+
+  @Can('files:write')
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string', maxLength: 500 } },
+    },
+  })
+  @Route({
+    operationId: 'uploadPrescription',
+    summary: 'Upload a photo of a paper prescription, to name at checkout',
+    description:
+      'A JPEG, PNG or WebP photo (the type is sniffed from the bytes; anything else 415 `files/type-not-allowed`), at most `PRESCRIPTION_UPLOAD_MAX_BYTES` (413 `files/too-large`). Name its `id` in `prescriptionIds` of `POST /v1/orders`: the pharmacist of the branch reads it before the order goes on.',
+    auth: { permission: 'files:write' },
+    status: 201,
+    response: prescriptionUploadView,
+    errors: [413, 415],
+  })
+  async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
+    if (!req.isMultipart())
+      throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
+    const form = await readForm(req);
+    if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    const note = uploadNote.safeParse(form.fields.note);
+    if (!note.success)
+      throw AppError.validation([{ field: 'note', code: 'invalid_value', message: 'is 1 to 500 characters' }]);
+    return this.uploads.upload(actor, {
+      bytes: form.file.bytes,
+      originalName: cleanFileName(form.file.filename),
+      note: note.data,
+    });
+  }
+
+  @Can('files:read')
+  @Get()
+  @Route({
+    operationId: 'listPrescriptionUploads',
+    summary: 'The caller’s prescription photos, newest first',
+    description: SELF_ONLY,
+    auth: { permission: 'files:read' },
+    response: prescriptionUploadsPage,
+  })
+  list(@Query({ schema: uploadsQuery }) query: UploadsQuery, @CurrentActor() actor: UserActor) {
+    return this.uploads.listMine(actor, query);
+  }
+
+  @Can('files:read')
+  @Get(':id')
+  @Route({
+    operationId: 'getPrescriptionUpload',
+    summary: 'One of the caller’s prescription photos, with a short-lived link',
+    description: SELF_ONLY,
+    auth: { permission: 'files:read' },
+    response: prescriptionUploadView,
+    errors: [404],
+  })
+  get(
+    @Param('id', { schema: uploadIdParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.uploads.mine(actor, id, meta);
+  }
+}
