@@ -307,4 +307,32 @@ describe('loadConfig', () => {
       expect(configError({ [name]: value }).message).toContain(`${name}:`);
     });
   });
+
+  describe('loyalty', () => {
+    it('defaults to a point per 100 minor units, worth 1, half an order at most, a year, no Rx lines', () => {
+      expect(loadConfig({}).loyalty).toEqual({
+        earnPoints: 1,
+        earnPerMinor: 100,
+        pointValueMinor: 1,
+        capPercent: 50,
+        capPoints: 0,
+        expiryDays: 365,
+        rxLines: false,
+      });
+      expect(loadConfig({ LOYALTY_POINT_VALUE_MINOR: '10', LOYALTY_RX_LINES: 'true' }).loyalty).toMatchObject({
+        pointValueMinor: 10,
+        rxLines: true,
+      });
+    });
+
+    it.each([
+      ['LOYALTY_EARN_PER_MINOR', '0'],
+      ['LOYALTY_POINT_VALUE_MINOR', '0'],
+      ['LOYALTY_CAP_PERCENT', '101'],
+      ['LOYALTY_EXPIRY_DAYS', '0'],
+      ['LOYALTY_EARN_POINTS', '-1'],
+    ])('refuses %s=%s', (name, value) => {
+      expect(configError({ [name]: value }).message).toContain(`${name}:`);
+    });
+  });
 });
