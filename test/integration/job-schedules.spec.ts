@@ -19,7 +19,6 @@ describe('schedules declared by the modules', () => {
         { name: 'inventory.release-expired-reservations', everyMs: 30_000 },
         { name: 'inventory.integrity-check', everyMs: 3_600_000 },
         { name: 'loyalty.expire', everyMs: 900_000 },
-        { name: 'loyalty.expire', everyMs: 900_000 },
         { name: 'orders.expire-overdue', everyMs: 60_000 },
       ]),
     );
