@@ -289,7 +289,7 @@ describe('pharmacist verification', () => {
   });
 
   it('a COD Rx order goes from upload through verification to completion', async () => {
-    const { rx, order } = await placedRx('cod');
+    const { c, rx, order } = await placedRx('cod');
     expect((await verify(pharmacist.token, order.id, approveAll)).body.status).toBe('confirmed');
     for (const to of ['preparing', 'ready', 'completed']) {
       const res = await t.http.request('POST', `/v1/admin/orders/${order.id}/transition`, {
@@ -300,7 +300,10 @@ describe('pharmacist verification', () => {
       expect(res.body.status, JSON.stringify(res.body)).toBe(to);
     }
     expect(await stockOf(rx.id)).toEqual({ onHand: 3, reserved: 0 });
-    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`]);
+    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`, `order:${order.id}:points:earn`]);
+    // Points on the OTC line only (1000 → 10 by default): Rx-only lines earn none.
+    const points = await t.http.get('/v1/loyalty', c.token);
+    expect(points.body).toMatchObject({ balance: 10, history: { items: [{ kind: 'loyalty.earn', points: 10 }] } });
   });
 });
 
