@@ -9,6 +9,7 @@ import { applyMutations, mutationArb, sweep } from './support/mutations.js';
 import { listOperations, type OpenApiDoc } from './support/openapi.js';
 import { send } from './support/request.js';
 import { World } from './support/world.js';
+import { fuzzStripe } from './support/gateway.js';
 
 /**
  * Every operation in the OpenAPI document: one valid request that must succeed, then FUZZ_RUNS requests
@@ -16,7 +17,9 @@ import { World } from './support/world.js';
  * support/checks.ts. Run with FUZZ_SEED=<seed printed on failure> to replay; `npm run fuzz` runs longer.
  * The harness boots with high rate limits (bootTestApp's default), so 429 only appears if a limit is broken.
  */
-const t = await bootTestApp();
+// With a card gateway (a local fake Stripe), so the card routes have valid requests that succeed.
+await fuzzStripe.start();
+const t = await bootTestApp(fuzzStripe.env());
 const doc = (await t.http.get('/docs-json')).body as OpenApiDoc;
 const operations = listOperations(doc);
 const exercised = new Set<string>();
@@ -32,6 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  await fuzzStripe.stop();
 });
 
 describe('OpenAPI fuzz', () => {

@@ -127,4 +127,32 @@ describe('test/invariants.sql', () => {
       ].sort(),
     );
   });
+
+  it('reports card payments whose money did not move with them', async () => {
+    const before = await invariantViolations(db);
+    const customer = '0190a0c8-0000-7000-8000-0000000000cc';
+    const paid = '0190a0c8-0000-7000-8000-00000000b001';
+    const refund = '0190a0c8-0000-7000-8000-00000000b101';
+    await db.db.transaction(async (tx) => {
+      // The customer's row is not what this test is about.
+      await tx.execute(sql`set local session_replication_role = replica`);
+      // Paid by the gateway with no intent:<id>:paid entry, and refunded to the card beyond what it paid.
+      await tx.execute(sql`insert into payment_intents (id, purpose, customer_id, amount_minor, currency, status, gateway, gateway_ref, paid_at)
+        values (${paid}, 'wallet_top_up', ${customer}, 700, 'EGP', 'paid', 'stripe', 'cs_planted', now())`);
+      await tx.execute(sql`insert into card_refunds (id, intent_id, key, amount_minor, status)
+        values (${refund}, ${paid}, 'planted-card-refund', 800, 'requested')`);
+    });
+    // A paid intent without its paid time, and a zero amount, are refused by CHECKs (migration 0013).
+    await expect(db.db.execute(sql`update payment_intents set paid_at = null where id = ${paid}`)).rejects.toThrow();
+    await expect(db.db.execute(sql`update payment_intents set amount_minor = 0 where id = ${paid}`)).rejects.toThrow();
+    const found = (await invariantViolations(db)).filter((v) => !before.includes(v));
+    expect(found.sort()).toEqual(
+      [
+        `card intent paid without exactly its one paid entry: ${paid}`,
+        `card refunds beyond the card payment: ${paid}`,
+        `card refund without its entry: ${refund}`,
+        'gateway clearing differs from card payments minus card refunds: gateway_clearing',
+      ].sort(),
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/ind
 import { Idempotent, ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { KeepsRawBody, RawBody } from '../../kernel/http/fastify-setup.js';
 import { CardPaymentsService } from './card-payments.service.js';
+import { CardWebhooksService } from './card-webhooks.service.js';
 import {
   checkoutPaymentView,
   intentIdParam,
@@ -16,7 +17,10 @@ import {
 @ApiTags('payments')
 @Controller('v1')
 export class CardPaymentsController {
-  constructor(private readonly payments: CardPaymentsService) {}
+  constructor(
+    private readonly payments: CardPaymentsService,
+    private readonly webhooks: CardWebhooksService,
+  ) {}
 
   // The buyer's permission (as checkout): every account may pay for itself; the wallet is always the caller's.
   @Can('cart:write')
@@ -92,6 +96,6 @@ export class CardPaymentsController {
     @Headers() headers: Record<string, string | string[] | undefined>,
     @ReqMeta() meta: RequestMeta,
   ) {
-    return this.payments.receiveWebhook(rawBody, headers, meta);
+    return this.webhooks.receiveWebhook(rawBody, headers, meta);
   }
 }

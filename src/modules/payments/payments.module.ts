@@ -3,6 +3,7 @@ import { CONFIG, type Config } from '../../config/index.js';
 import { CardPaymentsController } from './card-payments.controller.js';
 import { CardPaymentsRepository } from './card-payments.repository.js';
 import { CardPaymentsService } from './card-payments.service.js';
+import { CardWebhooksService } from './card-webhooks.service.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
@@ -27,6 +28,7 @@ const gatewayProvider = {
     WalletService,
     CardPaymentsRepository,
     CardPaymentsService,
+    CardWebhooksService,
     gatewayProvider,
   ],
   exports: [LedgerService, WalletService, CardPaymentsService],

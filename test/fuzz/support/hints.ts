@@ -4,6 +4,8 @@ import { buildOffer, createOffer, uniqueCoupon } from '../../factories/offers.fa
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
 import { placeOrder, stockAdmin } from '../../factories/orders.factory.js';
+import { insertPendingIntent } from '../../factories/payments.factory.js';
+import { paidWebhook } from './gateway.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -32,6 +34,8 @@ interface Hint {
   owned?: boolean;
   /** Bodies other than JSON are built by hand; an unknown content type with no builder fails the run. */
   form?: (w: World) => Maybe<FuzzRequest['body']>;
+  /** A JSON body sent as these exact bytes with these headers (a webhook whose signature covers them). */
+  raw?: (w: World) => Maybe<{ payload: string; headers: Record<string, string> }>;
 }
 
 export const HINTS: Record<string, Hint> = {
@@ -198,6 +202,21 @@ export const HINTS: Record<string, Hint> = {
     },
   },
   'GET /v1/orders/{id}': { owned: true, params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }) },
+  // Card payments: the fuzz app runs a fake Stripe (support/gateway.ts).
+  'POST /v1/wallet/top-up': {
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ amountMinor: 5000 }),
+  },
+  'GET /v1/payments/intents/{id}': {
+    owned: true,
+    params: async (w) => ({ id: await insertPendingIntent(w.t, w.admin.user.id) }),
+  },
+  'POST /v1/payments/intents/{id}/checkout': {
+    owned: true,
+    params: async (w) => ({ id: await insertPendingIntent(w.t, w.admin.user.id) }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+  },
+  'POST /v1/payments/webhooks/stripe': { raw: paidWebhook },
   'GET /v1/admin/orders': { query: () => [] },
   // A fresh confirmed order each time: a cancelled one cannot be cancelled again.
   'POST /v1/orders/{id}/cancel': {
@@ -320,6 +339,10 @@ export async function buildValid(op: Op, doc: OpenApiDoc, w: World): Promise<Fuz
     req.body = { kind: 'json', value: { ...generated, ...(await hint.body?.(w, caller)) } };
   } else if (kind === 'form') {
     req.body = await hint.form!(w);
+  } else if (hint.raw) {
+    const raw = await hint.raw(w);
+    req.body = { kind: 'raw', payload: raw.payload };
+    Object.assign(req.headers, raw.headers);
   }
   return req;
 }
