@@ -323,8 +323,19 @@ describe('CardPaymentsService.refundToCard', () => {
 
     stripe.failRefunds = 1;
     expect((await payments.sendRefund(refund.id)).status).toBe('requested');
-    const sent = await payments.sendRefund(refund.id);
-    expect(sent.status).toBe('succeeded');
+    const refundRow = async () =>
+      (
+        await rows<{ status: string; last_error: string | null }>(
+          sql`select status, last_error from card_refunds where id = ${refund.id}`,
+        )
+      )[0]!;
+    expect(await refundRow()).toMatchObject({
+      status: 'requested',
+      last_error: expect.stringContaining('fake outage'),
+    });
+    // The job sends what the gateway has not confirmed (here: anything last tried before now).
+    expect(await payments.sendPendingRefunds(-1000)).toBeGreaterThanOrEqual(1);
+    expect(await refundRow()).toMatchObject({ status: 'succeeded', last_error: null });
     expect(stripe.refunds.filter((r) => r.payment_intent === session.payment_intent)).toMatchObject([{ amount: 2000 }]);
     expect((await payments.sendRefund(refund.id)).replayed).toBe(true);
 

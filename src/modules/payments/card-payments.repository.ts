@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { cardRefunds, gatewayEvents, paymentIntents } from './payments.tables.js';
@@ -133,6 +133,17 @@ export class CardPaymentsRepository {
 
   refundsById(ids: string[], tx: DbOrTx = this.db): Promise<CardRefundRow[]> {
     return tx.select().from(cardRefunds).where(inArray(cardRefunds.id, ids));
+  }
+
+  /** Card refunds the gateway has not confirmed, last tried before `before`, oldest first. */
+  async requestedRefundIds(before: Date, limit: number, tx: DbOrTx = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: cardRefunds.id })
+      .from(cardRefunds)
+      .where(and(eq(cardRefunds.status, 'requested'), lt(cardRefunds.updatedAt, before)))
+      .orderBy(asc(cardRefunds.createdAt))
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 
   async refundByKey(key: string, tx: DbOrTx = this.db): Promise<CardRefundRow | undefined> {

@@ -302,6 +302,18 @@ export class CardPaymentsService {
     }
   }
 
+  /**
+   * The job: card refunds still `requested` (the gateway failed or the process stopped before asking it)
+   * whose last try is older than `olderThanMs`, sent again. Each send is idempotent at the gateway (its key
+   * is the refund's) and settles the row only while it is requested. Answers how many were tried.
+   */
+  async sendPendingRefunds(olderThanMs = 5 * 60_000, limit = 100): Promise<number> {
+    if (!this.gateway) return 0;
+    const ids = await this.repo.requestedRefundIds(new Date(this.clock.now().getTime() - olderThanMs), limit);
+    for (const id of ids) await this.sendRefund(id);
+    return ids.length;
+  }
+
   private async refundableIntent(input: CardRefundRequest, t: DbOrTx): Promise<IntentRow> {
     const candidates = input.intentId
       ? [await this.repo.find(input.intentId, t)].filter((i): i is IntentRow => i?.status === 'paid')

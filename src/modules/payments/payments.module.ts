@@ -6,6 +6,7 @@ import { CardPaymentsService } from './card-payments.service.js';
 import { CardWebhooksService } from './card-webhooks.service.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerRepository } from './ledger.repository.js';
+import { PaymentsJobs } from './payments.jobs.js';
 import { LedgerService } from './ledger.service.js';
 import { StripeGateway } from './stripe.gateway.js';
 import { WalletAdminController } from './wallet.admin.controller.js';
@@ -29,6 +30,7 @@ const gatewayProvider = {
     CardPaymentsRepository,
     CardPaymentsService,
     CardWebhooksService,
+    PaymentsJobs,
     gatewayProvider,
   ],
   exports: [LedgerService, WalletService, CardPaymentsService],
