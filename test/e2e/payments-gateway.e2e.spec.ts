@@ -488,6 +488,47 @@ describe('card checkout: POST /v1/orders with paymentMethod card', () => {
     expect(await balance(c.token)).toBe(0);
   });
 
+  it('makes a new checkout page for an order whose first one expired (POST /v1/orders/:id/payment), for its owner only', async () => {
+    const c = await customer();
+    await cartWith(c.token, 3500, 1);
+    const res = await checkout(c.token);
+    const first = stripe.sessionOf(res.body.payment.redirectUrl);
+    const pay = (token: string, id = res.body.id as string) =>
+      t.http.request('POST', `/v1/orders/${id}/payment`, {
+        token,
+        headers: { 'idempotency-key': `pay-${randomUUID()}` },
+      });
+    // While the first page is open, the same page.
+    expect((await pay(c.token)).body).toEqual(res.body.payment);
+    expect(
+      (await deliver(stripe.event('checkout.session.expired', { ...first, status: 'expired' }))).body.outcome,
+    ).toBe('expired');
+    const again = await pay(c.token);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: 'pending', redirectUrl: expect.any(String) });
+    expect(again.body.intentId).not.toBe(res.body.payment.intentId);
+    const second = stripe.sessionOf(again.body.redirectUrl);
+    expect(second.amount_total).toBe(3500);
+
+    const other = await customer();
+    const theirs = await pay(other.token);
+    const missing = await pay(other.token, MISSING);
+    expect(theirs.status).toBe(404);
+    expect({ ...theirs.body, requestId: 0, instance: 0 }).toEqual({ ...missing.body, requestId: 0, instance: 0 });
+
+    await deliver(stripe.event('checkout.session.completed', stripe.pay(second.id)));
+    expect(await order(res.body.id)).toMatchObject({ status: 'confirmed' });
+    expect(await balance(c.token)).toBe(0);
+    const done = await pay(c.token);
+    expect([done.status, done.body.code]).toEqual([409, 'orders/not-awaiting-payment']);
+    // A late payment of the expired first page lands in the wallet; the order was paid once.
+    expect((await deliver(stripe.event('checkout.session.completed', stripe.pay(first.id)))).body.outcome).toBe(
+      'paid: credited to the wallet; order confirmed: the money stays in the wallet',
+    );
+    expect(await balance(c.token)).toBe(3500);
+    expect(await entries(`order:${res.body.id}:capture`)).toBe(1);
+  });
+
   it('refuses a total the gateway cannot take, leaving cart, stock and orders as they were', async () => {
     const c = await customer();
     const productId = await cartWith(c.token, 40, 1);

@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import { newId } from '../../src/kernel/ids.js';
 import type { App } from '../../src/app.factory.js';
 import { Accounts, LedgerService, credit, debit } from '../../src/modules/payments/index.js';
+import type { TestApp } from '../setup/app.js';
+import { placeOrder } from './orders.factory.js';
 
 /** Puts `amountMinor` into the customer's wallet through the ledger (a support credit), as one entry. */
 export function creditWallet(
@@ -29,6 +31,26 @@ export async function insertPendingIntent(t: Pick<App, 'database'>, customerId: 
   await t.database.db.execute(
     sql`insert into payment_intents (id, purpose, customer_id, amount_minor, currency, status, gateway, gateway_ref, redirect_url)
         values (${id}, 'wallet_top_up', ${customerId}, 2500, 'EGP', 'pending', 'stripe', ${ref}, ${`https://checkout.fake-stripe.test/c/pay/${ref}`})`,
+  );
+  return id;
+}
+
+/**
+ * A card order of `token`'s waiting for its payment, with a pending checkout page: a COD order placed through
+ * checkout (stock, lines, history), then turned into a card order as one placed with a gateway would be (the
+ * security harness and the fuzzer run without a card gateway).
+ */
+export async function placePendingCardOrder(t: TestApp, token: string): Promise<string> {
+  const id = await placeOrder(t, token);
+  await t.database.db.execute(
+    sql`update orders set status = 'pending_payment', payment_method = 'card' where id = ${id}`,
+  );
+  const ref = `cs_test_${randomUUID().replace(/-/g, '')}`;
+  await t.database.db.execute(
+    sql`insert into payment_intents (id, purpose, ref_id, customer_id, amount_minor, currency, status, gateway, gateway_ref, redirect_url)
+        select ${newId()}, 'order', o.id, o.customer_id, o.total_minor, o.currency, 'pending', 'stripe', ${ref},
+               ${`https://checkout.fake-stripe.test/c/pay/${ref}`}
+        from orders o where o.id = ${id}`,
   );
   return id;
 }

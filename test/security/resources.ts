@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
-import { creditWallet, insertPendingIntent } from '../factories/payments.factory.js';
+import { creditWallet, insertPendingIntent, placePendingCardOrder } from '../factories/payments.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
 import { earnPoints } from '../factories/loyalty.factory.js';
@@ -177,6 +177,16 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   // POST /v1/wallet/top-up (no id: always the caller's wallet) and POST /v1/payments/webhooks/stripe (public, but
   // refused 400 payments/bad-signature and audited without Stripe's signature: payments-gateway e2e) name no object.
   'GET /v1/payments/intents/{id}': paymentIntents,
+  'POST /v1/orders/{id}/payment': {
+    create: async (t, token) => ({ id: await placePendingCardOrder(t, token) }),
+    snapshot: async (t, { id }) =>
+      (
+        (await t.database.db.execute(
+          sql`select o.status, o.version, (select count(*) from payment_intents i where i.ref_id = o.id) as intents
+              from orders o where o.id = ${id}`,
+        )) as unknown as { rows: unknown[] }
+      ).rows,
+  },
   'POST /v1/payments/intents/{id}/checkout': paymentIntents,
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',

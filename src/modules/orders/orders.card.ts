@@ -1,7 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DbOrTx } from '../../db/client.js';
-import { SYSTEM_ACTOR } from '../../kernel/auth/index.js';
-import { CardPaymentsService, LedgerService, type PaidIntent } from '../payments/index.js';
+import { SYSTEM_ACTOR, type UserActor } from '../../kernel/auth/index.js';
+import type { RequestMeta } from '../../kernel/http/index.js';
+import { AuditService } from '../audit/index.js';
+import { CardPaymentsService, LedgerService, type CheckoutPaymentView, type PaidIntent } from '../payments/index.js';
+import { OrderErrors } from './orders.errors.js';
 import { OrdersRepository } from './orders.repository.js';
 import { captureKey, captureLines } from './orders.rules.js';
 import { OrdersService } from './orders.service.js';
@@ -21,6 +24,7 @@ export class OrderCardPayments implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly repo: OrdersRepository,
     private readonly orders: OrdersService,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -47,5 +51,31 @@ export class OrderCardPayments implements OnModuleInit {
     );
     await this.orders.advance(SYSTEM_ACTOR, order, 'confirmed', 'card payment received', tx);
     return 'order confirmed';
+  }
+
+  /**
+   * POST /v1/orders/:id/payment: the checkout page of the caller's card order that waits for its payment:
+   * its open intent's page, or a new intent's when it has none (the first page expired, or a pharmacist's
+   * approval moved an Rx order on to pending_payment). The intent is written under the order's lock (one
+   * open intent per order, a unique index too); the page is made after commit. Another customer's order
+   * answers 404 like a missing one (audited).
+   */
+  async pay(actor: UserActor, id: string, meta?: RequestMeta): Promise<CheckoutPaymentView> {
+    const intentId = await this.repo.transaction(async (t) => {
+      const order = await this.repo.lock(id, t);
+      if (!order) throw OrderErrors.notFound();
+      if (order.customerId !== actor.userId)
+        throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
+      if (order.paymentMethod !== 'card' || order.status !== 'pending_payment')
+        throw OrderErrors.notAwaitingPayment(order.status);
+      const open = await this.cardPayments.openIntentOf(order.id, t);
+      if (open) return open.id;
+      const created = await this.cardPayments.createIntent(
+        { purpose: 'order', refId: order.id, customerId: order.customerId, amountMinor: order.totalMinor },
+        t,
+      );
+      return created.id;
+    });
+    return this.cardPayments.startCheckout(intentId, `Order ${id}`);
   }
 }

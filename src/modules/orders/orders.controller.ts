@@ -15,6 +15,8 @@ import {
   type OrdersQuery,
 } from './orders.dto.js';
 import { OrdersService } from './orders.service.js';
+import { OrderCardPayments } from './orders.card.js';
+import { checkoutPaymentView } from '../payments/index.js';
 import { OrderRefundsService } from './order-refunds.service.js';
 
 @ApiTags('orders')
@@ -22,6 +24,7 @@ import { OrderRefundsService } from './order-refunds.service.js';
 export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
+    private readonly cardOrders: OrderCardPayments,
     private readonly refundsService: OrderRefundsService,
   ) {}
 
@@ -78,6 +81,26 @@ export class OrdersController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.orders.cancel(actor, id, body.reason, meta);
+  }
+
+  @Can('cart:write')
+  @Post(':id/payment')
+  @Idempotent()
+  @Route({
+    operationId: 'payMyOrder',
+    summary: 'The card checkout page of one of the signed-in account’s orders that waits for its payment',
+    description:
+      'For a card order in `pending_payment`: the page of its open payment, or of a new one when there is none (the first page expired, or a pharmacist’s approval moved an Rx order on to its payment). Send the customer to `redirectUrl`; the gateway’s webhook confirms the order. Another state or method 409 `orders/not-awaiting-payment`; a gateway that does not answer 503 `payments/gateway-unavailable` (nothing charged; ask again). Another customer’s order answers 404 `orders/not-found`, as a missing one does.',
+    auth: { permission: 'cart:write' },
+    response: checkoutPaymentView,
+    errors: [404, 409, 503],
+  })
+  pay(
+    @Param('id', { schema: orderIdParam }) id: string,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.cardOrders.pay(actor, id, meta);
   }
 
   @Can('cart:read')

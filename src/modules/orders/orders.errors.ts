@@ -52,6 +52,11 @@ export const OrderErrors = {
     AppError.conflict('orders/outside-delivery-radius', 'The address is outside the branch’s delivery area'),
   noBranchCanFill: () =>
     AppError.conflict('orders/no-branch-can-fill', 'No branch can fill the whole cart for this address'),
+  /** Only a card order waiting for its payment has a checkout page. */
+  notAwaitingPayment: (status: string) =>
+    AppError.conflict('orders/not-awaiting-payment', `This order is ${status}, not waiting for a card payment`, {
+      status,
+    }),
 };
 
 /** What a person reads for each of the orders module's codes (problem+json `detail`, en and ar). */
@@ -113,5 +118,9 @@ export const OrdersMessages = defineMessages({
   'orders/no-branch-can-fill': {
     en: 'No branch near you can fill your whole cart right now',
     ar: 'لا يوجد فرع قريب منك يمكنه توفير كل ما في سلة التسوق الآن',
+  },
+  'orders/not-awaiting-payment': {
+    en: 'This order is not waiting for a card payment',
+    ar: 'هذا الطلب لا ينتظر الدفع بالبطاقة',
   },
 });

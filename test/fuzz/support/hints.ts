@@ -4,7 +4,7 @@ import { buildOffer, createOffer, uniqueCoupon } from '../../factories/offers.fa
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
 import { placeOrder, stockAdmin } from '../../factories/orders.factory.js';
-import { insertPendingIntent } from '../../factories/payments.factory.js';
+import { insertPendingIntent, placePendingCardOrder } from '../../factories/payments.factory.js';
 import { paidWebhook } from './gateway.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
@@ -217,6 +217,11 @@ export const HINTS: Record<string, Hint> = {
     headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
   },
   'POST /v1/payments/webhooks/stripe': { raw: paidWebhook },
+  'POST /v1/orders/{id}/payment': {
+    owned: true,
+    params: async (w) => ({ id: await placePendingCardOrder(w.t, w.admin.accessToken) }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+  },
   'GET /v1/admin/orders': { query: () => [] },
   // A fresh confirmed order each time: a cancelled one cannot be cancelled again.
   'POST /v1/orders/{id}/cancel': {
