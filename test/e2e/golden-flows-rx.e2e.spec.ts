@@ -114,6 +114,10 @@ describe('golden flow: a prescription order through @medyour/client', () => {
         ).status,
       ).toBe(to);
 
+    // The OTC line earned points on completion (Rx-only lines earn none by default).
+    const loyalty = ok(await customer.GET('/v1/loyalty', {}));
+    expect(loyalty.balance).toBeGreaterThan(0);
+
     // One box comes back: refunded to the wallet, the box to quarantine.
     const refund = ok(
       await manager.POST('/v1/admin/orders/{id}/refunds', {

@@ -266,6 +266,22 @@ describe('orders: concurrency', () => {
       sql`select count(*) as n from orders o join order_lines l on l.order_id = o.id where l.product_id = ${p.id}`,
     );
     expect(Number(placed[0]?.n)).toBe(10);
+    // Completing the ten sells the last units: nothing on hand, nothing held.
+    for (const r of won) {
+      const id = (r as PromiseFulfilledResult<{ id: string }>).value.id;
+      for (const to of ['preparing', 'ready', 'completed']) {
+        const res = await t.http.request('POST', `/v1/admin/orders/${id}/transition`, {
+          token: admin,
+          body: { to },
+          headers: { 'idempotency-key': randomUUID() },
+        });
+        expect(res.body.status).toBe(to);
+      }
+    }
+    const left = await rows<{ on_hand: string; reserved: string }>(
+      sql`select coalesce(sum(on_hand), 0) as on_hand, coalesce(sum(reserved), 0) as reserved from stock_lots where product_id = ${p.id}`,
+    );
+    expect(left.map((l) => [Number(l.on_hand), Number(l.reserved)])).toEqual([[0, 0]]);
   });
 
   it('one cart checked out 10 times at once under different keys becomes one order', async () => {

@@ -115,6 +115,8 @@ describe('prescription uploads', () => {
     expect([big.status, big.body.code]).toEqual([413, 'files/too-large']);
     const note = await upload(c.token, [filePart(PNG), { name: 'note', value: 'x'.repeat(501) }]);
     expect([note.status, note.body.code]).toEqual([400, 'common/validation-failed']);
+    const nul = await upload(c.token, [filePart(PNG), { name: 'note', value: 'a\u0000b' }]);
+    expect([nul.status, nul.body.errors?.[0]?.field]).toEqual([400, 'note']);
     const none = await upload(c.token, [{ name: 'note', value: 'no file' }]);
     expect([none.status, none.body.code]).toEqual([400, 'files/no-file']);
     const json = await t.http.request('POST', '/v1/prescriptions/uploads', { token: c.token, body: {} });

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../kernel/errors/index.js';
+import { unstorableText } from '../../kernel/http/index.js';
 
 /**
  * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the
@@ -24,5 +25,8 @@ export async function readForm(
     if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
     throw new AppError('validation', 'files/malformed-form', 'The multipart body is malformed');
   }
+  // The global input pipe never sees a form: refuse here the text PostgreSQL cannot store (a NUL in a note).
+  const unstorable = unstorableText(fields, '');
+  if (unstorable.length > 0) throw AppError.validation(unstorable);
   return { file, fields };
 }

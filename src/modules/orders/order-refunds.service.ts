@@ -4,7 +4,8 @@ import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
 import { AuditService } from '../audit/index.js';
 import { InventoryService } from '../inventory/index.js';
-import { LedgerService } from '../payments/index.js';
+import { LoyaltyService } from '../loyalty/index.js';
+import { CardPaymentsService, LedgerService } from '../payments/index.js';
 import type { RefundBody, RefundResult, RefundView } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrdersRepository, type RefundLineRow, type RefundRow } from './orders.repository.js';
@@ -34,10 +35,13 @@ export class OrderRefundsService {
     private readonly inventory: InventoryService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
+    private readonly cardPayments: CardPaymentsService,
+    private readonly loyalty: LoyaltyService,
   ) {}
 
   async refund(actor: UserActor, id: string, body: RefundBody, meta?: RequestMeta): Promise<RefundResult> {
-    return this.repo.transaction(async (t) => {
+    let cardRefundId: string | undefined;
+    const result = await this.repo.transaction(async (t) => {
       const order = await this.repo.lock(id, t);
       if (!order) throw OrderErrors.notFound();
       if (!canAtBranch(actor, 'orders:refund', order.branchId))
@@ -65,20 +69,42 @@ export class OrderRefundsService {
         goods.map((g) => ({ lineNo: g.line.lineNo, quantity: g.quantity, amountMinor: g.amountMinor })),
         t,
       );
+      // Points earned on what came back are taken back, and points spent on it given back (their share):
+      // before the money, as checkout takes points before the wallet (one lock order for a customer's accounts).
+      await this.loyalty.reverseForRefund(
+        {
+          orderId: id,
+          customerId: order.customerId,
+          refundId,
+          refundedTotalMinor: order.refundedMinor + amountMinor,
+          orderTotalMinor: order.totalMinor,
+        },
+        actor,
+        t,
+      );
       const destination = refundDestination(order.paymentMethod as PaymentMethod, body.to);
-      if (destination === 'card') throw OrderErrors.paymentMethodUnavailable('card');
+      const key = staffRefundKey(id, refundId);
       await this.ledger.post(
         {
-          key: staffRefundKey(id, refundId),
+          key,
           kind: 'order.refund',
           refType: 'order',
           refId: id,
           memo: body.reason,
           actor,
-          lines: staffRefundLines(destination, order.customerId, amountMinor),
+          lines: staffRefundLines(destination === 'cash' ? 'cash' : 'wallet', order.customerId, amountMinor),
         },
         t,
       );
+      // To the card: the refund passed through the wallet (a card payment reached revenue through it), and
+      // goes on to the gateway; the gateway is asked once this transaction has committed.
+      if (destination === 'card')
+        cardRefundId = (
+          await this.cardPayments.refundToCard(
+            { orderId: id, amountMinor, key: `${key}:card`, actor, memo: body.reason },
+            t,
+          )
+        ).id;
       if (goods.length > 0)
         await this.inventory.quarantine(
           order.reservationRef,
@@ -105,6 +131,9 @@ export class OrderRefundsService {
       );
       return { ...refundToView(saved.refund, saved.lines), order: await this.orders.withLines(moved, t) };
     });
+    // A gateway that does not answer leaves the card refund requested (sent again by the next sendRefund).
+    if (cardRefundId) await this.cardPayments.sendRefund(cardRefundId);
+    return result;
   }
 
   /** GET /v1/orders/:id/refunds: the customer's own order's refunds (another's 404 like a missing one). */

@@ -3,7 +3,8 @@ import { PASSWORD } from '../../factories/user.factory.js';
 import { buildOffer, createOffer, uniqueCoupon } from '../../factories/offers.factory.js';
 import { createProduct, uniqueGtin } from '../../factories/catalog.factory.js';
 import { buildBranch } from '../../factories/inventory.factory.js';
-import { placeOrder, stockAdmin } from '../../factories/orders.factory.js';
+import { placeOrder, placeOrderFor, stockAdmin } from '../../factories/orders.factory.js';
+import { uploadPrescription } from '../../security/resources.js';
 import { insertPendingIntent, placePendingCardOrder } from '../../factories/payments.factory.js';
 import { paidWebhook } from './gateway.js';
 import { insertProduct } from '../../factories/offers.factory.js';
@@ -197,8 +198,16 @@ export const HINTS: Record<string, Hint> = {
     headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
     body: async (w) => {
       const { branchId } = await orderReady(w);
-      // Generated address and points left out: a pickup takes no address, and no points are redeemable yet.
-      return { branchId, fulfilment: 'pickup', paymentMethod: 'cod', address: undefined, pointsToRedeem: undefined };
+      // Generated address, points and prescriptions left out: a pickup takes no address, the caller holds no
+      // points, and an OTC cart needs no prescription.
+      return {
+        branchId,
+        fulfilment: 'pickup',
+        paymentMethod: 'cod',
+        address: undefined,
+        pointsToRedeem: undefined,
+        prescriptionIds: undefined,
+      };
     },
   },
   'GET /v1/orders/{id}': { owned: true, params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }) },
@@ -229,6 +238,29 @@ export const HINTS: Record<string, Hint> = {
     params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }),
     headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
     body: () => ({ reason: 'fuzz cancellation' }),
+  },
+  'POST /v1/prescriptions/uploads': {
+    form: () => ({ kind: 'form', parts: [filePart(PNG), { name: 'note', value: 'fuzz prescription' }] }),
+  },
+  'GET /v1/prescriptions/uploads/{id}': {
+    owned: true,
+    params: async (w) => ({ id: await uploadPrescription(w.t, w.admin.accessToken) }),
+  },
+  'GET /v1/orders/{id}/refunds': {
+    owned: true,
+    params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }),
+  },
+  'GET /v1/admin/orders/{id}': { params: async (w) => ({ id: (await placeOrderFor(w.t, 'pending_verification')).id }) },
+  // Staff never decide or refund their own orders: a new customer's order each time.
+  'POST /v1/admin/orders/{id}/verify': {
+    params: async (w) => ({ id: (await placeOrderFor(w.t, 'pending_verification')).id }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ lines: [{ lineNo: 1, approved: true, prescriptionId: undefined }] }),
+  },
+  'POST /v1/admin/orders/{id}/refunds': {
+    params: async (w) => ({ id: (await placeOrderFor(w.t, 'completed')).id }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ amountMinor: 100, lines: undefined, reason: 'fuzz refund', to: 'wallet' }),
   },
   'POST /v1/admin/orders/{id}/transition': {
     params: async (w) => ({ id: await placeOrder(w.t, w.admin.accessToken) }),

@@ -128,7 +128,9 @@ export async function send(app: NestFastifyApplication, req: FuzzRequest): Promi
   const res: Res = { status: raw.statusCode, body, headers: raw.headers };
   const echoes = stringsOf([req.params, req.query, req.headers, req.body.kind === 'json' ? req.body.value : null]);
   if (req.body.kind === 'form') for (const p of req.body.parts) echoes.push(...stringsOf(p));
-  echoes.push(url, decodeURIComponentSafe(url), req.jsonPrefix ?? '');
+  // The problem's `instance` is the path the request named, without its query: an echo too.
+  const path = url.split('?')[0]!;
+  echoes.push(url, decodeURIComponentSafe(url), path, decodeURIComponentSafe(path), req.jsonPrefix ?? '');
   return { url, res, text, ms, echoes };
 }
 

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootTestApp, type TestApp } from '../setup/app.js';
+import { FakeStripe } from '../support/fake-stripe.js';
+import { invariantViolations } from '../support/invariants.js';
+import { quietAutomaticOffers } from '../factories/cart.factory.js';
+import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
+import { insertProduct } from '../factories/offers.factory.js';
+import { createStaff, registerUser } from '../factories/user.factory.js';
+
+/** Refunds of card orders (to the card through the fake Stripe) and the points a refund takes back. */
+let t: TestApp;
+let stripe: FakeStripe;
+let admin: string;
+let manager: string;
+let branch: BranchBody;
+const here = { lat: -20 - Math.random() * 5, lng: 60 + Math.random() * 5 };
+beforeAll(async () => {
+  stripe = await new FakeStripe().start();
+  t = await bootTestApp({
+    ...stripe.env(),
+    CARD_MIN_MINOR: '100',
+    LOYALTY_EARN_POINTS: '1',
+    LOYALTY_EARN_PER_MINOR: '100',
+  });
+  admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
+  branch = await createBranch(t, admin, here);
+  manager = (await createStaff(t, [{ role: 'branch_manager', branchId: branch.id }])).accessToken;
+  await quietAutomaticOffers(t);
+});
+afterAll(async () => {
+  expect(await invariantViolations(t.database)).toEqual([]);
+  await t.close();
+  await stripe.stop();
+});
+
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
+const post = (token: string, url: string, body: unknown) =>
+  t.http.request('POST', url, { token, body, headers: { 'idempotency-key': randomUUID() } });
+const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const points = async (token: string) => (await t.http.get('/v1/loyalty', token)).body.balance as number;
+
+/** A card pickup of 2 × 2500, paid through the fake gateway's webhook and completed by the branch. */
+async function paidByCard() {
+  const u = await registerUser(t);
+  const c = { token: u.accessToken, id: u.user.id };
+  const p = await insertProduct(t, { priceMinor: 2500 });
+  await receive(t, admin, branch.id, { productId: p.id, quantity: 5 });
+  await t.http.request('PUT', `/v1/cart/items/${p.id}`, { token: c.token, body: { quantity: 2 } });
+  const placed = await post(c.token, '/v1/orders', {
+    branchId: branch.id,
+    fulfilment: 'pickup',
+    paymentMethod: 'card',
+  });
+  expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+  const session = stripe.sessionOf(placed.body.payment.redirectUrl);
+  const { raw, headers } = stripe.delivery(stripe.event('checkout.session.completed', stripe.pay(session.id)));
+  expect((await t.http.request('POST', '/v1/payments/webhooks/stripe', { raw, headers })).status).toBe(200);
+  const id = placed.body.id as string;
+  for (const to of ['preparing', 'ready', 'completed'])
+    expect((await post(manager, `/v1/admin/orders/${id}/transition`, { to })).body.status).toBe(to);
+  return { c, id, session };
+}
+
+describe('refunds of card orders', () => {
+  it('gives money back to the card through the gateway, passing through the wallet, and takes the points back', async () => {
+    const { c, id, session } = await paidByCard();
+    expect(await balance(c.token)).toBe(0);
+    const earned = await points(c.token);
+    expect(earned).toBe(50);
+    const res = await post(manager, `/v1/admin/orders/${id}/refunds`, {
+      lines: [{ lineNo: 1, quantity: 1 }],
+      reason: 'one pack returned unopened',
+      to: 'original',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ amountMinor: 2500, order: { status: 'partially_refunded' } });
+    // The wallet nets to zero: the refund passed through it on its way to the card.
+    expect(await balance(c.token)).toBe(0);
+    const sent = stripe.refunds.filter((r) => r.payment_intent === session.payment_intent || r.amount === 2500);
+    expect(sent.map((r) => r.amount)).toEqual([2500]);
+    const card = await rows<{ status: string; amount_minor: string }>(
+      sql`select r.status, r.amount_minor from card_refunds r join payment_intents i on i.id = r.intent_id where i.ref_id = ${id}`,
+    );
+    expect(card.map((r) => [r.status, Number(r.amount_minor)])).toEqual([['succeeded', 2500]]);
+    expect(await points(c.token)).toBe(earned - 25);
+
+    const toWallet = await post(manager, `/v1/admin/orders/${id}/refunds`, {
+      lines: [{ lineNo: 1, quantity: 1 }],
+      reason: 'second pack, store credit',
+      to: 'wallet',
+    });
+    expect(toWallet.body.order.status).toBe('refunded');
+    expect(await balance(c.token)).toBe(2500);
+    expect(await points(c.token)).toBe(0);
+    expect(stripe.refunds.filter((r) => r.amount === 2500)).toHaveLength(1);
+  });
+});
