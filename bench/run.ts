@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { runCommerce } from './commerce/scenarios.js';
 import { benchDatabaseUrl, databaseName, repoRoot } from './lib/db.js';
+import type { Figures, Row } from './lib/row.js';
 import { startServer, type Server } from './lib/servers.js';
 import { captureSql, sameSql } from './lib/sql-check.js';
 import * as Q from './baseline/queries.js';
@@ -12,7 +14,8 @@ import * as Q from './baseline/queries.js';
  * `npm run bench`: every scenario against our API (the production build, NODE_ENV=production) and against
  * the bare Fastify + pg baseline (bench/baseline), one after the other in one run, on the same bench
  * database (`npm run seed:bench` first). Prints req/s, p50, p99 and ours/baseline. No assertions: the
- * targets are reported, not enforced.
+ * targets are reported, not enforced. The commerce group (checkout, cart pricing: bench/commerce) runs on a
+ * small database of its own, so `--only checkout` / `--only cart` need no seeded catalogue.
  */
 const { values } = parseArgs({
   options: {
@@ -20,6 +23,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
+    /** Prepared checkout customers (each order uses one); default enough for 1,000 orders/s on each side. */
+    customers: { type: 'string' },
   },
 });
 const DURATION = Number(values.duration);
@@ -45,13 +50,12 @@ interface Scenario {
 /** A load run with the server's CPU time per answered request over it (ms). */
 type Measured = Result & { cpuMsPerRequest: number };
 
-interface Row {
-  scenario: string;
-  ours: Measured;
-  base: Measured;
-  same: boolean;
-  sameSql: boolean;
-}
+const figures = (r: Measured): Figures => ({
+  rps: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  cpuMsPerRequest: r.cpuMsPerRequest,
+});
 
 const ids = (items: { id?: string; branchId?: string }[] | undefined) => (items ?? []).map((i) => i.id ?? i.branchId);
 
@@ -126,13 +130,13 @@ function print(rows: Row[]): void {
   ];
   const lines = rows.map((r) => [
     r.scenario,
-    fmt(r.ours.requests.average),
-    fmt(r.ours.latency.p50, 1),
-    fmt(r.ours.latency.p99, 1),
-    fmt(r.base.requests.average),
-    fmt(r.base.latency.p50, 1),
-    fmt(r.base.latency.p99, 1),
-    `${fmt((100 * r.ours.requests.average) / r.base.requests.average)}%`,
+    fmt(r.ours.rps),
+    fmt(r.ours.p50, 1),
+    fmt(r.ours.p99, 1),
+    fmt(r.base.rps),
+    fmt(r.base.p50, 1),
+    fmt(r.base.p99, 1),
+    `${fmt((100 * r.ours.rps) / r.base.rps)}%`,
     fmt(r.ours.cpuMsPerRequest, 3),
     fmt(r.base.cpuMsPerRequest, 3),
     r.sameSql ? 'yes' : 'NO',
@@ -148,9 +152,9 @@ function print(rows: Row[]): void {
 
 function targets(rows: Row[]): void {
   const by = (name: string) => rows.find((r) => r.scenario.startsWith(name));
-  const p99 = (r: Row) => `${fmt(r.ours.latency.p99, 1)} ms`;
+  const p99 = (r: Row) => `${fmt(r.ours.p99, 1)} ms`;
   const checks: [string, boolean, string][] = [];
-  const ratio = (r: Row) => r.ours.requests.average / r.base.requests.average;
+  const ratio = (r: Row) => r.ours.rps / r.base.rps;
   const byId = by('product by id');
   if (byId)
     checks.push(['product by id (cache hit) ≥ 1.2× baseline req/s', ratio(byId) >= 1.2, `${fmt(ratio(byId), 2)}×`]);
@@ -161,7 +165,7 @@ function targets(rows: Row[]): void {
   const first = by('catalog first page');
   const deep = by('catalog page ~5,000');
   if (first && deep) {
-    const x = deep.ours.latency.p99 / first.ours.latency.p99;
+    const x = deep.ours.p99 / first.ours.p99;
     checks.push([
       'catalog deep page p99 ≤ 1.5× first page p99',
       x <= 1.5,
@@ -169,21 +173,39 @@ function targets(rows: Row[]): void {
     ]);
   }
   for (const r of rows.filter((r) => r.scenario.startsWith('search')))
-    checks.push([`${r.scenario}: p99 ≤ 30 ms at ${CONNECTIONS} connections`, r.ours.latency.p99 <= 30, p99(r)]);
+    checks.push([`${r.scenario}: p99 ≤ 30 ms at ${CONNECTIONS} connections`, r.ours.p99 <= 30, p99(r)]);
   for (const r of rows.filter((r) => r.scenario.startsWith('nearest branches')))
-    checks.push([`${r.scenario}: p99 ≤ 10 ms`, r.ours.latency.p99 <= 10, p99(r)]);
+    checks.push([`${r.scenario}: p99 ≤ 10 ms`, r.ours.p99 <= 10, p99(r)]);
+  // Issue 16: checkout with 32 customers at once, and cart pricing against its baseline.
+  const checkout = by('checkout');
+  if (checkout) {
+    checks.push([
+      `checkout ≥ 300 orders/s at ${CONNECTIONS} customers`,
+      checkout.ours.rps >= 300,
+      `${fmt(checkout.ours.rps)} orders/s`,
+    ]);
+    checks.push(['checkout p99 ≤ 200 ms', checkout.ours.p99 <= 200, p99(checkout)]);
+  }
+  const cart = by('cart pricing');
+  if (cart) checks.push(['cart pricing ≥ 0.6× baseline req/s', ratio(cart) >= 0.6, `${fmt(ratio(cart), 2)}×`]);
   console.log('\ntargets (ours):');
   for (const [label, ok, figure] of checks) console.log(`  ${ok ? 'met    ' : 'MISSED '} ${label}: ${figure}`);
 }
 
-const summaryOf = (r: Measured) => ({
-  rps: r.requests.average,
-  p50: r.latency.p50,
-  p99: r.latency.p99,
-  cpuMsPerRequest: r.cpuMsPerRequest,
+/** The environment our API runs with in every group (each adds its database and secret). */
+const oursBaseEnv = () => ({
+  NODE_ENV: 'production',
+  DATABASE_POOL_MAX: POOL,
+  REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
+  REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
+  LOG_LEVEL: 'silent',
+  MIGRATE_ON_BOOT: 'false',
+  RATE_LIMIT_DEFAULT: '1000000000',
+  HOST: '127.0.0.1',
 });
 
-async function main(): Promise<void> {
+/** The catalogue group, on the seeded 1M-product database. */
+async function catalog(): Promise<Row[]> {
   const url = benchDatabaseUrl();
   const fx = await fixtures(url);
   console.log(
@@ -191,18 +213,7 @@ async function main(): Promise<void> {
   );
   const servers: Server[] = [];
   try {
-    const oursEnv = {
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      DATABASE_POOL_MAX: POOL,
-      REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
-      REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'silent',
-      MIGRATE_ON_BOOT: 'false',
-      RATE_LIMIT_DEFAULT: '1000000000',
-      HOST: '127.0.0.1',
-    };
+    const oursEnv = { ...oursBaseEnv(), DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('hex') };
     const main = new URL('dist/main.js', repoRoot).pathname;
     const ours = await startServer('ours', main, 3901, oursEnv);
     servers.push(ours);
@@ -295,30 +306,44 @@ async function main(): Promise<void> {
           console.warn(`  ${s.name} on ${server.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         measured.push(r);
       }
-      rows.push({ scenario: s.name, ours: measured[0], base: measured[1], same, sameSql: sqlSame });
+      rows.push({ scenario: s.name, ours: figures(measured[0]), base: figures(measured[1]), same, sameSql: sqlSame });
       console.log(
         `  ${s.name}: ${mine.name} ${fmt(measured[0].requests.average)} req/s p99 ${fmt(measured[0].latency.p99, 1)} ms, baseline ${fmt(measured[1].requests.average)} req/s p99 ${fmt(measured[1].latency.p99, 1)} ms`,
       );
     }
-    print(rows);
-    targets(rows);
-    writeFileSync(
-      new URL('dist-bench/last-run.json', repoRoot),
-      JSON.stringify(
-        rows.map((r) => ({
-          scenario: r.scenario,
-          same: r.same,
-          sameSql: r.sameSql,
-          ours: summaryOf(r.ours),
-          base: summaryOf(r.base),
-        })),
-        null,
-        2,
-      ),
-    );
+    return rows;
   } finally {
     for (const s of servers.reverse()) await s.stop();
   }
+}
+
+const COMMERCE = { checkout: 'checkout (orders/s)', cart: 'cart pricing' } as const;
+
+async function main(): Promise<void> {
+  const only = values.only;
+  const commerce = (Object.keys(COMMERCE) as (keyof typeof COMMERCE)[]).filter(
+    (k) => !only || COMMERCE[k].includes(only),
+  );
+  // `--only` naming a commerce scenario runs that group alone (no seeded catalogue needed).
+  const rows = !only || commerce.length === 0 ? await catalog() : [];
+  if (commerce.length > 0)
+    rows.push(
+      ...(await runCommerce(
+        {
+          scenarios: commerce,
+          duration: DURATION,
+          warmup: WARMUP,
+          workers: CONNECTIONS,
+          pool: POOL,
+          oursEnv: oursBaseEnv(),
+          customers: Number(values.customers ?? 2 * 1000 * (DURATION + WARMUP) + 2 * CONNECTIONS),
+        },
+        (m) => console.log(m),
+      )),
+    );
+  print(rows);
+  targets(rows);
+  writeFileSync(new URL('dist-bench/last-run.json', repoRoot), JSON.stringify(rows, null, 2));
 }
 
 await main();
