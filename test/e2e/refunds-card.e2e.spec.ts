@@ -3,13 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { FakeStripe } from '../support/fake-stripe.js';
+import { PNG, filePart, multipartBody } from '../support/multipart.js';
 import { invariantViolations } from '../support/invariants.js';
 import { quietAutomaticOffers } from '../factories/cart.factory.js';
 import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 
-/** Refunds of card orders (to the card through the fake Stripe) and the points a refund takes back. */
+/**
+ * Card orders beyond the plain checkout, against the fake Stripe: refunds to the card (and the points a refund
+ * takes back), and an Rx order paid only once its pharmacist approved it.
+ */
 let t: TestApp;
 let stripe: FakeStripe;
 let admin: string;
@@ -96,5 +100,57 @@ describe('refunds of card orders', () => {
     expect(await balance(c.token)).toBe(2500);
     expect(await points(c.token)).toBe(0);
     expect(stripe.refunds.filter((r) => r.amount === 2500)).toHaveLength(1);
+  });
+});
+
+describe('a card order with prescription lines', () => {
+  it('is paid only after the pharmacist approves: then its page comes with the order, and the webhook confirms it', async () => {
+    const u = await registerUser(t);
+    const c = { token: u.accessToken, id: u.user.id };
+    const rx = await insertProduct(t, { priceMinor: 3000, rxRequired: true });
+    await receive(t, admin, branch.id, { productId: rx.id, quantity: 3 });
+    await t.http.request('PUT', `/v1/cart/items/${rx.id}`, { token: c.token, body: { quantity: 1 } });
+    const { payload, contentType } = multipartBody([filePart(PNG)]);
+    const photo = await t.http.request('POST', '/v1/prescriptions/uploads', {
+      token: c.token,
+      raw: payload,
+      headers: { 'content-type': contentType },
+    });
+    const placed = await post(c.token, '/v1/orders', {
+      branchId: branch.id,
+      fulfilment: 'pickup',
+      paymentMethod: 'card',
+      prescriptionIds: [photo.body.id],
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    expect(placed.body.status).toBe('pending_verification');
+    expect(placed.body.payment).toBeUndefined();
+    const id = placed.body.id as string;
+    expect((await t.http.get(`/v1/orders/${id}`, c.token)).body.payment).toBeUndefined();
+
+    const pharmacist = (await createStaff(t, [{ role: 'pharmacist', branchId: branch.id }])).accessToken;
+    const verified = await post(pharmacist, `/v1/admin/orders/${id}/verify`, {
+      lines: [{ lineNo: 1, approved: true }],
+    });
+    expect(verified.body.status).toBe('pending_payment');
+    const waiting = await t.http.get(`/v1/orders/${id}`, c.token);
+    expect(waiting.body.payment).toMatchObject({ status: 'pending', redirectUrl: expect.any(String) });
+    // Asking again answers the same page.
+    const again = await t.http.get(`/v1/orders/${id}`, c.token);
+    expect(again.body.payment.redirectUrl).toBe(waiting.body.payment.redirectUrl);
+
+    const session = stripe.sessionOf(waiting.body.payment.redirectUrl);
+    expect(session.amount_total).toBe(3000);
+    const { raw, headers } = stripe.delivery(stripe.event('checkout.session.completed', stripe.pay(session.id)));
+    for (let i = 0; i < 2; i++)
+      expect((await t.http.request('POST', '/v1/payments/webhooks/stripe', { raw, headers })).status).toBe(200);
+    const paid = await t.http.get(`/v1/orders/${id}`, c.token);
+    expect(paid.body.status).toBe('confirmed');
+    expect(paid.body.payment).toBeUndefined();
+    const captures = await rows<{ n: string }>(
+      sql`select count(*) as n from journal_entries where key = ${`order:${id}:capture`}`,
+    );
+    expect(Number(captures[0]!.n)).toBe(1);
+    expect(await balance(c.token)).toBe(0);
   });
 });

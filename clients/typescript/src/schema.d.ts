@@ -1257,7 +1257,7 @@ export interface paths {
     };
     /**
      * One of the signed-in account’s orders
-     * @description Requires permission `cart:read`. Another customer’s order answers 404 `orders/not-found`, as a missing one does.
+     * @description Requires permission `cart:read`. Another customer’s order answers 404 `orders/not-found`, as a missing one does (audited). A card order waiting for its payment (`pending_payment`: at checkout, or once its prescriptions are approved) carries `payment` with the gateway page to pay on.
      */
     get: operations['getMyOrder'];
     put?: never;

@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
+import { CardPaymentsService } from '../payments/index.js';
 import { PrescriptionUploadsService } from '../prescriptions/index.js';
 import type { OrderView, StaffOrderView, VerifyBody } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
@@ -30,6 +31,7 @@ export class OrderVerificationService {
     private readonly orders: OrdersService,
     private readonly uploads: PrescriptionUploadsService,
     private readonly audit: AuditService,
+    private readonly cardPayments: CardPaymentsService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -75,6 +77,13 @@ export class OrderVerificationService {
       const to: OrderStatus = approved ? afterApproval(order.paymentMethod as PaymentMethod) : 'cancelled';
       const reason = approved ? 'prescriptions verified' : (body.reason ?? 'a prescription was not accepted');
       const moved = await this.orders.advance(actor, order, to, reason, t);
+      // A card order is paid only now that its prescriptions are accepted: its intent is written with the
+      // step, and the customer's GET /v1/orders/:id carries the page to pay on.
+      if (to === 'pending_payment')
+        await this.cardPayments.createIntent(
+          { purpose: 'order', refId: id, customerId: order.customerId, amountMinor: order.totalMinor },
+          t,
+        );
       return this.orders.withLines(moved, t);
     });
   }

@@ -108,7 +108,8 @@ export class OrdersController {
   @Route({
     operationId: 'getMyOrder',
     summary: 'One of the signed-in account’s orders',
-    description: 'Another customer’s order answers 404 `orders/not-found`, as a missing one does.',
+    description:
+      'Another customer’s order answers 404 `orders/not-found`, as a missing one does (audited). A card order waiting for its payment (`pending_payment`: at checkout, or once its prescriptions are approved) carries `payment` with the gateway page to pay on.',
     auth: { permission: 'cart:read' },
     response: orderView,
     errors: [404],

@@ -335,7 +335,10 @@ export class OrdersService {
     if (!order) throw OrderErrors.notFound();
     if (order.customerId !== actor.userId)
       throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
-    return this.withLines(order);
+    const view = await this.withLines(order);
+    // A card order waiting for its payment carries the page to pay on (the same page while it is open).
+    const intent = order.status === 'pending_payment' ? await this.cardPayments.openIntentOf(order.id) : undefined;
+    return intent ? { ...view, payment: await this.cardPayments.checkoutPage(intent.id, `Order ${order.id}`) } : view;
   }
 
   async listMine(actor: UserActor, query: OrdersQuery): Promise<Page<OrderView>> {
