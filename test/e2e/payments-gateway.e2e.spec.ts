@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
+import { OutboxService } from '../../src/kernel/events/index.js';
 import { CardPaymentsService } from '../../src/modules/payments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { FakeStripe, type FakeSession } from '../support/fake-stripe.js';
@@ -451,8 +452,16 @@ describe('card checkout: POST /v1/orders with paymentMethod card', () => {
     expect(cancelled.body.status).toBe('cancelled');
     expect(await reserved(productId)).toBe(0);
     const before = await order(res.body.id);
-
+    // After commit, the cancellation's event closes the checkout page at the gateway and expires the intent.
     const session = stripe.sessionOf(res.body.payment.redirectUrl);
+    await t.app.get(OutboxService).relay();
+    expect(session.status).toBe('expired');
+    expect(await intentRow(res.body.payment.intentId)).toMatchObject({ status: 'expired' });
+    expect(stripe.requests.filter((r) => r.path === `/v1/checkout/sessions/${session.id}/expire`)).toHaveLength(1);
+    await t.app.get(OutboxService).relay();
+    expect(stripe.requests.filter((r) => r.path === `/v1/checkout/sessions/${session.id}/expire`)).toHaveLength(1);
+
+    // A payment that slipped through before the page closed (Stripe reports it anyway) stays in the wallet.
     const paid = stripe.event('checkout.session.completed', stripe.pay(session.id));
     const first = await deliver(paid);
     expect(first.body.outcome).toBe('paid: credited to the wallet; order cancelled: the money stays in the wallet');

@@ -189,6 +189,16 @@ export class FakeStripe {
       const session = this.sessions.get(retrieve[1]!);
       return session ? { status: 200, body: session } : notFound;
     }
+    const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
+    if (method === 'POST' && expire) {
+      const session = this.sessions.get(expire[1]!);
+      if (!session) return notFound;
+      if (session.status !== 'open')
+        return { status: 400, body: { error: { type: 'invalid_request_error', message: 'session is not open' } } };
+      session.status = 'expired';
+      session.url = null;
+      return { status: 200, body: session };
+    }
     if (method === 'POST' && path === '/v1/refunds') {
       if (this.failRefunds > 0) {
         this.failRefunds--;

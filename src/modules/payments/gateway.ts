@@ -10,6 +10,8 @@ export interface PaymentGateway {
    * request answer the same page (the gateway's own idempotency), so a lost answer never makes two pages.
    */
   createCheckout(input: CheckoutRequest): Promise<CheckoutSession>;
+  /** Closes a checkout page nobody paid yet (its order was cancelled); refused when it is no longer open. */
+  expireCheckout(gatewayRef: string): Promise<void>;
   /** Gives `amountMinor` of the payment behind `gatewayRef` back to the card; once per `idempotencyKey`. */
   refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<{ refundRef: string }>;
   /**

@@ -3,6 +3,7 @@ import { CONFIG, type Config } from '../../config/index.js';
 import { CardPaymentsController } from './card-payments.controller.js';
 import { CardPaymentsRepository } from './card-payments.repository.js';
 import { CardPaymentsService } from './card-payments.service.js';
+import { CardPaymentSubscribers } from './card-payments.subscribers.js';
 import { CardWebhooksService } from './card-webhooks.service.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -30,6 +31,7 @@ const gatewayProvider = {
     CardPaymentsRepository,
     CardPaymentsService,
     CardWebhooksService,
+    CardPaymentSubscribers,
     PaymentsJobs,
     gatewayProvider,
   ],

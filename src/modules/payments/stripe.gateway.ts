@@ -66,6 +66,10 @@ export class StripeGateway implements PaymentGateway {
     return { gatewayRef: session.id, redirectUrl: session.url };
   }
 
+  async expireCheckout(gatewayRef: string): Promise<void> {
+    await this.call(() => this.stripe.checkout.sessions.expire(gatewayRef));
+  }
+
   async refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<{ refundRef: string }> {
     const session = await this.call(() => this.stripe.checkout.sessions.retrieve(gatewayRef));
     const paymentIntent =
