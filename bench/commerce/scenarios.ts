@@ -126,7 +126,9 @@ export async function runCommerce(o: CommerceOptions, log: (m: string) => void):
       const waits = sampleWaits(url);
       const load = await drive(server.base, o.workers, o.duration, next);
       const cpu = (server.cpuMs() - before) / (load.answered || 1);
-      log(`    ${server.name}: database sessions ${await waits.stop()}`);
+      const db = await waits.stop();
+      const dbCpu = (db.databaseCpuMs / (load.answered || 1)).toFixed(2);
+      log(`    ${server.name}: PostgreSQL CPU ${dbCpu} ms/request; database sessions ${db.summary}`);
       return { ...load, cpu };
     };
     const checkoutNext = () => {

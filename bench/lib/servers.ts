@@ -11,7 +11,7 @@ export interface Server {
 
 /** Linux counts a process's CPU in clock ticks of 10 ms (USER_HZ = 100 on every mainstream kernel). */
 const TICK_MS = 10;
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
