@@ -280,6 +280,41 @@ describe('loyalty: reversal on refund', () => {
     expect(await svc.reverseForRefund(full, SYSTEM_ACTOR)).toEqual({ earnedTakenBack: 0, spentGivenBack: 0 });
     expect((await loyalty(c.token)).body.balance).toBe(50);
   });
+
+  it('gives back for goods handed back only the money paid for them, not the part points paid', async () => {
+    // Attack: half the goods of an order paid half with points came back, and the refund priced them at their
+    // full line value: all the money and all the points came back, and the customer kept the other half free.
+    const c = await customer();
+    await earnPoints(t, c.id, 100);
+    await creditWallet(t, c.id, 10_000);
+    const p = await stocked(500);
+    await fill(c.token, p.id, 2);
+    const order = await place(c.token, { pointsToRedeem: 50, paymentMethod: 'wallet' });
+    expect(order.body).toMatchObject({ subtotalMinor: 1000, pointsValueMinor: 500, totalMinor: 500 });
+    for (const to of ['preparing', 'ready', 'completed']) expect((await move(order.body.id, to)).body.status).toBe(to);
+    const res = await t.http.request('POST', `/v1/admin/orders/${order.body.id}/refunds`, {
+      token: admin,
+      body: { lines: [{ lineNo: 1, quantity: 1 }], reason: 'one box back', to: 'wallet' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      amountMinor: 250,
+      lines: [{ lineNo: 1, quantity: 1, amountMinor: 250 }],
+      order: { status: 'partially_refunded', refundedMinor: 250 },
+    });
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(9750);
+    // The other box back: the rest of the money, and every point spent is back.
+    const rest = await t.http.request('POST', `/v1/admin/orders/${order.body.id}/refunds`, {
+      token: admin,
+      body: { lines: [{ lineNo: 1, quantity: 1 }], reason: 'the other box', to: 'wallet' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(rest.status, JSON.stringify(rest.body)).toBe(201);
+    expect(rest.body).toMatchObject({ amountMinor: 250, order: { status: 'refunded', refundedMinor: 500 } });
+    expect((await t.http.get('/v1/wallet', c.token)).body.balanceMinor).toBe(10_000);
+    expect((await loyalty(c.token)).body.balance).toBe(100);
+  });
 });
 
 describe('GET /v1/loyalty', () => {

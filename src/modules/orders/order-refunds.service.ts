@@ -50,13 +50,19 @@ export class OrderRefundsService {
       if (!REFUNDABLE.includes(order.status as OrderStatus)) throw OrderErrors.notRefundable(order.status);
       const lines = (await this.repo.linesOf([id], t)).get(id) ?? [];
       const returned = await this.repo.returnedUnits(id, t);
+      // Goods handed back give back the money paid for them: an order paid in part with points paid the rest
+      // in points, which reverseForRefund gives back (else half the goods would bring back all the money).
+      const money = {
+        paidMinor: order.totalMinor,
+        costMinor: order.subtotalMinor - order.discountMinor + order.deliveryFeeMinor,
+      };
       const goods = (body.lines ?? []).map((want) => {
         const line = lines.find((l) => l.lineNo === want.lineNo);
         if (!line) throw OrderErrors.refundLineUnknown(want.lineNo);
         const before = returned.get(line.lineNo) ?? 0;
         if (want.quantity > line.quantity - before)
           throw OrderErrors.refundExceedsQuantity(line.lineNo, line.quantity - before);
-        return { line, quantity: want.quantity, amountMinor: lineRefundValue(line, before, want.quantity) };
+        return { line, quantity: want.quantity, amountMinor: lineRefundValue(line, before, want.quantity, money) };
       });
       const refundable = order.totalMinor - order.refundedMinor;
       const amountMinor = body.amountMinor ?? goods.reduce((sum, g) => sum + g.amountMinor, 0);

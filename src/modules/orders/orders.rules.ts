@@ -106,14 +106,19 @@ export function moneyState(method: PaymentMethod, status: OrderStatus): 'held' |
 /**
  * What `units` more of a line give back, when `before` units came back already: the paid value of the line
  * (price × quantity − its discount) shared by units with cumulative rounding down, so that returning every
- * unit, in any steps, gives back exactly what the line cost.
+ * unit, in any steps, gives back exactly what the line cost. `money` is the part of the order paid in money
+ * (its total) out of what it cost before points (goods + delivery): points paid the rest, and a refund gives
+ * them back as points, never as money.
  */
 export function lineRefundValue(
   line: { unitPriceMinor: number; quantity: number; discountMinor: number },
   before: number,
   units: number,
+  money: { paidMinor: number; costMinor: number } = { paidMinor: 1, costMinor: 1 },
 ): number {
-  const paid = line.unitPriceMinor * line.quantity - line.discountMinor;
+  const value = line.unitPriceMinor * line.quantity - line.discountMinor;
+  const paid =
+    money.costMinor > 0 ? Number((BigInt(value) * BigInt(money.paidMinor)) / BigInt(money.costMinor)) : value;
   const upTo = (n: number) => Math.floor((paid * n) / line.quantity);
   return upTo(before + units) - upTo(before);
 }
