@@ -355,6 +355,59 @@ describe('CardPaymentsService.refundToCard', () => {
   });
 });
 
+describe('card refunds the bank settles later, or refuses', () => {
+  it('asks about a pending refund until it settles, and gives a failed one back to the wallet once', async () => {
+    const c = await customer();
+    const { intentId, session } = await pendingTopUp(c.token, 5000);
+    await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)));
+    const payments = t.app.get(CardPaymentsService);
+    const refundRow = async (id: string) =>
+      (
+        await rows<{ status: string; gateway_refund_ref: string | null }>(
+          sql`select status, gateway_refund_ref from card_refunds where id = ${id}`,
+        )
+      )[0]!;
+
+    stripe.refundStatus = 'pending';
+    const pending = await payments.refundToCard({
+      intentId,
+      amountMinor: 1000,
+      key: `test:${randomUUID()}`,
+      actor: SYSTEM_ACTOR,
+    });
+    expect((await payments.sendRefund(pending.id)).status).toBe('requested');
+    const ref = (await refundRow(pending.id)).gateway_refund_ref!;
+    expect(ref).toMatch(/^re_/);
+    stripe.refunds.find((r) => r.id === ref)!.status = 'succeeded';
+    expect((await payments.sendRefund(pending.id)).status).toBe('succeeded');
+    // Asked about, never created twice.
+    expect(stripe.refunds.filter((r) => r.payment_intent === session.payment_intent)).toHaveLength(1);
+    expect(stripe.requests.filter((r) => r.method === 'GET' && r.path === `/v1/refunds/${ref}`)).toHaveLength(1);
+
+    stripe.refundStatus = 'failed';
+    const failing = await payments.refundToCard({
+      intentId,
+      amountMinor: 1500,
+      key: `test:${randomUUID()}`,
+      actor: SYSTEM_ACTOR,
+    });
+    expect(await balance(c.token)).toBe(2500);
+    expect((await payments.sendRefund(failing.id)).status).toBe('failed');
+    expect(await refundRow(failing.id)).toMatchObject({ status: 'failed' });
+    expect(await balance(c.token)).toBe(4000);
+    expect((await payments.sendRefund(failing.id)).replayed).toBe(true);
+    expect(await balance(c.token)).toBe(4000);
+    expect(await count(sql`select count(*) as n from journal_entries where key = ${`${failing.key}:reversed`}`)).toBe(
+      1,
+    );
+    stripe.refundStatus = 'succeeded';
+    // What failed is refundable again: 4000 of the 5000 are still on the card.
+    await expect(
+      payments.refundToCard({ intentId, amountMinor: 4001, key: `test:${randomUUID()}`, actor: SYSTEM_ACTOR }),
+    ).rejects.toMatchObject({ code: 'payments/refund-exceeds-paid', details: { max: 4000 } });
+  });
+});
+
 describe('card checkout: POST /v1/orders with paymentMethod card', () => {
   async function cartWith(token: string, priceMinor: number, quantity = 2, stock = 5) {
     const p = await insertProduct(t, { priceMinor });

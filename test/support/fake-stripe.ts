@@ -32,7 +32,7 @@ export interface FakeRefund {
   object: 'refund';
   amount: number;
   payment_intent: string;
-  status: 'succeeded';
+  status: 'succeeded' | 'pending' | 'failed';
   metadata: Record<string, string>;
 }
 
@@ -48,6 +48,8 @@ export class FakeStripe {
   failSessions = 0;
   /** While > 0, refunds fail and count down. */
   failRefunds = 0;
+  /** The state new refunds are created in (a card refund may stay pending, or fail, at the bank). */
+  refundStatus: FakeRefund['status'] = 'succeeded';
   private readonly replies = new Map<string, { status: number; body: unknown }>();
   private server?: Server;
   url = '';
@@ -207,7 +209,7 @@ export class FakeStripe {
       const paid = [...this.sessions.values()].find((s) => s.payment_intent === body.payment_intent);
       const amount = Number(body.amount);
       const before = this.refunds
-        .filter((r) => r.payment_intent === body.payment_intent)
+        .filter((r) => r.payment_intent === body.payment_intent && r.status !== 'failed')
         .reduce((s, r) => s + r.amount, 0);
       if (!paid || !Number.isInteger(amount) || amount <= 0 || before + amount > paid.amount_total)
         return { status: 400, body: { error: { type: 'invalid_request_error', message: 'refund refused' } } };
@@ -216,11 +218,16 @@ export class FakeStripe {
         object: 'refund',
         amount,
         payment_intent: String(body.payment_intent),
-        status: 'succeeded',
+        status: this.refundStatus,
         metadata: body.metadata ?? {},
       };
       this.refunds.push(refund);
       return { status: 200, body: refund };
+    }
+    const refundAt = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === 'GET' && refundAt) {
+      const refund = this.refunds.find((r) => r.id === refundAt[1]);
+      return refund ? { status: 200, body: refund } : notFound;
     }
     return notFound;
   }

@@ -160,6 +160,16 @@ export class CardPaymentsRepository {
     return Number(row?.total ?? 0);
   }
 
+  /** requested → failed, once: answers whether this call moved it. */
+  async failRefund(id: string, gatewayRefundRef: string, tx: DbOrTx): Promise<boolean> {
+    const rows = await tx
+      .update(cardRefunds)
+      .set({ status: 'failed', gatewayRefundRef, lastError: 'failed at the gateway', updatedAt: new Date() })
+      .where(and(eq(cardRefunds.id, id), eq(cardRefunds.status, 'requested')))
+      .returning({ id: cardRefunds.id });
+    return rows.length > 0;
+  }
+
   async settleRefund(
     id: string,
     set: { status: 'succeeded' | 'requested'; gatewayRefundRef?: string; lastError?: string | null },

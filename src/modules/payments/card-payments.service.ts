@@ -10,7 +10,7 @@ import { AuditService } from '../audit/index.js';
 import { CardPaymentsRepository, type CardRefundRow, type IntentRow } from './card-payments.repository.js';
 import { PaymentEvents, intentUpdated } from './card-payments.events.js';
 import type { IntentPurpose, IntentStatus } from './card-payments.machine.js';
-import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
+import { PAYMENT_GATEWAY, type GatewayRefund, type PaymentGateway } from './gateway.js';
 import { LedgerService } from './ledger.service.js';
 import type { CheckoutPaymentView, IntentView, TopUpBody } from './payments.dto.js';
 import { PaymentErrors } from './payments.errors.js';
@@ -291,15 +291,50 @@ export class CardPaymentsService {
     if (!row) throw PaymentErrors.intentNotFound();
     if (row.status !== 'requested') return toRefund(row, true);
     const intent = (await this.repo.find(row.intentId))!;
+    let answer: GatewayRefund;
     try {
-      const { refundRef } = await gateway.refund(intent.gatewayRef!, row.amountMinor, `refund:${row.key}`);
-      await this.repo.settleRefund(row.id, { status: 'succeeded', gatewayRefundRef: refundRef, lastError: null });
-      return { ...toRefund(row, false), status: 'succeeded' };
+      // Once the gateway accepted it, ask about that refund: its idempotency key does not live forever.
+      answer = row.gatewayRefundRef
+        ? await gateway.refundStatus(row.gatewayRefundRef)
+        : await gateway.refund(intent.gatewayRef!, row.amountMinor, `refund:${row.key}`);
     } catch (err) {
       this.logger.warn(`card refund ${row.id} not sent: ${(err as Error).message}`);
       await this.repo.settleRefund(row.id, { status: 'requested', lastError: (err as Error).message.slice(0, 500) });
       return toRefund(row, false);
     }
+    if (answer.status === 'failed') return this.refundFailed(row, intent, answer.refundRef);
+    await this.repo.settleRefund(row.id, {
+      status: answer.status === 'succeeded' ? 'succeeded' : 'requested',
+      gatewayRefundRef: answer.refundRef,
+      lastError: null,
+    });
+    return { ...toRefund(row, false), status: answer.status === 'succeeded' ? 'succeeded' : 'requested' };
+  }
+
+  /**
+   * The card took nothing back: the refund is `failed` and its money returns to the customer's wallet
+   * (`<key>:reversed`, debit gateway clearing, credit wallet), once, in one transaction.
+   */
+  private async refundFailed(row: CardRefundRow, intent: IntentRow, refundRef: string): Promise<CardRefund> {
+    this.logger.warn(`card refund ${row.id} failed at the gateway: its money goes back to the wallet`);
+    await this.repo.transaction(async (t) => {
+      if (!(await this.repo.failRefund(row.id, refundRef, t))) return;
+      await this.ledger.post(
+        {
+          key: `${row.key}:reversed`,
+          kind: 'card.refund_failed',
+          refType: 'payment_intent',
+          refId: intent.id,
+          memo: 'The refund to the card failed: back to the wallet',
+          lines: [
+            debit(Accounts.gatewayClearing, row.amountMinor),
+            credit(Accounts.wallet(intent.customerId), row.amountMinor),
+          ],
+        },
+        t,
+      );
+    });
+    return { ...toRefund(row, false), status: 'failed' };
   }
 
   /**

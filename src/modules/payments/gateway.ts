@@ -13,7 +13,9 @@ export interface PaymentGateway {
   /** Closes a checkout page nobody paid yet (its order was cancelled); refused when it is no longer open. */
   expireCheckout(gatewayRef: string): Promise<void>;
   /** Gives `amountMinor` of the payment behind `gatewayRef` back to the card; once per `idempotencyKey`. */
-  refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<{ refundRef: string }>;
+  refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<GatewayRefund>;
+  /** Where a refund the gateway accepted stands now (a card refund may settle later, or fail). */
+  refundStatus(refundRef: string): Promise<GatewayRefund>;
   /**
    * Verifies the webhook's signature over the raw body and normalises the event. Throws
    * `WebhookSignatureError` for a missing, forged, malformed or stale signature.
@@ -33,6 +35,12 @@ export interface CheckoutRequest {
   cancelUrl: string;
   expiresAt: Date;
   idempotencyKey: string;
+}
+
+export interface GatewayRefund {
+  refundRef: string;
+  /** `pending`: accepted, not settled yet (asked again later); `failed`: the card took nothing back. */
+  status: 'succeeded' | 'pending' | 'failed';
 }
 
 export interface CheckoutSession {

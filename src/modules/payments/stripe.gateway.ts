@@ -7,6 +7,7 @@ import {
   type CheckoutSession,
   type GatewayEvent,
   type GatewayEventKind,
+  type GatewayRefund,
   type PaymentGateway,
 } from './gateway.js';
 
@@ -70,7 +71,7 @@ export class StripeGateway implements PaymentGateway {
     await this.call(() => this.stripe.checkout.sessions.expire(gatewayRef));
   }
 
-  async refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<{ refundRef: string }> {
+  async refund(gatewayRef: string, amountMinor: number, idempotencyKey: string): Promise<GatewayRefund> {
     const session = await this.call(() => this.stripe.checkout.sessions.retrieve(gatewayRef));
     const paymentIntent =
       typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
@@ -81,7 +82,11 @@ export class StripeGateway implements PaymentGateway {
         { idempotencyKey },
       ),
     );
-    return { refundRef: refund.id };
+    return toRefund(refund);
+  }
+
+  async refundStatus(refundRef: string): Promise<GatewayRefund> {
+    return toRefund(await this.call(() => this.stripe.refunds.retrieve(refundRef)));
   }
 
   parseWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): GatewayEvent {
@@ -144,3 +149,14 @@ function kindOf(type: string, session: Stripe.Checkout.Session): GatewayEventKin
       return 'ignored';
   }
 }
+
+/** Stripe's refund states: `succeeded`; `pending` / `requires_action` settle later; `failed` / `canceled` never. */
+const toRefund = (refund: Stripe.Refund): GatewayRefund => ({
+  refundRef: refund.id,
+  status:
+    refund.status === 'succeeded'
+      ? 'succeeded'
+      : refund.status === 'failed' || refund.status === 'canceled'
+        ? 'failed'
+        : 'pending',
+});
