@@ -153,4 +153,33 @@ describe('a card order with prescription lines', () => {
     expect(Number(captures[0]!.n)).toBe(1);
     expect(await balance(c.token)).toBe(0);
   });
+
+  it('is refused at checkout when its total is below what the gateway takes, not stuck after approval', async () => {
+    // Attack: a card Rx order below CARD_MIN_MINOR was placed (no intent until approval), and the pharmacist's
+    // approval then failed on the intent (400): the order could only be rejected or left to expire.
+    const u = await registerUser(t);
+    const rx = await insertProduct(t, { priceMinor: 50, rxRequired: true });
+    await receive(t, admin, branch.id, { productId: rx.id, quantity: 3 });
+    await t.http.request('PUT', `/v1/cart/items/${rx.id}`, { token: u.accessToken, body: { quantity: 1 } });
+    const { payload, contentType } = multipartBody([filePart(PNG)]);
+    const photo = await t.http.request('POST', '/v1/prescriptions/uploads', {
+      token: u.accessToken,
+      raw: payload,
+      headers: { 'content-type': contentType },
+    });
+    const placed = await post(u.accessToken, '/v1/orders', {
+      branchId: branch.id,
+      fulfilment: 'pickup',
+      paymentMethod: 'card',
+      prescriptionIds: [photo.body.id],
+    });
+    expect([placed.status, placed.body.code], JSON.stringify(placed.body)).toEqual([
+      400,
+      'payments/amount-out-of-range',
+    ]);
+    expect(await rows(sql`select id from orders where customer_id = ${u.user.id}`)).toEqual([]);
+    const held = await rows<{ r: string }>(sql`select sum(reserved) as r from stock_lots where product_id = ${rx.id}`);
+    expect(Number(held[0]!.r)).toBe(0);
+    expect((await t.http.get('/v1/cart', u.accessToken)).body.items).toHaveLength(1);
+  });
 });

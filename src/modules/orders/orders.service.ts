@@ -108,6 +108,10 @@ export class OrdersService {
         pointsValueMinor: spent.valueMinor,
       });
       const status = initialStatus({ paymentMethod: body.paymentMethod, hasRxLines: cart.needsPrescription });
+      // An Rx card order writes its intent only once approved: a total the gateway cannot take is refused now,
+      // not at the pharmacist's approval (which could then only reject it).
+      if (body.paymentMethod === 'card' && status === 'pending_verification')
+        this.cardPayments.assertPayable(totals.totalMinor);
       const saved = await this.repo.insert(
         {
           id,

@@ -109,6 +109,15 @@ export class CardPaymentsService {
   }
 
   /**
+   * 400 `payments/amount-out-of-range` unless the gateway takes `amountMinor` (CARD_MIN_MINOR and up): for a
+   * caller that writes its intent later (an Rx card order, paid once its pharmacist approves).
+   */
+  assertPayable(amountMinor: number, field = 'amountMinor'): void {
+    if (amountMinor < this.card.minMinor)
+      throw PaymentErrors.amountOutOfRange(field, this.card.minMinor, Number.MAX_SAFE_INTEGER);
+  }
+
+  /**
    * Writes an intent in the caller's transaction (an order's, in its checkout). The amount must be one the
    * gateway takes (CARD_MIN_MINOR and up): else 400 `payments/amount-out-of-range` and the caller rolls back.
    */
@@ -117,8 +126,7 @@ export class CardPaymentsService {
     tx: DbOrTx,
   ): Promise<IntentRow> {
     const gateway = this.assertAvailable();
-    if (input.amountMinor < this.card.minMinor)
-      throw PaymentErrors.amountOutOfRange('amountMinor', this.card.minMinor, Number.MAX_SAFE_INTEGER);
+    this.assertPayable(input.amountMinor);
     const intent = await this.repo.insertIntent(
       {
         id: newId(),
