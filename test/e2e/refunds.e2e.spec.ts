@@ -187,6 +187,25 @@ describe('staff refunds', () => {
     expect([self.status, self.body.code]).toEqual([403, 'orders/self-refund']);
   });
 
+  it('moves an order to refunded only by a refund, never by a bare staff transition', async () => {
+    // Attack: the transitions table lets orders:refund holders take completed -> refunded, and
+    // POST .../transition took it with no money, no refund row and no stock back; the order then looked
+    // refunded and the refunds route refused it (not refundable) for good.
+    const { c, id } = await completed('wallet');
+    const before = await balance(c.token);
+    for (const to of ['refunded', 'partially_refunded']) {
+      const res = await post(manager.token, `/v1/admin/orders/${id}/transition`, { to });
+      expect([res.status, res.body.code], to).toEqual([409, 'orders/refund-through-refunds']);
+    }
+    expect((await t.http.get(`/v1/orders/${id}`, c.token)).body).toMatchObject({
+      status: 'completed',
+      refundedMinor: 0,
+    });
+    expect(await balance(c.token)).toBe(before);
+    const res = await refund(manager.token, id, { amountMinor: 500, reason: 'still refundable', to: 'wallet' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
   it('gives cash back at the counter for a cash order refunded to the original method', async () => {
     const { c, id } = await completed('cod');
     const res = await refund(manager.token, id, { amountMinor: 500, reason: 'damaged box', to: 'original' });

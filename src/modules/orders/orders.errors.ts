@@ -19,6 +19,11 @@ export const OrderErrors = {
       'orders/verify-prescriptions',
       'An order waiting for verification moves on by POST /v1/admin/orders/:id/verify',
     ),
+  refundThroughRefunds: () =>
+    AppError.conflict(
+      'orders/refund-through-refunds',
+      'An order is refunded by POST /v1/admin/orders/:id/refunds, which gives the money back',
+    ),
   notAwaitingVerification: (status: string) =>
     AppError.conflict('orders/not-awaiting-verification', `The order is ${status}, not waiting for verification`, {
       status,
@@ -78,6 +83,10 @@ export const OrdersMessages = defineMessages({
   'orders/verify-prescriptions': {
     en: 'This order is waiting for its prescriptions to be verified; decide each line through verification',
     ar: 'هذا الطلب بانتظار التحقق من الوصفات الطبية؛ قرر كل بند من خلال التحقق',
+  },
+  'orders/refund-through-refunds': {
+    en: 'Refund this order through a refund, which gives the money back',
+    ar: 'استرد مبلغ هذا الطلب من خلال عملية استرداد تعيد المال',
   },
   'orders/not-awaiting-verification': {
     en: 'This order is not waiting for a prescription check',

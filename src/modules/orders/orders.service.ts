@@ -208,6 +208,8 @@ export class OrdersService {
         throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notYourBranch());
       // Approving a prescription is a decision per line, with the verifier recorded: POST .../verify.
       if (order.status === 'pending_verification' && to !== 'cancelled') throw OrderErrors.verifyThroughVerification();
+      // Refunded is where a refund's money and goods leave an order: POST .../refunds, never a bare step.
+      if (to === 'refunded' || to === 'partially_refunded') throw OrderErrors.refundThroughRefunds();
     });
   }
 
