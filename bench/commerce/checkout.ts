@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { cutoff, priceCart, type Line } from './pricing.js';
@@ -231,5 +231,5 @@ async function capture(t: pg.PoolClient, orderId: string, customerId: string, to
   ]);
   // Held accounts first, then by id: LedgerService's order of balance updates.
   await t.query(Q.BALANCE_APPLY, [-total, wallet.id, -total]);
-  await t.query(Q.BALANCE_APPLY, [total, revenue.id, total]);
+  await t.query(Q.SHARD_ADD, [revenue.id, randomInt(16), total]);
 }

@@ -58,7 +58,7 @@ export const orderLinesInsert = (n: number) =>
 export const ORDER_TRANSITION_INSERT = `insert into "order_transitions" ("id", "order_id", "from_status", "to_status", "actor_id", "reason", "at") values ($1, $2, $3, $4, $5, default, default)`;
 
 export const accountsByCode = (n: number) =>
-  `select "id", "code", "kind", "owner_id", "currency", "normal_side", "may_go_negative", "balance_minor", "created_at" from "ledger_accounts" where "ledger_accounts"."code" in (${params(1, n)})`;
+  `select "id", "code", "kind", "owner_id", "currency", "normal_side", "may_go_negative", ("ledger_accounts"."balance_minor" + coalesce((select sum(s."balance_minor") from "ledger_balance_shards" s where s."account_id" = "ledger_accounts"."id"), 0))::bigint, "created_at" from "ledger_accounts" where "ledger_accounts"."code" in (${params(1, n)})`;
 
 export const accountsLock = (n: number) =>
   `select "id", "code", "kind", "owner_id", "currency", "normal_side", "may_go_negative", "balance_minor", "created_at" from "ledger_accounts" where "ledger_accounts"."id" in (${params(1, n)}) order by "ledger_accounts"."id" asc for update`;
@@ -71,6 +71,9 @@ export const postingsInsert = (n: number) =>
   `insert into "postings" ("id", "entry_id", "account_id", "currency", "amount_minor", "created_at") values ${rows(n, 5, (p) => `${[1, 2, 3, 4, 5].map(p).join(', ')}, default`)} returning "id", "entry_id", "account_id", "currency", "amount_minor", "created_at"`;
 
 export const BALANCE_APPLY = `update "ledger_accounts" set "balance_minor" = "ledger_accounts"."balance_minor" + $1::bigint where ("ledger_accounts"."id" = $2 and ("ledger_accounts"."may_go_negative" OR "ledger_accounts"."balance_minor" + $3::bigint >= 0)) returning "balance_minor"`;
+
+/** A house account's balance shard (migration 0016): revenue takes each order's capture on a random one. */
+export const SHARD_ADD = `insert into "ledger_balance_shards" ("account_id", "shard", "balance_minor") values ($1, $2, $3) on conflict ("account_id","shard") do update set "balance_minor" = "ledger_balance_shards"."balance_minor" + excluded.balance_minor`;
 
 export const OUTBOX_INSERT = `insert into "outbox" ("id", "topic", "payload", "created_at", "published_at", "attempts", "last_error") values ($1, $2, $3, default, default, default, default)`;
 

@@ -79,7 +79,7 @@ describe('baseline checkout', () => {
         (select count(*)::int from outbox where topic = 'order.updated') as events,
         (select count(*)::int from journal_entries where kind = 'order.capture') as captures,
         (select sum(total_minor)::bigint from orders) as totals,
-        (select balance_minor from ledger_accounts where code = 'revenue') as revenue`,
+        (select balance_minor from ledger_balances where code = 'revenue') as revenue`,
       [buyers.map((c) => c.id)],
     );
     expect(rows[0]).toMatchObject({ orders: 10, left_in_carts: 0, events: 10, captures: 10 });

@@ -232,6 +232,36 @@ describe('idempotency by key', () => {
 });
 
 describe('concurrency', () => {
+  it('spreads a house account over balance shards: parallel postings land on several, and its balance is their sum', async () => {
+    const shards = async () =>
+      (
+        (await t.database.db.execute(
+          sql`select s.shard, s.balance_minor from ledger_balance_shards s join ledger_accounts a on a.id = s.account_id where a.code = 'adjustments'`,
+        )) as unknown as { rows: { shard: number; balance_minor: string }[] }
+      ).rows;
+    const before = (await ledger.account(Accounts.adjustments)).balanceMinor;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ledger.post({
+          key: `test.shards:${randomUUID()}`,
+          kind: 'test.shards',
+          lines: [debit(Accounts.adjustments, 10 + i), credit(Accounts.cashClearing, 10 + i)],
+        }),
+      ),
+    );
+    const sum = Array.from({ length: 40 }, (_, i) => 10 + i).reduce((a, b) => a + b, 0);
+    expect((await ledger.account(Accounts.adjustments)).balanceMinor).toBe(before + sum);
+    expect(new Set((await shards()).map((r) => r.shard)).size).toBeGreaterThan(1);
+    // A wallet keeps its single row: a balance that decides is never split.
+    const c = customer();
+    await creditWallet(t, c, 500);
+    const walletShards = (await t.database.db.execute(
+      sql`select count(*)::int as n from ledger_balance_shards s join ledger_accounts a on a.id = s.account_id where a.owner_id = ${c}`,
+    )) as unknown as { rows: { n: number }[] };
+    expect(walletShards.rows[0]!.n).toBe(0);
+    expect(await invariantViolations(t.database)).toEqual([]);
+  });
+
   it('50 parallel payments from a wallet holding 10 of them: exactly 10 succeed, the rest are clean 409s', async () => {
     const c = customer();
     await creditWallet(t, c, 10 * 370);

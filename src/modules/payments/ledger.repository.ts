@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
-import { journalEntries, ledgerAccounts, postings } from './payments.tables.js';
+import { journalEntries, ledgerAccounts, ledgerBalanceShards, postings } from './payments.tables.js';
 
 export type AccountRow = typeof ledgerAccounts.$inferSelect;
 export type NewAccount = typeof ledgerAccounts.$inferInsert;
@@ -22,6 +22,13 @@ export interface HistoryRow {
   createdAt: Date;
 }
 
+/** An account's balance in full: its base row plus its shards (view ledger_balances, migration 0016). */
+// Spelled out qualified: drizzle renders a select's columns unqualified, which inside the subquery is fragile.
+const fullBalance =
+  sql<number>`("ledger_accounts"."balance_minor" + coalesce((select sum(s."balance_minor") from "ledger_balance_shards" s where s."account_id" = "ledger_accounts"."id"), 0))::bigint`.mapWith(
+    Number,
+  );
+
 /** All SQL of the ledger (rule 4). Decides nothing; every write runs in the caller's transaction. */
 @Injectable()
 export class LedgerRepository {
@@ -32,10 +39,11 @@ export class LedgerRepository {
     return withTx(this.db, tx, fn);
   }
 
+  /** The accounts, each with its balance in full (base row plus shards). */
   accountsByCode(codes: readonly string[], tx: DbOrTx = this.db): Promise<AccountRow[]> {
     if (codes.length === 0) return Promise.resolve([]);
     return tx
-      .select()
+      .select({ ...getTableColumns(ledgerAccounts), balanceMinor: fullBalance })
       .from(ledgerAccounts)
       .where(inArray(ledgerAccounts.code, [...codes]));
   }
@@ -62,8 +70,26 @@ export class LedgerRepository {
   }
 
   async accountById(id: string, tx: DbOrTx = this.db): Promise<AccountRow | undefined> {
-    const [row] = await tx.select().from(ledgerAccounts).where(eq(ledgerAccounts.id, id));
+    const [row] = await tx
+      .select({ ...getTableColumns(ledgerAccounts), balanceMinor: fullBalance })
+      .from(ledgerAccounts)
+      .where(eq(ledgerAccounts.id, id));
     return row;
+  }
+
+  /**
+   * Adds `delta` to one shard of a house account that may go negative (no check: nothing decides on its
+   * balance). The shard row is locked until the transaction ends, as the single row was, but parallel
+   * postings mostly pick other shards.
+   */
+  async addToShard(accountId: string, shard: number, delta: number, tx: DbOrTx): Promise<void> {
+    await tx
+      .insert(ledgerBalanceShards)
+      .values({ accountId, shard, balanceMinor: delta })
+      .onConflictDoUpdate({
+        target: [ledgerBalanceShards.accountId, ledgerBalanceShards.shard],
+        set: { balanceMinor: sql`${ledgerBalanceShards.balanceMinor} + excluded.balance_minor` },
+      });
   }
 
   /** The new entry, or undefined when its key is already taken (then nothing was written). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { DbOrTx } from '../../db/client.js';
 import { isForeignKeyViolation } from '../../db/refusal.js';
@@ -28,6 +29,9 @@ import {
   type EntryLine,
   type NormalSide,
 } from './payments.rules.js';
+
+/** Shards of a house account's cached balance (migration 0016 allows up to 64). */
+const BALANCE_SHARDS = 16;
 
 export interface LedgerAccount {
   id: string;
@@ -99,8 +103,9 @@ export class LedgerService {
    *
    * Order of work: the accounts a person holds are locked in id order (their balance decides), then the key
    * is checked (a retry sees the first attempt once it commits, because it waits on the same locks), then
-   * the entry, its postings and the cached balances are written. House accounts (revenue, clearing) are
-   * locked last, by their balance update, so the busiest rows are held for the shortest time.
+   * the entry, its postings and the cached balances are written. House accounts that may go negative
+   * (revenue, clearing) add to one of their balance shards, picked at random, last: parallel entries on them
+   * rarely wait for each other, and never for long.
    */
   async post(entry: PostEntry, tx?: DbOrTx): Promise<PostedEntry> {
     this.check(entry);
@@ -156,6 +161,11 @@ export class LedgerService {
       for (const account of order) {
         const delta = changes.get(account.code)!;
         if (delta === 0) continue;
+        // Nothing decides on a house account's balance: one of its shards takes the change (migration 0016).
+        if (account.mayGoNegative) {
+          await this.repo.addToShard(account.id, randomInt(BALANCE_SHARDS), delta, t);
+          continue;
+        }
         // Cannot be refused after the check above (the rows are locked); if it is, nothing may commit.
         if ((await this.repo.applyBalance(account.id, delta, t)) === undefined)
           throw new LedgerInvariantError(`balance of ${account.code} refused after its check`);

@@ -7,6 +7,8 @@ import {
   index,
   jsonb,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   unique,
   uniqueIndex,
@@ -56,6 +58,29 @@ export const ledgerAccounts = pgTable(
       sql`${t.kind} NOT IN ('wallet', 'points_wallet', 'doctor_payable') OR NOT ${t.mayGoNegative}`,
     ),
     check('ledger_accounts_balance', sql`${t.mayGoNegative} OR ${t.balanceMinor} >= 0`),
+  ],
+);
+
+/**
+ * The cached balance of a house account that may go negative, in shards (migration 0016): a posting adds to
+ * one shard picked at random, so parallel orders do not queue on one revenue row. The account's balance is
+ * its base `balance_minor` plus its shards (view `ledger_balances`).
+ */
+export const ledgerBalanceShards = pgTable(
+  'ledger_balance_shards',
+  {
+    accountId: uuid('account_id').notNull(),
+    shard: smallint('shard').notNull(),
+    balanceMinor: bigint('balance_minor', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'ledger_balance_shards_pkey', columns: [t.accountId, t.shard] }),
+    foreignKey({
+      name: 'ledger_balance_shards_account_fk',
+      columns: [t.accountId],
+      foreignColumns: [ledgerAccounts.id],
+    }).onDelete('restrict'),
+    check('ledger_balance_shards_shard', sql`${t.shard} >= 0 AND ${t.shard} < 64`),
   ],
 );
 
