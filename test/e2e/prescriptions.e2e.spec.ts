@@ -332,6 +332,34 @@ describe('staff view of an order', () => {
   });
 });
 
+describe('a prescription named on several orders', () => {
+  it('shows the pharmacist every other order the same photo was placed with', async () => {
+    // Attack: one photo of a paper prescription named on order after order (at this branch or another, even
+    // at once): each pharmacist saw only the photo, never that it had been filled already.
+    const first = await placedRx('cod');
+    const approved = await verify(pharmacist.token, first.order.id, { lines: [{ lineNo: 1, approved: true }] });
+    expect(approved.body.status, JSON.stringify(approved.body)).toBe('confirmed');
+    for (const p of [first.rx, first.otc])
+      await t.http.request('PUT', `/v1/cart/items/${p.id}`, { token: first.c.token, body: { quantity: 1 } });
+    const again = await place(first.c.token, { ...first.body, prescriptionIds: [first.upload] });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const view = await t.http.get(`/v1/admin/orders/${again.body.id}`, pharmacist.token);
+    expect(view.status, JSON.stringify(view.body)).toBe(200);
+    expect(view.body.prescriptionUses).toEqual([
+      {
+        prescriptionId: first.upload,
+        orderId: first.order.id,
+        branchId: branch.id,
+        status: 'confirmed',
+        placedAt: expect.any(String),
+      },
+    ]);
+    // Only to those who read the photos.
+    const manager = (await createStaff(t, [{ role: 'branch_manager', branchId: branch.id }])).accessToken;
+    expect((await t.http.get(`/v1/admin/orders/${again.body.id}`, manager)).body.prescriptionUses).toEqual([]);
+  });
+});
+
 describe('expiry of orders left waiting', () => {
   it('expires an order a pharmacist never verified, once, giving stock and the held payment back', async () => {
     const stale = await placedRx('wallet');

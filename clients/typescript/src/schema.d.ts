@@ -1755,6 +1755,25 @@ export interface components {
       payment?: components['schemas']['CardPayment'];
       customerId: string;
       prescriptions: components['schemas']['PrescriptionUpload'][];
+      prescriptionUses: {
+        prescriptionId: string;
+        orderId: string;
+        branchId: string;
+        /** @enum {string} */
+        status:
+          | 'pending_verification'
+          | 'pending_payment'
+          | 'confirmed'
+          | 'preparing'
+          | 'ready'
+          | 'out_for_delivery'
+          | 'completed'
+          | 'partially_refunded'
+          | 'refunded'
+          | 'cancelled'
+          | 'expired';
+        placedAt: string;
+      }[];
     };
     RefundResult: {
       id: string;

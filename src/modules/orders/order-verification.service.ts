@@ -16,6 +16,9 @@ import { OrdersService, toView } from './orders.service.js';
 /** How many overdue orders one run of the expiry job takes per state (the next run takes the rest). */
 const EXPIRY_BATCH = 100;
 
+/** How many other orders named with the same photos the staff view lists. */
+const OTHER_USES = 50;
+
 /** The expiry job found the order moved on since it was listed (verified, paid, cancelled): leave it. */
 class MovedOn extends Error {}
 
@@ -99,10 +102,9 @@ export class OrderVerificationService {
       throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notYourBranch());
     const lines = (await this.repo.linesOf([id])).get(id) ?? [];
     const prescriptionIds = (await this.repo.prescriptionsOf([id])).get(id) ?? [];
-    const photos =
-      prescriptionIds.length > 0 && canAtBranch(actor, 'prescriptions:verify', order.branchId)
-        ? await this.uploads.forVerifier(actor, prescriptionIds, { orderId: id }, meta)
-        : [];
+    const verifier = prescriptionIds.length > 0 && canAtBranch(actor, 'prescriptions:verify', order.branchId);
+    const photos = verifier ? await this.uploads.forVerifier(actor, prescriptionIds, { orderId: id }, meta) : [];
+    const uses = verifier ? await this.repo.otherUsesOf(id, prescriptionIds, OTHER_USES) : [];
     const view = toView(order, lines, prescriptionIds);
     return {
       ...view,
@@ -113,6 +115,11 @@ export class OrderVerificationService {
         verificationNote: lines[i]!.verificationNote,
       })),
       prescriptions: photos,
+      prescriptionUses: uses.map((u) => ({
+        ...u,
+        status: u.status as OrderStatus,
+        placedAt: u.placedAt.toISOString(),
+      })),
     };
   }
 

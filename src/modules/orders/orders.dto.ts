@@ -152,6 +152,19 @@ export const staffOrderView = orderView
     ),
     /** The photos, with short-lived links: only for staff who verify prescriptions at the branch (reads audited). */
     prescriptions: z.array(prescriptionUploadView),
+    /**
+     * The other orders placed with the same photos, newest first (at most 50), for the same readers: a paper
+     * prescription named again may have been filled already, here or at another branch.
+     */
+    prescriptionUses: z.array(
+      z.object({
+        prescriptionId: z.string(),
+        orderId: z.string(),
+        branchId: z.string(),
+        status: z.enum(ORDER_STATUSES),
+        placedAt: z.string(),
+      }),
+    ),
   })
   .meta({ id: 'StaffOrder' });
 export type StaffOrderView = z.infer<typeof staffOrderView>;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
@@ -120,6 +120,32 @@ export class OrdersRepository {
   }
 
   /** Records the pharmacist's decision on one Rx line (the order row is locked by the caller). */
+  /**
+   * The other orders placed with any of these uploads (a photo named again: the pharmacist must see that it
+   * was filled before), newest first, at most `limit`.
+   */
+  async otherUsesOf(
+    orderId: string,
+    uploadIds: string[],
+    limit: number,
+    tx: DbOrTx = this.db,
+  ): Promise<{ prescriptionId: string; orderId: string; branchId: string; status: string; placedAt: Date }[]> {
+    if (uploadIds.length === 0) return [];
+    return tx
+      .select({
+        prescriptionId: orderPrescriptions.uploadId,
+        orderId: orders.id,
+        branchId: orders.branchId,
+        status: orders.status,
+        placedAt: orders.placedAt,
+      })
+      .from(orderPrescriptions)
+      .innerJoin(orders, eq(orders.id, orderPrescriptions.orderId))
+      .where(and(inArray(orderPrescriptions.uploadId, uploadIds), ne(orderPrescriptions.orderId, orderId)))
+      .orderBy(desc(orders.id), asc(orderPrescriptions.uploadId))
+      .limit(limit);
+  }
+
   async decideLine(
     orderId: string,
     lineNo: number,
