@@ -6,8 +6,8 @@ import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/ind
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
-import { readForm } from './files.form.js';
-import { ALLOWED_TYPES, cleanFileName } from './files.rules.js';
+import { readUpload } from './files.form.js';
+import { ALLOWED_TYPES } from './files.rules.js';
 import { FilesService } from './files.service.js';
 
 @ApiTags('files')
@@ -37,16 +37,13 @@ export class FilesController {
     errors: [413, 415],
   })
   async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
-    if (!req.isMultipart())
-      throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
-    const form = await readForm(req);
-    if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    const form = await readUpload(req);
     const purpose = filePurpose.safeParse(form.fields.purpose);
     if (!purpose.success)
       throw AppError.validation([{ field: 'purpose', code: 'invalid_value', message: 'is not a known purpose' }]);
     return this.files.upload(actor, {
       bytes: form.file.bytes,
-      originalName: cleanFileName(form.file.filename),
+      originalName: form.file.filename,
       purpose: purpose.data,
     });
   }

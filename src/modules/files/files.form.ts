@@ -1,6 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../kernel/errors/index.js';
 import { unstorableText } from '../../kernel/http/index.js';
+import { cleanFileName } from './files.rules.js';
+
+/**
+ * An upload route's form: multipart (else 415), with a file part (else 400 `files/no-file`), the file's name
+ * cleaned of what a name must not hold, and its text fields.
+ */
+export async function readUpload(
+  req: FastifyRequest,
+): Promise<{ file: { bytes: Buffer; filename?: string }; fields: Record<string, string | undefined> }> {
+  if (!req.isMultipart())
+    throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
+  const form = await readForm(req);
+  if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+  return { file: { bytes: form.file.bytes, filename: cleanFileName(form.file.filename) }, fields: form.fields };
+}
 
 /**
  * Reads the whole form. Fields may come before or after the file (clients differ), and a field after the

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/index.js';
 import { CardPaymentsService, LedgerService, type CheckoutPaymentView, type PaidIntent } from '../payments/index.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrdersRepository } from './orders.repository.js';
-import { captureKey, captureLines } from './orders.rules.js';
+import { captureLines, orderEntry } from './orders.rules.js';
 import { OrdersService } from './orders.service.js';
 
 /**
@@ -37,18 +37,8 @@ export class OrderCardPayments implements OnModuleInit {
     if (order.status !== 'pending_payment') return `order ${order.status}: the money stays in the wallet`;
     if (order.customerId !== intent.customerId || order.totalMinor !== intent.amountMinor)
       return 'the order no longer matches the payment: the money stays in the wallet';
-    await this.ledger.post(
-      {
-        key: captureKey(order.id),
-        kind: 'order.capture',
-        refType: 'order',
-        refId: order.id,
-        actor: SYSTEM_ACTOR,
-        memo: 'Paid by card',
-        lines: captureLines('wallet', order.customerId, order.totalMinor),
-      },
-      tx,
-    );
+    const lines = captureLines('wallet', order.customerId, order.totalMinor);
+    await this.ledger.post(orderEntry(order.id, 'capture', lines, SYSTEM_ACTOR, 'Paid by card'), tx);
     await this.orders.advance(SYSTEM_ACTOR, order, 'confirmed', 'card payment received', tx);
     return 'order confirmed';
   }

@@ -3,10 +3,6 @@ import { AppError, defineMessages } from '../../kernel/errors/index.js';
 /** The orders module's stable error codes (their en and ar messages below). */
 export const OrderErrors = {
   notFound: () => AppError.notFound('orders/not-found', 'The order was not found'),
-  paymentMethodUnavailable: (method: string) =>
-    new AppError('validation', 'orders/payment-method-unavailable', `Paying by ${method} is not available yet`, {
-      errors: [{ field: 'paymentMethod', code: 'invalid_value', message: `${method} is not available yet` }],
-    }),
   emptyCart: () => AppError.conflict('orders/empty-cart', 'The cart is empty'),
   itemUnavailable: (productIds: string[]) =>
     AppError.conflict('orders/item-unavailable', 'Some products in the cart are no longer sold', { productIds }),
@@ -67,10 +63,6 @@ export const OrderErrors = {
 /** What a person reads for each of the orders module's codes (problem+json `detail`, en and ar). */
 export const OrdersMessages = defineMessages({
   'orders/not-found': { en: 'We could not find this order', ar: 'لم نتمكن من العثور على هذا الطلب' },
-  'orders/payment-method-unavailable': {
-    en: 'This payment method is not available yet; choose cash on delivery or your wallet',
-    ar: 'طريقة الدفع هذه غير متاحة بعد؛ اختر الدفع عند الاستلام أو المحفظة',
-  },
   'orders/empty-cart': { en: 'Your cart is empty', ar: 'سلة التسوق فارغة' },
   'orders/item-unavailable': {
     en: 'Some products in your cart are no longer sold; remove them first',

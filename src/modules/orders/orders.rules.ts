@@ -1,6 +1,6 @@
 import type { FieldError } from '../../kernel/errors/index.js';
 import { illegalTransition } from '../../kernel/state-machine.js';
-import { Accounts, credit, debit, type EntryLine } from '../payments/index.js';
+import { Accounts, credit, debit, type EntryLine, type PostEntry } from '../payments/index.js';
 import type { OrderFulfilment, OrderStatus, PaymentMethod } from './orders.states.js';
 
 /**
@@ -65,17 +65,29 @@ export const refundKey = (orderId: string) => `order:${orderId}:refund`;
 
 /**
  * What paying an order posts. Wallet: at checkout, the wallet pays revenue. Cash on delivery: when staff mark
- * the order completed, the courier's or counter's cash (cash clearing) pays revenue. Card: the gateway's part.
+ * the order completed, the courier's or counter's cash (cash clearing) pays revenue. A card pays through the
+ * wallet: the gateway's money reaches it first (payments: gateway clearing → wallet), then the wallet pays.
  */
-export function captureLines(method: PaymentMethod, customerId: string, amountMinor: number): EntryLine[] {
-  switch (method) {
-    case 'wallet':
-      return [debit(Accounts.wallet(customerId), amountMinor), credit(Accounts.revenue, amountMinor)];
-    case 'cod':
-      return [debit(Accounts.cashClearing, amountMinor), credit(Accounts.revenue, amountMinor)];
-    case 'card':
-      return [debit(Accounts.gatewayClearing, amountMinor), credit(Accounts.revenue, amountMinor)];
-  }
+export function captureLines(method: 'wallet' | 'cod', customerId: string, amountMinor: number): EntryLine[] {
+  const from = method === 'wallet' ? Accounts.wallet(customerId) : Accounts.cashClearing;
+  return [debit(from, amountMinor), credit(Accounts.revenue, amountMinor)];
+}
+
+/**
+ * The ledger entry of one of an order's own money movements (a capture, a hold, its release, a cancellation's
+ * refund): its key names the order and the movement, so posting it twice posts it once.
+ */
+export function orderEntry(
+  orderId: string,
+  movement: 'capture' | 'hold' | 'hold_release' | 'refund',
+  lines: EntryLine[],
+  actor: PostEntry['actor'],
+  memo?: string | null,
+): PostEntry {
+  const key = { capture: captureKey, hold: holdKey, hold_release: holdReleaseKey, refund: refundKey }[movement](
+    orderId,
+  );
+  return { key, kind: `order.${movement}`, refType: 'order', refId: orderId, actor, lines, memo: memo ?? undefined };
 }
 
 /** Holding a wallet payment for an order a pharmacist has yet to verify, capturing it, giving it back. */

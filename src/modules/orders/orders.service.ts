@@ -28,15 +28,12 @@ import { OrdersRepository, type OrderLineRow, type OrderRow } from './orders.rep
 import {
   ORDER_HOLD_SECONDS,
   assertFitsFulfilment,
-  captureKey,
   captureLines,
   holdCaptureLines,
-  holdKey,
   holdLines,
-  holdReleaseKey,
   holdReleaseLines,
   moneyState,
-  refundKey,
+  orderEntry,
   walletRefundLines,
   initialStatus,
   orderTotals,
@@ -145,22 +142,8 @@ export class OrdersService {
       if (body.paymentMethod === 'wallet' && totals.totalMinor > 0)
         await this.ledger.post(
           money === 'held'
-            ? {
-                key: holdKey(id),
-                kind: 'order.hold',
-                refType: 'order',
-                refId: id,
-                actor,
-                lines: holdLines(customerId, totals.totalMinor),
-              }
-            : {
-                key: captureKey(id),
-                kind: 'order.capture',
-                refType: 'order',
-                refId: id,
-                actor,
-                lines: captureLines('wallet', customerId, totals.totalMinor),
-              },
+            ? orderEntry(id, 'hold', holdLines(customerId, totals.totalMinor), actor)
+            : orderEntry(id, 'capture', captureLines('wallet', customerId, totals.totalMinor), actor),
           t,
         );
       await this.outbox.publish(OrderEvents.updated, { orderId: id, customerId, branchId, from: null, to: status }, t);
@@ -264,17 +247,7 @@ export class OrdersService {
     await this.repo.appendTransition({ orderId: order.id, fromStatus: from, toStatus: to, actorId, reason }, t);
     const method = order.paymentMethod as PaymentMethod;
     if (moneyState(method, from) === 'held' && moneyState(method, to) === 'captured' && order.totalMinor > 0)
-      await this.ledger.post(
-        {
-          key: captureKey(order.id),
-          kind: 'order.capture',
-          refType: 'order',
-          refId: order.id,
-          actor,
-          lines: holdCaptureLines(order.totalMinor),
-        },
-        t,
-      );
+      await this.ledger.post(orderEntry(order.id, 'capture', holdCaptureLines(order.totalMinor), actor), t);
     if (to === 'completed') {
       await this.inventory.commit(order.reservationRef, actor, t);
       const lines = (await this.repo.linesOf([order.id], t)).get(order.id) ?? [];
@@ -285,14 +258,7 @@ export class OrdersService {
       );
       if (method === 'cod' && order.totalMinor > 0)
         await this.ledger.post(
-          {
-            key: captureKey(order.id),
-            kind: 'order.capture',
-            refType: 'order',
-            refId: order.id,
-            actor,
-            lines: captureLines('cod', order.customerId, order.totalMinor),
-          },
+          orderEntry(order.id, 'capture', captureLines('cod', order.customerId, order.totalMinor), actor),
           t,
         );
     }
@@ -303,28 +269,12 @@ export class OrdersService {
       const money = moneyState(method, from);
       if (money === 'held' && order.totalMinor > 0)
         await this.ledger.post(
-          {
-            key: holdReleaseKey(order.id),
-            kind: 'order.hold_release',
-            refType: 'order',
-            refId: order.id,
-            memo: reason ?? undefined,
-            actor,
-            lines: holdReleaseLines(order.customerId, order.totalMinor),
-          },
+          orderEntry(order.id, 'hold_release', holdReleaseLines(order.customerId, order.totalMinor), actor, reason),
           t,
         );
       if (money === 'captured' && order.totalMinor > 0)
         await this.ledger.post(
-          {
-            key: refundKey(order.id),
-            kind: 'order.refund',
-            refType: 'order',
-            refId: order.id,
-            memo: reason ?? undefined,
-            actor,
-            lines: walletRefundLines(order.customerId, order.totalMinor),
-          },
+          orderEntry(order.id, 'refund', walletRefundLines(order.customerId, order.totalMinor), actor, reason),
           t,
         );
     }

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
-import { cleanFileName, readForm } from '../files/index.js';
+import { readUpload } from '../files/index.js';
 import {
   prescriptionUploadView,
   prescriptionUploadsPage,
@@ -43,16 +43,13 @@ export class PrescriptionUploadsController {
     errors: [413, 415],
   })
   async upload(@Req() req: FastifyRequest, @CurrentActor() actor: UserActor) {
-    if (!req.isMultipart())
-      throw new AppError('unsupported_media', 'common/unsupported-media-type', 'Send the file as multipart/form-data');
-    const form = await readForm(req);
-    if (!form.file) throw new AppError('validation', 'files/no-file', 'No file was uploaded');
+    const form = await readUpload(req);
     const note = uploadNote.safeParse(form.fields.note);
     if (!note.success)
       throw AppError.validation([{ field: 'note', code: 'invalid_value', message: 'is 1 to 500 characters' }]);
     return this.uploads.upload(actor, {
       bytes: form.file.bytes,
-      originalName: cleanFileName(form.file.filename),
+      originalName: form.file.filename,
       note: note.data,
     });
   }
