@@ -21,6 +21,7 @@ import { SearchModule } from './modules/search/index.js';
 import { FilesModule } from './modules/files/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
+import { AvailabilityModule } from './modules/availability/index.js';
 
 @Module({})
 export class ConfigModule {
@@ -56,6 +57,7 @@ export class AppModule {
         CartModule,
         PrescriptionsModule,
         OrdersModule,
+        AvailabilityModule,
         SearchModule,
         HealthModule,
         ...extra,

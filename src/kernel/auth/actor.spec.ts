@@ -36,11 +36,12 @@ describe('buildUserActor', () => {
   });
 
   it.each(['customer', 'doctor', 'staff'] as const)(
-    'gives a %s exactly the self-service permissions, everywhere',
+    'gives a %s exactly the self-service permissions (a doctor also their own practice), everywhere',
     (type) => {
       const a = actor(type);
-      expect([...a.permissions].sort()).toEqual([...SELF].sort());
-      for (const p of SELF) expect(a.branchScopes.get(p)).toBeNull();
+      const expected: Permission[] = type === 'doctor' ? [...SELF, 'practice:write'] : SELF;
+      expect([...a.permissions].sort()).toEqual([...expected].sort());
+      for (const p of expected) expect(a.branchScopes.get(p)).toBeNull();
       expect(can(a, 'users:read')).toBe(false);
       expect(can(a, 'orders:read')).toBe(false);
     },

@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   'staff:write',
   'roles:write',
   'doctors:approve',
+  'practice:write',
   'audit:read',
   'catalog:write',
   'branches:write',
@@ -45,7 +46,8 @@ const SELF: Permission[] = [
 /** Implicit role of each account type, and the staff roles an admin assigns. */
 export const ROLE_PERMISSIONS = {
   customer: SELF,
-  doctor: SELF,
+  // A doctor keeps their own practice (profile, availability): always their own, never another doctor's.
+  doctor: [...SELF, 'practice:write'],
   admin: [...PERMISSIONS],
   pharmacist: [...SELF, 'stock:read', 'orders:read', 'orders:write', 'prescriptions:verify', 'prescriptions:dispense'],
   branch_manager: [
