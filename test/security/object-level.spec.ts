@@ -47,13 +47,17 @@ describe('object-level access', () => {
   });
 
   it("answers another customer's object exactly like a missing one, changes nothing, and audits the denial", async () => {
-    const owner = await registerUser(t);
-    const intruder = await registerUser(t);
+    // A doctor's objects (time off) are made by a doctor and probed by another doctor.
+    const people = {
+      customer: { owner: await registerUser(t), intruder: await registerUser(t) },
+      doctor: { owner: await registerUser(t, { type: 'doctor' }), intruder: await registerUser(t, { type: 'doctor' }) },
+    };
     let cases = 0;
     for (const op of ops) {
       const entry = OBJECT_ROUTES[key(op)];
       if (!entry || 'exempt' in entry) continue;
       const resource = entry as OwnedResource;
+      const { owner, intruder } = people[resource.owner ?? 'customer'];
       const params = await resource.create(t, owner.accessToken);
       const before = await resource.snapshot(t, params);
       const body = op.method === 'GET' ? undefined : {};

@@ -10,6 +10,8 @@ import { earnPoints } from '../factories/loyalty.factory.js';
 export interface OwnedResource {
   create(t: TestApp, ownerToken: string): Promise<Record<string, string>>;
   snapshot(t: TestApp, params: Record<string, string>): Promise<unknown>;
+  /** Whose object it is: a customer's (default), or a doctor's (the owner and the intruder are doctors). */
+  owner?: 'doctor';
 }
 export interface Exempt {
   exempt: string;
@@ -94,6 +96,26 @@ const paymentIntents: OwnedResource = {
     (
       (await t.database.db.execute(
         sql`select status, gateway_ref, redirect_url, updated_at, paid_at from payment_intents where id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+/** A doctor's time off (GET /v1/doctor/time-off/:id): another doctor reads it 404, audited. */
+const doctorTimeOff: OwnedResource = {
+  owner: 'doctor',
+  create: async (t, token) => {
+    const res = await t.http.post(
+      '/v1/doctor/time-off',
+      { startsAt: '2031-03-01T08:00:00Z', endsAt: '2031-03-01T12:00:00Z', reason: 'harness' },
+      token,
+    );
+    if (res.status !== 201) throw new Error(`time off failed: ${res.status}`);
+    return { id: res.body.id as string };
+  },
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select doctor_id, starts_at, ends_at, reason from doctor_time_off where id = ${id}`,
       )) as unknown as { rows: unknown[] }
     ).rows,
 };
@@ -191,6 +213,16 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),
+  // PUT/GET /v1/doctor/availability and POST /v1/doctor/time-off name no object: always the signed-in doctor's own
+  // (availability e2e: another doctor's PUT writes only their own schedule).
+  'GET /v1/doctor/time-off/{id}': doctorTimeOff,
+  'DELETE /v1/doctor/time-off/{id}': {
+    exempt:
+      "the owner's call deletes it, so the matrix's owner-first order cannot apply; availability e2e: another doctor's DELETE answers 404 like a missing one, audited, and the time off stays",
+  },
+  'GET /v1/doctors/{id}/slots': {
+    exempt: 'public by design: free slot times of a doctor who set availability, no patient data (others 404)',
+  },
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
