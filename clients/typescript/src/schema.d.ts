@@ -1388,6 +1388,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/doctor/availability': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The doctor’s schedule as last set
+     * @description Requires permission `practice:write`. Always the signed-in doctor’s own (no doctor id in the path); an account that is not a doctor answers 404 `availability/not-a-doctor`. A doctor who never set one answers 404 `availability/not-set`.
+     */
+    get: operations['getDoctorAvailability'];
+    /**
+     * Set the doctor’s weekly hours, date overrides, slot length, buffer, notice and days ahead
+     * @description Requires permission `practice:write`. Always the signed-in doctor’s own (no doctor id in the path); an account that is not a doctor answers 404 `availability/not-a-doctor`. Replaces the whole schedule. Hours are wall-clock times in `timeZone` (IANA), several intervals a day, never overlapping within a day; an interval ends after it starts (`24:00` = the end of the day) and never crosses midnight. An override gives a date’s intervals instead of its weekday’s (`[]` = a day off). A doctor pending approval may set it already. Invalid input answers 400 and changes nothing.
+     */
+    put: operations['putDoctorAvailability'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/time-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take time off: no slot is offered that overlaps it
+     * @description Requires permission `practice:write`. Always the signed-in doctor’s own (no doctor id in the path); an account that is not a doctor answers 404 `availability/not-a-doctor`. Instants (UTC or with an offset); `endsAt` after `startsAt`, at most 366 days later.
+     */
+    post: operations['addDoctorTimeOff'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/time-off/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the doctor’s time off
+     * @description Requires permission `practice:write`. Always the signed-in doctor’s own (no doctor id in the path); an account that is not a doctor answers 404 `availability/not-a-doctor`. Another doctor’s answers 404 `availability/time-off-not-found` like a missing one (audited).
+     */
+    get: operations['getDoctorTimeOff'];
+    put?: never;
+    post?: never;
+    /**
+     * Cancel time off: its slots are offered again
+     * @description Requires permission `practice:write`. Always the signed-in doctor’s own (no doctor id in the path); an account that is not a doctor answers 404 `availability/not-a-doctor`. Another doctor’s answers 404 `availability/time-off-not-found` like a missing one (audited), and stays.
+     */
+    delete: operations['deleteDoctorTimeOff'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctors/{id}/slots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A doctor’s free slots, as UTC instants, with the doctor’s time zone
+     * @description Public. From the doctor’s weekly hours and overrides (read on their clocks, so right across daylight-saving changes), less time off and booked or held time (with the buffer after each), from now + minimum notice to now + days ahead. `from`/`to`: dates (the doctor’s days, `to` included) or instants; default now to 7 days later; at most 31 days (400 `availability/bad-window`). A slot is listed when it starts in the window. An id that names no doctor with availability answers 404 `availability/doctor-not-found`.
+     */
+    get: operations['listDoctorSlots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -1789,6 +1877,44 @@ export interface components {
       }[];
       createdAt: string;
       order: components['schemas']['Order'];
+    };
+    DoctorAvailability: {
+      doctorId: string;
+      timeZone: string;
+      slotMinutes: number;
+      bufferMinutes: number;
+      minNoticeMinutes: number;
+      maxDaysAhead: number;
+      weekly: {
+        start: string;
+        end: string;
+        day: number;
+      }[];
+      overrides: {
+        date: string;
+        intervals: {
+          start: string;
+          end: string;
+        }[];
+      }[];
+      updatedAt: string;
+    };
+    DoctorTimeOff: {
+      id: string;
+      startsAt: string;
+      endsAt: string;
+      reason: string | null;
+      createdAt: string;
+    };
+    DoctorSlots: {
+      doctorId: string;
+      timeZone: string;
+      from: string;
+      to: string;
+      items: {
+        startsAt: string;
+        endsAt: string;
+      }[];
     };
     ProductSummary: {
       id: string;
@@ -7900,6 +8026,432 @@ export interface operations {
       };
       /** @description Conflict with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDoctorAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoctorAvailability'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putDoctorAvailability: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description IANA time zone of the doctor, e.g. Africa/Cairo: every HH:mm and date below is read on its clocks */
+          timeZone: string;
+          /** @description Length of each slot (real minutes) */
+          slotMinutes: number;
+          /** @description Free minutes kept after each appointment */
+          bufferMinutes: number;
+          /** @description No slot starts sooner than this after now (at most 30 days) */
+          minNoticeMinutes: number;
+          /** @description No slot starts this many days or more after now */
+          maxDaysAhead: number;
+          /** @description Working intervals per weekday, on the doctor’s clocks; several a day, never overlapping */
+          weekly: {
+            /** @description 0 = Sunday ... 6 = Saturday */
+            day: number;
+            start: string;
+            end: string;
+          }[];
+          /** @default [] */
+          overrides?: {
+            /**
+             * Format: date
+             * @description A date on the doctor’s clocks
+             */
+            date: string;
+            /** @description That day’s intervals instead of the weekday’s; [] = day off */
+            intervals: {
+              start: string;
+              end: string;
+            }[];
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoctorAvailability'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addDoctorTimeOff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: date-time */
+          startsAt: string;
+          /** Format: date-time */
+          endsAt: string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoctorTimeOff'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDoctorTimeOff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoctorTimeOff'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteDoctorTimeOff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success, no body */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listDoctorSlots: {
+    parameters: {
+      query?: {
+        /** @description A date (its start on the doctor’s clocks) or an instant; default now */
+        from?: string;
+        /** @description A date (included, to its end on the doctor’s clocks) or an instant; default from + 7 days; at most 31 days after from */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoctorSlots'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
