@@ -22,6 +22,7 @@ import { FilesModule } from './modules/files/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
 import { AvailabilityModule } from './modules/availability/index.js';
+import { ProvidersModule } from './modules/providers/index.js';
 
 @Module({})
 export class ConfigModule {
@@ -58,6 +59,7 @@ export class AppModule {
         PrescriptionsModule,
         OrdersModule,
         AvailabilityModule,
+        ProvidersModule,
         SearchModule,
         HealthModule,
         ...extra,

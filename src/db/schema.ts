@@ -14,4 +14,5 @@ export * from '../modules/loyalty/loyalty.tables.js';
 export * from '../modules/cart/cart.tables.js';
 export * from '../modules/prescriptions/prescriptions.tables.js';
 export * from '../modules/orders/orders.tables.js';
+export * from '../modules/providers/providers.tables.js';
 export * from '../modules/availability/availability.tables.js';

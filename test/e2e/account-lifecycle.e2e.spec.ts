@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type Res, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
+import { fillDoctorProfile } from '../factories/providers.factory.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof createStaff>>;
@@ -48,6 +49,7 @@ async function waitForLockWaiters(n: number): Promise<void> {
  */
 async function raceOnPendingDoctor(): Promise<{ id: string; approve: Res; suspend: Res }> {
   const doctor = await registerUser(t, { type: 'doctor' });
+  await fillDoctorProfile(t, doctor.accessToken, admin.accessToken);
   const id = doctor.user.id;
   let approve!: Promise<Res>;
   let suspend!: Promise<Res>;
@@ -103,6 +105,7 @@ describe('account status: concurrent steps', () => {
 
   it('repeating a step whose end state already holds changes nothing and writes no event', async () => {
     const doctor = await registerUser(t, { type: 'doctor' });
+    await fillDoctorProfile(t, doctor.accessToken, admin.accessToken);
     const id = doctor.user.id;
     for (let i = 0; i < 2; i++)
       expect((await t.http.post(`/v1/admin/doctors/${id}/approve`, undefined, admin.accessToken)).status).toBe(200);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { buildUser, createStaff, PASSWORD, registerUser } from '../factories/user.factory.js';
 import { createBranch } from '../factories/inventory.factory.js';
+import { fillDoctorProfile } from '../factories/providers.factory.js';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof createStaff>>;
@@ -155,6 +156,7 @@ describe('admin: doctors and suspension', () => {
     );
     expect(pending.status).toBe(200);
     expect(pending.body.items.some((u: { id: string }) => u.id === doctor.user.id)).toBe(true);
+    await fillDoctorProfile(t, doctor.accessToken, admin.accessToken);
     const approved = await t.http.post(`/v1/admin/doctors/${doctor.user.id}/approve`, undefined, admin.accessToken);
     expect(approved.status).toBe(200);
     expect(approved.body.user.status).toBe('active');
@@ -247,6 +249,7 @@ describe('me', () => {
 describe('identity events', () => {
   it('publishes registration, approval, suspension and password changes through the outbox, in their transaction', async () => {
     const doctor = await registerUser(t, { type: 'doctor' });
+    await fillDoctorProfile(t, doctor.accessToken, admin.accessToken);
     await t.http.post(`/v1/admin/doctors/${doctor.user.id}/approve`, undefined, admin.accessToken);
     await t.http.post(`/v1/admin/users/${doctor.user.id}/suspend`, {}, admin.accessToken);
     await t.http.post(`/v1/admin/users/${doctor.user.id}/reactivate`, undefined, admin.accessToken);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvailabilitySeams } from '../../src/modules/availability/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
+import { createApprovedDoctor } from '../factories/providers.factory.js';
 
 const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
 const DAY = 86_400_000;
@@ -15,6 +16,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+
+let adminSession: Promise<Awaited<ReturnType<typeof createStaff>>> | undefined;
+const admin = () => (adminSession ??= createStaff(t, [{ role: 'admin', branchId: null }]));
 
 const rows = async <T>(query: ReturnType<typeof sql>) =>
   ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
@@ -48,8 +52,9 @@ const schedule = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** An approved doctor (providers gate the slot search: approved, licence valid) with this schedule. */
 async function doctorWith(body: Record<string, unknown> = schedule()): Promise<Session> {
-  const doctor = await registerUser(t, { type: 'doctor' });
+  const doctor = await createApprovedDoctor(t, (await admin()).accessToken);
   const res = await put(doctor.accessToken, body);
   if (res.status !== 200) throw new Error(`PUT availability failed: ${res.status} ${JSON.stringify(res.body)}`);
   return doctor;

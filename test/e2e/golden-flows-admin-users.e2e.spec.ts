@@ -86,7 +86,7 @@ describe('golden flow: admin users through @medyour/client', () => {
     expect(self).toMatchObject({ status: 409, code: 'identity/cannot-demote-self' });
   });
 
-  it('approves a pending doctor', async () => {
+  it('approves a pending doctor after their profile is filled, and lists them in the directory', async () => {
     const doctor = g.newClient();
     const input = buildUser({ name: `${stem} Doctor`, type: 'doctor' });
     const { user } = ok(await doctor.POST('/v1/auth/register', { body: input }));
@@ -95,9 +95,32 @@ describe('golden flow: admin users through @medyour/client', () => {
       admin.paginate('/v1/admin/users', { query: { type: 'doctor', status: 'pending_approval', q: stem } }),
     );
     expect(pending.map((u) => u.id)).toEqual([user.id]);
+    const early = await refusal(admin.POST('/v1/admin/doctors/{id}/approve', { params: { path: { id: user.id } } }));
+    expect(early).toMatchObject({ status: 409, code: 'providers/profile-incomplete' });
+
+    const { specialty } = ok(
+      await admin.POST('/v1/admin/specialties', { body: { nameEn: `${stem} Cardiology`, nameAr: 'أمراض القلب' } }),
+    );
+    const licenseExpiresOn = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    ok(
+      await doctor.PUT('/v1/doctor/profile', {
+        body: {
+          specialtyIds: [specialty.id],
+          licenseNumber: `EG-${stem}`,
+          licenseExpiresOn,
+          languages: ['ar', 'en'],
+          bioEn: 'Cardiologist',
+          bioAr: 'طبيب قلب',
+          videoFeeMinor: 25000,
+          clinicFeeMinor: 40000,
+        },
+      }),
+    );
     const approved = ok(await admin.POST('/v1/admin/doctors/{id}/approve', { params: { path: { id: user.id } } }));
     expect(approved.user.status).toBe('active');
     expect(ok(await doctor.GET('/v1/me')).user.status).toBe('active');
+    const listed = await all(g.newClient().paginate('/v1/doctors', { query: { specialtyId: specialty.id } }));
+    expect(listed.map((d) => [d.id, d.name])).toEqual([[user.id, input.name]]);
   });
 
   it('suspends an account: its session ends and it cannot log in until reactivated', async () => {

@@ -210,6 +210,13 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       ).rows,
   },
   'POST /v1/payments/intents/{id}/checkout': paymentIntents,
+  'PATCH /v1/admin/specialties/{id}': staffOnly('providers:write; specialties belong to the business, not to a user'),
+  'GET /v1/doctors/{id}': {
+    exempt:
+      'public by design: the directory page of an approved doctor with a valid licence (others 404: providers e2e)',
+  },
+  // PUT/GET /v1/doctor/profile name no object: always the signed-in doctor's own (providers e2e: another doctor's
+  // PUT writes their own profile, mine stays as it was).
   'POST /v1/admin/wallets/{id}/adjustments': staffOnly(
     'wallet:adjust (admins): the path names the account holder whose wallet support corrects; audited (wallet e2e)',
   ),
@@ -235,6 +242,9 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
     exempt: 'public list of the running offers; no per-user rows (coupon offers are never listed: offers e2e)',
   },
   'GET /v1/branches': { exempt: 'public list of active branches; no per-user rows' },
+  'GET /v1/doctors': {
+    exempt: 'public doctor directory: approved doctors with a valid licence only, no per-user rows (providers e2e)',
+  },
   'GET /v1/admin/branches/{id}/stock': staffOnly(
     "stock:read at that branch (other branch's stock: 403, inventory e2e)",
   ),

@@ -1476,6 +1476,130 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/specialties': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Medical specialties, by English name
+     * @description Public.
+     */
+    get: operations['listSpecialties'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The doctor directory: approved doctors with a licence valid today
+     * @description Public. `specialtyId` and `language` (ISO 639-1) filter; `q` matches the name or the English or Arabic bio. Cursor-paged. Free slots are at `GET /v1/doctors/{id}/slots`.
+     */
+    get: operations['listDoctors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One doctor of the directory (the id is their user id)
+     * @description Public. A doctor not approved, with an expired licence, or an id that is not a doctor answers 404.
+     */
+    get: operations['getDoctor'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in doctor's profile (null before the first save)
+     * @description Requires permission `practice:write`.
+     */
+    get: operations['getOwnDoctorProfile'];
+    /**
+     * Replace the signed-in doctor's profile
+     * @description Requires permission `practice:write`. A doctor pending approval may fill it already; an admin approves after reviewing the licence. Specialties must exist and be active, languages are ISO 639-1 codes, fees are minor units ≥ 0 and the licence must be valid today. Approval and rating are kept.
+     */
+    put: operations['putOwnDoctorProfile'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/specialties': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a medical specialty (names en/ar, optional icon)
+     * @description Requires permission `providers:write`. English names are unique, case-insensitively (409 `providers/specialty-taken`).
+     */
+    post: operations['createSpecialty'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/specialties/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change or retire a specialty
+     * @description Requires permission `providers:write`. `active: false` takes it off the public list and refuses it in new profiles; doctors who hold it keep it.
+     */
+    patch: operations['updateSpecialty'];
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -8452,6 +8576,535 @@ export interface operations {
       };
       /** @description Not found (also for objects that are not yours) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSpecialties: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              nameEn: string;
+              nameAr: string;
+              icon: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listDoctors: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        specialtyId?: string;
+        q?: string;
+        language?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              specialties: {
+                id: string;
+                nameEn: string;
+                nameAr: string;
+                icon: string | null;
+              }[];
+              languages: string[];
+              bioEn: string;
+              bioAr: string;
+              videoFeeMinor: number;
+              clinicFeeMinor: number;
+              clinicBranchId: string | null;
+              ratingAverage: number;
+              ratingCount: number;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDoctor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            doctor: {
+              id: string;
+              name: string;
+              specialties: {
+                id: string;
+                nameEn: string;
+                nameAr: string;
+                icon: string | null;
+              }[];
+              languages: string[];
+              bioEn: string;
+              bioAr: string;
+              videoFeeMinor: number;
+              clinicFeeMinor: number;
+              clinicBranchId: string | null;
+              ratingAverage: number;
+              ratingCount: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOwnDoctorProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profile: {
+              doctorId: string;
+              specialties: {
+                id: string;
+                nameEn: string;
+                nameAr: string;
+                icon: string | null;
+              }[];
+              languages: string[];
+              bioEn: string;
+              bioAr: string;
+              videoFeeMinor: number;
+              clinicFeeMinor: number;
+              clinicBranchId: string | null;
+              ratingAverage: number;
+              ratingCount: number;
+              specialtyIds: string[];
+              licenseNumber: string;
+              licenseExpiresOn: string;
+              approvedAt: string | null;
+              updatedAt: string;
+            } | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putOwnDoctorProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          specialtyIds: string[];
+          licenseNumber: string;
+          /** Format: date */
+          licenseExpiresOn: string;
+          languages: string[];
+          bioEn: string;
+          bioAr: string;
+          videoFeeMinor: number;
+          clinicFeeMinor: number;
+          /** Format: uuid */
+          clinicBranchId?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profile: {
+              doctorId: string;
+              specialties: {
+                id: string;
+                nameEn: string;
+                nameAr: string;
+                icon: string | null;
+              }[];
+              languages: string[];
+              bioEn: string;
+              bioAr: string;
+              videoFeeMinor: number;
+              clinicFeeMinor: number;
+              clinicBranchId: string | null;
+              ratingAverage: number;
+              ratingCount: number;
+              specialtyIds: string[];
+              licenseNumber: string;
+              licenseExpiresOn: string;
+              approvedAt: string | null;
+              updatedAt: string;
+            } | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createSpecialty: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          nameEn: string;
+          nameAr: string;
+          icon?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            specialty: {
+              id: string;
+              nameEn: string;
+              nameAr: string;
+              icon: string | null;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateSpecialty: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          nameEn?: string;
+          nameAr?: string;
+          icon?: string | null;
+          active?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            specialty: {
+              id: string;
+              nameEn: string;
+              nameAr: string;
+              icon: string | null;
+              active: boolean;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   'staff:write',
   'roles:write',
   'doctors:approve',
+  'providers:write',
   'practice:write',
   'audit:read',
   'catalog:write',

@@ -24,6 +24,7 @@ import { toUserView } from './identity.view.js';
 import { RoleGrantErrors } from './identity.errors.js';
 import { UserDirectory } from './user-directory.service.js';
 import { SessionStateService } from './session-state.service.js';
+import { DoctorAccountHooks } from './doctor-account.hooks.js';
 
 const event = (u: UserRow): UserEvent => ({ userId: u.id, type: u.type, locale: u.locale });
 const userNotFound = () => AppError.notFound('identity/user-not-found', 'The user was not found');
@@ -74,6 +75,7 @@ export class AdminUsersService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly directory: UserDirectory,
+    private readonly doctorHooks: DoctorAccountHooks,
   ) {}
 
   /** Admins and support list every account; branch-scoped readers only the staff of their branches. */
@@ -169,7 +171,10 @@ export class AdminUsersService {
     return { user: toUserView(user, await this.repo.rolesOf([user.id])) };
   }
 
-  /** Lets a doctor in after the licence checks. Approving an approved doctor changes nothing. */
+  /**
+   * Lets a doctor in after the licence checks (the providers module's hook refuses an incomplete profile or
+   * a licence not valid today, and records the approver). Approving an approved doctor changes nothing.
+   */
   async approveDoctor(actor: UserActor, userId: string, meta: RequestMeta): Promise<{ user: UserView }> {
     const user = await this.load(userId);
     if (user.type !== 'doctor') throw AppError.notFound('identity/user-not-found', 'The doctor was not found');
@@ -178,17 +183,23 @@ export class AdminUsersService {
     if (user.status === 'active') return this.view(user);
     // The step moves the row only if it is still in the status read above (identity.machine.ts): a suspension
     // that committed in between makes this a 409 and writes no event or audit row.
-    const updated = await this.repo.transaction((tx) =>
-      transition(accountMachine, { from: user.status, to: 'active', actor }, this.repo.accountStatus(user.id, tx), {
-        after: async () => {
-          await this.outbox.publish(IdentityEvents.doctorApproved, event(user), tx);
-          await this.audit.record(
-            { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
-            tx,
-          );
+    const updated = await this.repo.transaction(async (tx) => {
+      await this.doctorHooks.run({ doctorId: user.id, name: user.name, to: 'active', actor, tx });
+      return transition(
+        accountMachine,
+        { from: user.status, to: 'active', actor },
+        this.repo.accountStatus(user.id, tx),
+        {
+          after: async () => {
+            await this.outbox.publish(IdentityEvents.doctorApproved, event(user), tx);
+            await this.audit.record(
+              { actor, action: 'identity.doctor_approved', subjectType: 'user', subjectId: user.id, meta },
+              tx,
+            );
+          },
         },
-      }),
-    );
+      );
+    });
     await this.sessions.forget(await this.repo.liveSessionIds(user.id));
     return this.view(updated);
   }
@@ -205,6 +216,8 @@ export class AdminUsersService {
     const user = await this.load(userId);
     if (user.status === 'suspended') return this.view(user);
     const { updated, ended } = await this.repo.transaction(async (tx) => {
+      if (user.type === 'doctor')
+        await this.doctorHooks.run({ doctorId: user.id, name: user.name, to: 'suspended', actor, tx });
       const row = await transition(
         accountMachine,
         { from: user.status, to: 'suspended', actor },
@@ -237,8 +250,9 @@ export class AdminUsersService {
     const user = await this.load(userId);
     if (user.status !== 'suspended') return this.view(user);
     const to = user.type === 'doctor' ? 'pending_approval' : 'active';
-    const updated = await this.repo.transaction((tx) =>
-      transition(accountMachine, { from: 'suspended', to, actor }, this.repo.accountStatus(user.id, tx), {
+    const updated = await this.repo.transaction(async (tx) => {
+      if (user.type === 'doctor') await this.doctorHooks.run({ doctorId: user.id, name: user.name, to, actor, tx });
+      return transition(accountMachine, { from: 'suspended', to, actor }, this.repo.accountStatus(user.id, tx), {
         after: async () => {
           await this.outbox.publish(IdentityEvents.userReactivated, event(user), tx);
           await this.audit.record(
@@ -246,8 +260,8 @@ export class AdminUsersService {
             tx,
           );
         },
-      }),
-    );
+      });
+    });
     return this.view(updated);
   }
 

@@ -5,6 +5,7 @@ import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { DoctorAccountHooks } from './doctor-account.hooks.js';
 import { IdentityCodesRepository } from './identity-codes.repository.js';
 import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityJobs } from './identity.jobs.js';
@@ -36,7 +37,8 @@ import { UserDirectory } from './user-directory.service.js';
     AdminUsersService,
     UserDirectory,
     AdminBootstrapService,
+    DoctorAccountHooks,
   ],
-  exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService],
+  exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService, DoctorAccountHooks],
 })
 export class IdentityModule {}

@@ -3,3 +3,4 @@ export { AdminBootstrapService, type ProvisionInput } from './admin-bootstrap.se
 export { AuthService } from './auth.service.js';
 export { hashPassword } from './identity.passwords.js';
 export { IdentityMessages } from './identity.errors.js';
+export { DoctorAccountHooks, type DoctorStatusChange } from './doctor-account.hooks.js';
