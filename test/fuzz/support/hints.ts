@@ -26,6 +26,8 @@ type Maybe<T> = T | Promise<T>;
 interface Hint {
   /** A new admin per request: the route ends the caller's sessions or changes its password. */
   freshCaller?: boolean;
+  /** Another caller than the admin: a doctor's own routes are called by the world's doctor. */
+  caller?: (w: World) => Session;
   params?: (w: World) => Maybe<Values>;
   query?: (w: World) => Maybe<[string, unknown][]>;
   /** Headers a valid request needs (a fresh Idempotency-Key where the route requires one). */
@@ -76,7 +78,23 @@ export const HINTS: Record<string, Hint> = {
   'GET /v1/admin/users/{id}': { params: (w) => ({ id: w.customer.user.id }) },
   'POST /v1/admin/users/{id}/roles': { params: (w) => ({ id: w.staff.user.id }) },
   'DELETE /v1/admin/users/{id}/roles/{role}': { params: (w) => ({ id: w.staff.user.id }) },
-  'POST /v1/admin/doctors/{id}/approve': { params: (w) => ({ id: w.doctor.user.id }) },
+  // The world's doctor has a profile (approval needs one); approving an approved doctor changes nothing.
+  'POST /v1/admin/doctors/{id}/approve': { params: async (w) => ({ id: (await approvedDoctorOf(w)).doctorId }) },
+  // Unique names each time (English names are unique); PATCH retires or renames a specialty of its own, never
+  // the one the world's doctor holds.
+  'POST /v1/admin/specialties': { body: () => fuzzSpecialty() },
+  'PATCH /v1/admin/specialties/{id}': {
+    params: async (w) => ({ id: await newSpecialty(w) }),
+    body: () => fuzzSpecialty(),
+  },
+  'GET /v1/doctors': { query: () => [] },
+  'GET /v1/doctors/{id}': { params: async (w) => ({ id: (await approvedDoctorOf(w)).doctorId }) },
+  // A doctor's own profile: the world's doctor calls it (other account types 409 providers/not-a-doctor).
+  'GET /v1/doctor/profile': { caller: (w) => w.doctor },
+  'PUT /v1/doctor/profile': {
+    caller: (w) => w.doctor,
+    body: async (w) => fuzzProfile((await approvedDoctorOf(w)).specialtyId),
+  },
   'POST /v1/admin/users/{id}/suspend': { params: (w) => ({ id: w.victim.user.id }) },
   'POST /v1/admin/users/{id}/reactivate': { params: (w) => ({ id: w.victim.user.id }) },
   'POST /v1/files': {
@@ -267,7 +285,69 @@ export const HINTS: Record<string, Hint> = {
     headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
     body: () => ({ to: 'preparing', reason: 'fuzz step' }),
   },
+  // A doctor's own schedule and time off: the world's doctor calls them (staff have no schedule: 404).
+  'PUT /v1/doctor/availability': { caller: (w) => w.doctor, body: () => fuzzSchedule() },
+  'GET /v1/doctor/availability': {
+    caller: (w) => w.doctor,
+    query: async (w) => {
+      await scheduleOf(w);
+      return [];
+    },
+  },
+  'POST /v1/doctor/time-off': { caller: (w) => w.doctor, body: () => fuzzTimeOff() },
+  'GET /v1/doctor/time-off/{id}': {
+    caller: (w) => w.doctor,
+    owned: true,
+    params: async (w) => ({ id: await timeOffOf(w) }),
+  },
+  // Its own time off each time: a deleted one is gone.
+  'DELETE /v1/doctor/time-off/{id}': {
+    caller: (w) => w.doctor,
+    owned: true,
+    params: async (w) => ({ id: await timeOffOf(w) }),
+  },
+  'GET /v1/doctors/{id}/slots': {
+    params: async (w) => {
+      await approvedDoctorOf(w);
+      await scheduleOf(w);
+      return { id: w.doctor.user.id };
+    },
+    query: () => [],
+  },
 };
+
+/** A valid schedule: every generated field is replaced (generated intervals would overlap or run backwards). */
+const fuzzSchedule = () => ({
+  timeZone: 'Africa/Cairo',
+  slotMinutes: 30,
+  bufferMinutes: 5,
+  minNoticeMinutes: 60,
+  maxDaysAhead: 30,
+  weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '09:00', end: '13:00' })),
+  overrides: [],
+});
+const fuzzTimeOff = () => ({ startsAt: '2031-05-01T08:00:00Z', endsAt: '2031-05-02T08:00:00Z', reason: 'fuzz' });
+
+/** The world's doctor has a schedule (once per world), so its reads and slot searches succeed. */
+const schedules = new WeakMap<World, Promise<void>>();
+function scheduleOf(w: World): Promise<void> {
+  if (!schedules.has(w))
+    schedules.set(
+      w,
+      w.t.http
+        .request('PUT', '/v1/doctor/availability', { token: w.doctor.accessToken, body: fuzzSchedule() })
+        .then((res) => {
+          if (res.status !== 200) throw new Error(`availability put failed: ${res.status}`);
+        }),
+    );
+  return schedules.get(w)!;
+}
+
+async function timeOffOf(w: World): Promise<string> {
+  const res = await w.t.http.post('/v1/doctor/time-off', fuzzTimeOff(), w.doctor.accessToken);
+  if (res.status !== 201) throw new Error(`time off failed: ${res.status}`);
+  return res.body.id as string;
+}
 
 /** The admin's cart holding one line of a product stocked at the orders factory's branch. */
 async function orderReady(w: World): Promise<{ branchId: string }> {
@@ -350,7 +430,8 @@ export function slotsOf(op: Op, doc: OpenApiDoc): Slot[] {
  */
 export async function buildValid(op: Op, doc: OpenApiDoc, w: World): Promise<FuzzRequest> {
   const hint = HINTS[op.key] ?? {};
-  const caller = op.auth === 'public' ? undefined : hint.freshCaller ? await w.freshAdmin() : w.admin;
+  const caller =
+    op.auth === 'public' ? undefined : hint.freshCaller ? await w.freshAdmin() : (hint.caller?.(w) ?? w.admin);
   const req: FuzzRequest = {
     method: op.method,
     path: op.path,
@@ -382,4 +463,49 @@ export async function buildValid(op: Op, doc: OpenApiDoc, w: World): Promise<Fuz
     Object.assign(req.headers, raw.headers);
   }
   return req;
+}
+
+const fuzzSpecialty = () => {
+  const stem = randomUUID().slice(0, 8);
+  return { nameEn: `Fuzz specialty ${stem}`, nameAr: `تخصص ${stem}`, icon: 'stethoscope', active: true };
+};
+async function newSpecialty(w: World): Promise<string> {
+  const { active: _active, ...body } = fuzzSpecialty();
+  const res = await w.t.http.post('/v1/admin/specialties', body, w.admin.accessToken);
+  if (res.status !== 201) throw new Error(`specialty failed: ${res.status}`);
+  return res.body.specialty.id as string;
+}
+/** A valid profile: generated languages, dates and specialty ids would not name real ones. */
+const fuzzProfile = (specialtyId: string) => ({
+  specialtyIds: [specialtyId],
+  licenseNumber: `FUZZ-${randomUUID().slice(0, 8)}`,
+  licenseExpiresOn: '2099-12-31',
+  languages: ['ar', 'en'],
+  bioEn: 'Fuzz doctor',
+  bioAr: 'طبيب',
+  videoFeeMinor: 20000,
+  clinicFeeMinor: 30000,
+  clinicBranchId: null,
+});
+
+/** The world's doctor with a profile and approved (once per world): listed, bookable, with slots. */
+const approvedDoctors = new WeakMap<World, Promise<{ doctorId: string; specialtyId: string }>>();
+function approvedDoctorOf(w: World): Promise<{ doctorId: string; specialtyId: string }> {
+  if (!approvedDoctors.has(w))
+    approvedDoctors.set(
+      w,
+      (async () => {
+        const specialtyId = await newSpecialty(w);
+        const put = await w.t.http.request('PUT', '/v1/doctor/profile', {
+          token: w.doctor.accessToken,
+          body: fuzzProfile(specialtyId),
+        });
+        if (put.status !== 200) throw new Error(`doctor profile failed: ${put.status}`);
+        const doctorId = w.doctor.user.id;
+        const res = await w.t.http.post(`/v1/admin/doctors/${doctorId}/approve`, undefined, w.admin.accessToken);
+        if (res.status !== 200) throw new Error(`doctor approval failed: ${res.status}`);
+        return { doctorId, specialtyId };
+      })(),
+    );
+  return approvedDoctors.get(w)!;
 }
