@@ -7,6 +7,7 @@ import { placeOrder, placeOrderFor, stockAdmin } from '../../factories/orders.fa
 import { uploadPrescription } from '../../security/resources.js';
 import { insertPendingIntent, placePendingCardOrder } from '../../factories/payments.factory.js';
 import { paidWebhook } from './gateway.js';
+import { createApprovedDoctor } from '../../factories/providers.factory.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -82,7 +83,12 @@ export const HINTS: Record<string, Hint> = {
   'POST /v1/admin/doctors/{id}/approve': { params: async (w) => ({ id: (await approvedDoctorOf(w)).doctorId }) },
   // Unique names each time (English names are unique); PATCH retires or renames a specialty of its own, never
   // the one the world's doctor holds.
-  'POST /v1/admin/specialties': { body: () => fuzzSpecialty() },
+  'POST /v1/admin/specialties': {
+    body: () => {
+      const { active: _active, ...create } = fuzzSpecialty();
+      return create;
+    },
+  },
   'PATCH /v1/admin/specialties/{id}': {
     params: async (w) => ({ id: await newSpecialty(w) }),
     body: () => fuzzSpecialty(),
@@ -306,14 +312,8 @@ export const HINTS: Record<string, Hint> = {
     owned: true,
     params: async (w) => ({ id: await timeOffOf(w) }),
   },
-  'GET /v1/doctors/{id}/slots': {
-    params: async (w) => {
-      await approvedDoctorOf(w);
-      await scheduleOf(w);
-      return { id: w.doctor.user.id };
-    },
-    query: () => [],
-  },
+  // An approved doctor's (providers gate the search), schedule set.
+  'GET /v1/doctors/{id}/slots': { params: async (w) => ({ id: await slotDoctorOf(w) }), query: () => [] },
 };
 
 /** A valid schedule: every generated field is replaced (generated intervals would overlap or run backwards). */
@@ -328,19 +328,30 @@ const fuzzSchedule = () => ({
 });
 const fuzzTimeOff = () => ({ startsAt: '2031-05-01T08:00:00Z', endsAt: '2031-05-02T08:00:00Z', reason: 'fuzz' });
 
-/** The world's doctor has a schedule (once per world), so its reads and slot searches succeed. */
+/** The world's doctor has a schedule (once per world), so its reads succeed. */
 const schedules = new WeakMap<World, Promise<void>>();
 function scheduleOf(w: World): Promise<void> {
-  if (!schedules.has(w))
-    schedules.set(
-      w,
-      w.t.http
-        .request('PUT', '/v1/doctor/availability', { token: w.doctor.accessToken, body: fuzzSchedule() })
-        .then((res) => {
-          if (res.status !== 200) throw new Error(`availability put failed: ${res.status}`);
-        }),
-    );
+  if (!schedules.has(w)) schedules.set(w, putSchedule(w, w.doctor.accessToken));
   return schedules.get(w)!;
+}
+
+async function putSchedule(w: World, token: string): Promise<void> {
+  const res = await w.t.http.request('PUT', '/v1/doctor/availability', { token, body: fuzzSchedule() });
+  if (res.status !== 200) throw new Error(`availability put failed: ${res.status}`);
+}
+
+/** One approved doctor with a schedule per world, whose slots are searched (the world's doctor stays pending). */
+const slotDoctors = new WeakMap<World, Promise<string>>();
+function slotDoctorOf(w: World): Promise<string> {
+  if (!slotDoctors.has(w))
+    slotDoctors.set(
+      w,
+      createApprovedDoctor(w.t, w.admin.accessToken).then(async (doctor) => {
+        await putSchedule(w, doctor.accessToken);
+        return doctor.user.id;
+      }),
+    );
+  return slotDoctors.get(w)!;
 }
 
 async function timeOffOf(w: World): Promise<string> {
