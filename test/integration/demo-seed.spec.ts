@@ -5,6 +5,7 @@ import { invariantViolations } from '../support/invariants.js';
 import { privateDatabase } from '../support/private-db.js';
 import { seedDemo } from '../../src/db/seed/demo.seed.js';
 import { DEMO_WALLET_MINOR } from '../../src/db/seed/commerce.seed.js';
+import { DEMO_DOCTOR_EMAILS, DEMO_SPECIALTY } from '../../src/db/seed/providers.seed.js';
 import { SENT_MESSAGES, type SentMessages } from '../../src/kernel/messaging/index.js';
 import { DEMO_BRANCH, DEMO_OFFER, DEMO_PRODUCTS } from '../../src/db/seed/demo-catalog.data.js';
 import { ingredientsKeyOf, isValidGtin, searchTextOf } from '../../src/modules/catalog/index.js';
@@ -30,7 +31,9 @@ const counts = () =>
     (select count(*)::int from branches) as branches, (select count(*)::int from stock_lots) as lots,
     (select count(*)::int from stock_movements where type = 'received') as movements,
     (select count(*)::int from offers) as offers, (select count(*)::int from users) as users,
-    (select count(*)::int from orders) as orders, (select count(*)::int from journal_entries) as entries`);
+    (select count(*)::int from orders) as orders, (select count(*)::int from journal_entries) as entries,
+    (select count(*)::int from specialties) as specialties, (select count(*)::int from doctor_profiles) as doctors,
+    (select count(*)::int from doctor_specialties) as doctorSpecialties`);
 
 describe('demo seed', () => {
   it('seeds categories, ~30 products, 3 branches, spread lots (one expired) and an offer, consistently', async () => {
@@ -40,7 +43,7 @@ describe('demo seed', () => {
       products: DEMO_PRODUCTS.length,
       branches: 3,
       offers: 1,
-      users: 4,
+      users: 6,
       orders: 1,
     });
     expect(c.products).toBeGreaterThanOrEqual(30);
@@ -142,6 +145,28 @@ describe('demo seed', () => {
       sql`select count(*)::int as n from stock_movements where type = 'sold' and reference = ${`order:${order.id}`}`,
     );
     expect(sold[0].n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists three approved demo doctors with specialties in the directory, doctor@medyour.local among them', async () => {
+    const specialties = await t.http.get('/v1/specialties');
+    expect(specialties.body.items.map((s: { id: string }) => s.id).sort()).toEqual(
+      Object.values(DEMO_SPECIALTY).sort(),
+    );
+    const doctors = await t.http.get('/v1/doctors');
+    expect(doctors.status).toBe(200);
+    const ids = await rows<{ id: string }>(
+      sql`select id from users where email in ${DEMO_DOCTOR_EMAILS} order by id desc`,
+    );
+    expect(doctors.body.items.map((d: { id: string }) => d.id)).toEqual(ids.map((r) => r.id));
+    for (const d of doctors.body.items) expect(d.specialties.length).toBeGreaterThan(0);
+    const pediatrics = await t.http.get(`/v1/doctors?specialtyId=${DEMO_SPECIALTY.pediatrics}`);
+    expect(pediatrics.body.items.map((d: { name: string }) => d.name)).toEqual(['Dr. Mona Hassan']);
+    const login = await t.http.post('/v1/auth/login', {
+      identifier: 'doctor@medyour.local',
+      password: 'Nile-Clinic-2026!',
+    });
+    const own = await t.http.get('/v1/doctor/profile', login.body.accessToken);
+    expect(own.body.profile).toMatchObject({ licenseNumber: expect.any(String), approvedAt: expect.any(String) });
   });
 
   it('is idempotent: a second run adds nothing', async () => {
