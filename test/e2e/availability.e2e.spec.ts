@@ -179,6 +179,7 @@ describe('PUT/GET /v1/doctor/availability', () => {
       ['GET', '/v1/doctor/availability', undefined],
       ['POST', '/v1/doctor/time-off', { startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' }],
       ['GET', `/v1/doctor/time-off/${MISSING}`, undefined],
+      ['GET', '/v1/doctor/time-off', undefined],
       ['DELETE', `/v1/doctor/time-off/${MISSING}`, undefined],
     ] as const) {
       const res = await t.http.request(method, url, { token: customer.accessToken, body });
@@ -254,6 +255,25 @@ describe('GET /v1/doctors/:id/slots', () => {
     ];
     for (const body of bad) expect((await addTimeOff(doctor.accessToken, body)).status, JSON.stringify(body)).toBe(400);
     expect(await rows(sql`select 1 from doctor_time_off where doctor_id = ${doctor.user.id}`)).toEqual([]);
+  });
+
+  it('lists the doctor’s time off still running or to come, earliest first, page by page, and no one else’s', async () => {
+    const a = await doctorWith();
+    const b = await doctorWith();
+    const add = async (startsAt: string, endsAt: string) =>
+      (await addTimeOff(a.accessToken, { startsAt, endsAt })).body;
+    const third = await add('2031-03-01T00:00:00Z', '2031-03-02T00:00:00Z');
+    const first = await add('2031-01-01T00:00:00Z', '2031-01-02T00:00:00Z');
+    await add('2020-01-01T00:00:00Z', '2020-01-02T00:00:00Z'); // over: not listed
+    const second = await add('2031-02-01T00:00:00Z', '2031-02-02T00:00:00Z');
+    const page1 = await t.http.get('/v1/doctor/time-off?limit=2', a.accessToken);
+    expect(page1.status).toBe(200);
+    expect(page1.body.items).toEqual([first, second]);
+    const page2 = await t.http.get(`/v1/doctor/time-off?limit=2&cursor=${page1.body.nextCursor}`, a.accessToken);
+    expect(page2.body).toEqual({ items: [third], nextCursor: null });
+    for (const url of ['/v1/doctor/time-off', `/v1/doctor/time-off?cursor=${page1.body.nextCursor}`])
+      expect((await t.http.get(url, b.accessToken)).body).toEqual({ items: [], nextCursor: null });
+    expect((await t.http.get('/v1/doctor/time-off?cursor=garbage', a.accessToken)).status).toBe(400);
   });
 
   it('keeps another doctor’s time off from them: 404 like a missing one, audited, unchanged', async () => {

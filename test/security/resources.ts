@@ -5,6 +5,7 @@ import { creditWallet, insertPendingIntent, placePendingCardOrder } from '../fac
 import { insertProduct } from '../factories/offers.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
 import { earnPoints } from '../factories/loyalty.factory.js';
+import { registerUser } from '../factories/user.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -328,6 +329,31 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
       const seen = JSON.stringify(theirs.body);
       if (theirs.status !== 200 || seen.includes(orderId) || theirs.body.balance !== 0 || theirs.body.nextExpiry)
         throw new Error(`${url}: another customer sees A's points: ${seen}`);
+    }
+  },
+  // A doctor's own time off (no id in the path): another doctor's list never holds it, even with A's cursor.
+  // Customers are refused 403 (function-level matrix), so the check signs in two doctors of its own.
+  'GET /v1/doctor/time-off': async (t) => {
+    const [a, b] = [await registerUser(t, { type: 'doctor' }), await registerUser(t, { type: 'doctor' })];
+    const ids: string[] = [];
+    for (const day of ['01', '02']) {
+      const res = await t.http.post(
+        '/v1/doctor/time-off',
+        { startsAt: `2031-04-${day}T08:00:00Z`, endsAt: `2031-04-${day}T12:00:00Z` },
+        a.accessToken,
+      );
+      ids.push(res.body.id as string);
+    }
+    const mine = await t.http.get('/v1/doctor/time-off?limit=1', a.accessToken);
+    if (mine.body.items?.[0]?.id !== ids[0]) throw new Error('GET /v1/doctor/time-off: the owner does not see theirs');
+    for (const url of ['/v1/doctor/time-off', `/v1/doctor/time-off?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, b.accessToken);
+      if (
+        theirs.status !== 200 ||
+        theirs.body.items.length !== 0 ||
+        ids.some((id) => JSON.stringify(theirs.body).includes(id))
+      )
+        throw new Error(`${url}: another doctor sees A's time off: ${JSON.stringify(theirs.body)}`);
     }
   },
 };

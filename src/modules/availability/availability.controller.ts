@@ -11,10 +11,13 @@ import {
   slotsView,
   timeOffBody,
   timeOffIdParam,
+  timeOffPage,
+  timeOffQuery,
   timeOffView,
   type PutAvailabilityBody,
   type SlotsQuery,
   type TimeOffBody,
+  type TimeOffQuery,
 } from './availability.dto.js';
 import { AvailabilityService } from './availability.service.js';
 
@@ -67,6 +70,20 @@ export class DoctorAvailabilityController {
   })
   addTimeOff(@Body({ schema: timeOffBody }) body: TimeOffBody, @CurrentActor() actor: UserActor) {
     return this.availability.addTimeOff(actor, body);
+  }
+
+  @Can('practice:write')
+  @Get('time-off')
+  @Route({
+    operationId: 'listDoctorTimeOff',
+    summary: 'The doctor’s time off still running or to come, earliest first',
+    description: SELF_ONLY,
+    auth: { permission: 'practice:write' },
+    response: timeOffPage,
+    errors: [404],
+  })
+  listTimeOff(@Query({ schema: timeOffQuery }) query: TimeOffQuery, @CurrentActor() actor: UserActor) {
+    return this.availability.listTimeOff(actor, query);
   }
 
   @Can('practice:write')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateSchema, idSchema, instantSchema } from '../../kernel/http/index.js';
+import { dateSchema, idSchema, instantSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { canonicalTimeZone, isTimeZone } from '../branches/index.js';
 import { END_HH_MM, HH_MM, firstOverlap, minutesOf, type LocalInterval } from './availability.rules.js';
 
@@ -118,6 +118,10 @@ export const timeOffView = z
   })
   .meta({ id: 'DoctorTimeOff' });
 export type TimeOffView = z.infer<typeof timeOffView>;
+
+export const timeOffPage = pageSchema(timeOffView);
+export const timeOffQuery = pageQuery;
+export type TimeOffQuery = z.infer<typeof timeOffQuery>;
 
 export const timeOffIdParam = idSchema;
 export const doctorIdParam = idSchema;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, or } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { doctorAvailability, doctorTimeOff } from './availability.tables.js';
 
@@ -57,5 +57,35 @@ export class AvailabilityRepository {
       .from(doctorTimeOff)
       .where(and(eq(doctorTimeOff.doctorId, doctorId), gt(doctorTimeOff.endsAt, from), lt(doctorTimeOff.startsAt, to)))
       .orderBy(asc(doctorTimeOff.startsAt), asc(doctorTimeOff.id));
+  }
+
+  /**
+   * The doctor's time off still running or to come (ending after `now`), earliest start first, after the
+   * keyset `after` (start, id).
+   */
+  listTimeOff(
+    doctorId: string,
+    now: Date,
+    after: { startsAt: Date; id: string } | undefined,
+    limit: number,
+    tx: DbOrTx = this.db,
+  ): Promise<TimeOffRow[]> {
+    return tx
+      .select()
+      .from(doctorTimeOff)
+      .where(
+        and(
+          eq(doctorTimeOff.doctorId, doctorId),
+          gt(doctorTimeOff.endsAt, now),
+          after
+            ? or(
+                gt(doctorTimeOff.startsAt, after.startsAt),
+                and(eq(doctorTimeOff.startsAt, after.startsAt), gt(doctorTimeOff.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(doctorTimeOff.startsAt), asc(doctorTimeOff.id))
+      .limit(limit);
   }
 }

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DbOrTx } from '../../db/client.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
-import type { RequestMeta } from '../../kernel/http/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import {
   MAX_SLOT_WINDOW_DAYS,
@@ -11,6 +18,7 @@ import {
   type SlotsQuery,
   type SlotsView,
   type TimeOffBody,
+  type TimeOffQuery,
   type TimeOffView,
 } from './availability.dto.js';
 import { AvailabilityErrors } from './availability.errors.js';
@@ -22,6 +30,7 @@ import { addDays, instantOf, midnightOf } from './availability.zone.js';
 const DAY_MS = 86_400_000;
 const DEFAULT_WINDOW_DAYS = 7;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const timeOffCursor = cursorShape(cursorField.instant, cursorField.id);
 
 const rulesOf = (row: AvailabilityRow): AvailabilityRules => ({
   timeZone: row.timeZone,
@@ -112,6 +121,19 @@ export class AvailabilityService {
       reason: body.reason ?? null,
     });
     return timeOffView(row);
+  }
+
+  /** The caller's time off still running or to come, earliest first. */
+  async listTimeOff(actor: UserActor, query: TimeOffQuery): Promise<Page<TimeOffView>> {
+    const doctorId = this.doctorOf(actor);
+    const after = decodeCursor(query.cursor, timeOffCursor);
+    const rows = await this.repo.listTimeOff(
+      doctorId,
+      this.clock.now(),
+      after && { startsAt: new Date(after[0]), id: after[1] },
+      query.limit + 1,
+    );
+    return toPage(rows, query.limit, (r) => [r.startsAt.toISOString(), r.id], timeOffView);
   }
 
   /** The caller's own time off; another doctor's answers 404 like a missing one (audited). */

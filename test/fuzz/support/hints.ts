@@ -301,6 +301,7 @@ export const HINTS: Record<string, Hint> = {
     },
   },
   'POST /v1/doctor/time-off': { caller: (w) => w.doctor, body: () => fuzzTimeOff() },
+  'GET /v1/doctor/time-off': { caller: (w) => w.doctor, query: () => [] },
   'GET /v1/doctor/time-off/{id}': {
     caller: (w) => w.doctor,
     owned: true,
