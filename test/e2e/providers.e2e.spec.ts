@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvidersService } from '../../src/modules/providers/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
-import { createStaff, registerUser } from '../factories/user.factory.js';
+import { buildUser, createStaff, registerUser } from '../factories/user.factory.js';
+import { AdminBootstrapService } from '../../src/modules/identity/index.js';
 import {
   buildProfile,
   createApprovedDoctor,
@@ -211,6 +212,30 @@ describe('doctor profile and approval', () => {
       sql`update doctor_profiles set license_expires_on = ${daysFromNow(-1)} where user_id = ${doctor.user.id}`,
     );
     expect((await t.http.get(`/v1/doctors/${doctor.user.id}/slots${window}`)).status).toBe(404);
+  });
+
+  it('an active doctor never reviewed (provisioned) is reviewed by approval; a reviewed one keeps its record', async () => {
+    const input = buildUser({ type: 'doctor' });
+    await t.app.get(AdminBootstrapService).provision({ ...input, type: 'doctor' });
+    const login = await t.http.post('/v1/auth/login', { identifier: input.email, password: input.password });
+    const id = login.body.user.id as string;
+    expect(login.body.user.status).toBe('active');
+    const refused = await t.http.post(`/v1/admin/doctors/${id}/approve`, undefined, admin.accessToken);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('providers/profile-incomplete');
+    const specialtyId = (await fillDoctorProfile(t, login.body.accessToken, admin.accessToken)).specialtyIds[0];
+    expect(await directoryIds(`specialtyId=${specialtyId}`)).toEqual([]);
+    expect((await t.http.post(`/v1/admin/doctors/${id}/approve`, undefined, admin.accessToken)).status).toBe(200);
+    expect(await directoryIds(`specialtyId=${specialtyId}`)).toEqual([id]);
+    const record = () =>
+      rows<{ approved_by: string; approved_at: Date }>(
+        sql`select approved_by, approved_at from doctor_profiles where user_id = ${id}`,
+      );
+    const first = await record();
+    const other = await createStaff(t, [{ role: 'admin', branchId: null }]);
+    expect((await t.http.post(`/v1/admin/doctors/${id}/approve`, undefined, other.accessToken)).status).toBe(200);
+    expect(await record()).toEqual(first);
+    expect(first[0].approved_by).toBe(admin.user.id);
   });
 
   it('a suspension takes the doctor out of the directory until approved again', async () => {

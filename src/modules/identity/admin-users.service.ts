@@ -180,7 +180,14 @@ export class AdminUsersService {
     if (user.type !== 'doctor') throw AppError.notFound('identity/user-not-found', 'The doctor was not found');
     if (user.status === 'suspended')
       throw new AppError('conflict', 'identity/account-suspended', 'Reactivate the account before approving it');
-    if (user.status === 'active') return this.view(user);
+    if (user.status === 'active') {
+      // An active doctor whose practice was never reviewed (provisioned active, or approved before the
+      // review existed) is reviewed now; the account's status stays. A reviewed one changes nothing.
+      await this.repo.transaction((tx) =>
+        this.doctorHooks.run({ doctorId: user.id, name: user.name, to: 'active', actor, tx }),
+      );
+      return this.view(user);
+    }
     // The step moves the row only if it is still in the status read above (identity.machine.ts): a suspension
     // that committed in between makes this a 409 and writes no event or audit row.
     const updated = await this.repo.transaction(async (tx) => {

@@ -30,6 +30,8 @@ export class DoctorApprovalReview implements OnModuleInit {
       if (profile) await this.repo.setApproval(change.doctorId, { approvedAt: null, approvedBy: null }, change.tx);
       return;
     }
+    // Approved already (an approval asked again): who approved and when stay as recorded.
+    if (profile?.approvedAt) return;
     switch (approvalRefusal(profile, isoDay(this.clock.now()))) {
       case 'profile-incomplete':
         throw ProviderErrors.profileIncomplete();
