@@ -243,3 +243,12 @@ WHERE r.posted <> o.points_redeemed OR d.drawn <> o.points_redeemed;
 SELECT 'order history without exactly one first row' AS invariant, o.id::text AS subject
 FROM orders o LEFT JOIN order_transitions t ON t.order_id = o.id AND t.from_status IS NULL
 GROUP BY o.id HAVING count(t.id) <> 1;
+
+-- providers: a practice profile belongs to a doctor account
+SELECT 'doctor profile of a non-doctor account' AS invariant, p.user_id::text AS subject
+FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE u.type <> 'doctor';
+
+-- providers: an approval is taken back by suspension and reactivation in their transaction, so an approved
+-- profile (listed, bookable) always belongs to an active account
+SELECT 'approved doctor profile on an account that is not active' AS invariant, p.user_id::text AS subject
+FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE p.approved_at IS NOT NULL AND u.status <> 'active';

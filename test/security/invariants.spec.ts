@@ -155,4 +155,25 @@ describe('test/invariants.sql', () => {
       ].sort(),
     );
   });
+
+  it('reports a practice profile on a non-doctor and an approval an inactive account still holds', async () => {
+    const before = await invariantViolations(db);
+    const customer = '0190a0c8-0000-7000-8000-00000000c101';
+    const doctor = '0190a0c8-0000-7000-8000-00000000c102';
+    await db.db.execute(sql`insert into users (id, type, name, email, password_hash, status) values
+      (${customer}, 'customer', 'c', 'c101@example.test', 'h', 'active'),
+      (${doctor}, 'doctor', 'd', 'c102@example.test', 'h', 'suspended')`);
+    const profile = (id: string) => sql`insert into doctor_profiles (user_id, name, license_number, license_expires_on,
+      languages, bio_en, bio_ar, video_fee_minor, clinic_fee_minor, approved_at, approved_by)
+      values (${id}, 'x', 'L-1', '2099-12-31', '{ar}', 'b', 'ب', 0, 0, now(), ${customer})`;
+    await db.db.execute(profile(customer));
+    await db.db.execute(profile(doctor));
+    const found = (await invariantViolations(db)).filter((v) => !before.includes(v));
+    expect(found.sort()).toEqual(
+      [
+        `doctor profile of a non-doctor account: ${customer}`,
+        `approved doctor profile on an account that is not active: ${doctor}`,
+      ].sort(),
+    );
+  });
 });
