@@ -33,7 +33,8 @@ const counts = () =>
     (select count(*)::int from offers) as offers, (select count(*)::int from users) as users,
     (select count(*)::int from orders) as orders, (select count(*)::int from journal_entries) as entries,
     (select count(*)::int from specialties) as specialties, (select count(*)::int from doctor_profiles) as doctors,
-    (select count(*)::int from doctor_specialties) as doctorSpecialties`);
+    (select count(*)::int from doctor_specialties) as doctorSpecialties,
+    (select count(*)::int from doctor_availability) as availability`);
 
 describe('demo seed', () => {
   it('seeds categories, ~30 products, 3 branches, spread lots (one expired) and an offer, consistently', async () => {
@@ -167,6 +168,20 @@ describe('demo seed', () => {
     });
     const own = await t.http.get('/v1/doctor/profile', login.body.accessToken);
     expect(own.body.profile).toMatchObject({ licenseNumber: expect.any(String), approvedAt: expect.any(String) });
+  });
+
+  it('gives the three demo doctors weekly hours in Cairo: slots over the next week, none on Friday', async () => {
+    const ids = await rows<{ id: string }>(sql`select id from users where email in ${DEMO_DOCTOR_EMAILS}`);
+    expect(ids).toHaveLength(3);
+    const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Africa/Cairo', weekday: 'short' });
+    for (const { id } of ids) {
+      const res = await t.http.get(`/v1/doctors/${id}/slots`);
+      expect(res.status).toBe(200);
+      expect(res.body.timeZone).toBe('Africa/Cairo');
+      // 12 a working day (two 4-hour intervals, a slot every 40 minutes), six working days a week.
+      expect(res.body.items.length).toBeGreaterThanOrEqual(5 * 12);
+      for (const s of res.body.items) expect(weekday.format(new Date(s.startsAt))).not.toBe('Fri');
+    }
   });
 
   it('is idempotent: a second run adds nothing', async () => {

@@ -5,6 +5,7 @@ import { DB, type Db } from '../client.js';
 import { seedDemoCatalog } from './catalog.seed.js';
 import { seedDemoCommerce } from './commerce.seed.js';
 import { seedDemoProviders } from './providers.seed.js';
+import { seedDemoAvailability } from './availability.seed.js';
 import { DEMO_BRANCH } from './demo-catalog.data.js';
 
 /** The demo accounts listed in the README. Idempotent: existing accounts are left alone. */
@@ -44,7 +45,7 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
 /**
  * The demo catalogue, branches, stock and offer (catalog.seed.ts), the demo accounts, then the demo customer's
  * wallet credit and one completed order (commerce.seed.ts), specialties and three approved doctors
- * (providers.seed.ts). Idempotent.
+ * (providers.seed.ts) with weekly availability in Cairo (availability.seed.ts). Idempotent.
  */
 export async function seedDemo(app: INestApplication, logger: Logger): Promise<void> {
   const rows = await seedDemoCatalog(app.get<Db>(DB));
@@ -53,7 +54,8 @@ export async function seedDemo(app: INestApplication, logger: Logger): Promise<v
   for (const account of DEMO_ACCOUNTS) if ((await accounts.provision(account)) === 'created') created++;
   const commerce = await seedDemoCommerce(app);
   const providers = await seedDemoProviders(app);
-  if (created > 0 || rows > 0 || commerce > 0 || providers > 0)
-    logger.info({ accounts: created, catalogRows: rows, commerce, providers }, 'demo data seeded');
+  const availability = await seedDemoAvailability(app);
+  if (created > 0 || rows > 0 || commerce > 0 || providers > 0 || availability > 0)
+    logger.info({ accounts: created, catalogRows: rows, commerce, providers, availability }, 'demo data seeded');
   else logger.info('demo data already present');
 }
