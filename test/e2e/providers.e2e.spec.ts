@@ -150,6 +150,21 @@ describe('doctor profile and approval', () => {
       doctorId: doctor.user.id,
       videoFeeMinor: 30000,
     });
+
+    // A new licence (number or expiry) is reviewed again: hidden until an admin approves it.
+    const renewed = await put(doctor.accessToken, { ...body, licenseExpiresOn: daysFromNow(800) });
+    expect(renewed.body.profile.approvedAt).toBeNull();
+    expect(await directoryIds(`specialtyId=${specialty.id}`)).toEqual([]);
+    await expect(t.app.get(ProvidersService).assertBookable(doctor.user.id, new Date())).rejects.toMatchObject({
+      code: 'providers/not-approved',
+    });
+    const again = await t.http.post(`/v1/admin/doctors/${doctor.user.id}/approve`, undefined, admin.accessToken);
+    expect(again.status).toBe(200);
+    expect(await directoryIds(`specialtyId=${specialty.id}`)).toEqual([doctor.user.id]);
+    const audit = await rows<{ review: boolean }>(
+      sql`select (details->>'review')::boolean as review from audit_log where subject_id = ${doctor.user.id} and action = 'providers.profile_saved' order by at, id`,
+    );
+    expect(audit.map((a) => a.review)).toEqual([false, false, true]);
   });
 
   it('an expired licence hides the doctor and refuses booking and prescribing; approval refuses it too', async () => {

@@ -1554,7 +1554,7 @@ export interface paths {
     get: operations['getOwnDoctorProfile'];
     /**
      * Replace the signed-in doctor's profile
-     * @description Requires permission `practice:write`. A doctor pending approval may fill it already; an admin approves after reviewing the licence. Specialties must exist and be active, languages are ISO 639-1 codes, fees are minor units ≥ 0 and the licence must be valid today. Approval and rating are kept.
+     * @description Requires permission `practice:write`. A doctor pending approval may fill it already; an admin approves after reviewing the licence. Specialties must exist and be active, languages are ISO 639-1 codes, fees are minor units ≥ 0 and the licence must be valid today. Rating is kept, and approval too unless the licence number or expiry changes: a new licence is reviewed again (the doctor leaves the directory until an admin approves it with POST /v1/admin/doctors/{id}/approve).
      */
     put: operations['putOwnDoctorProfile'];
     post?: never;

@@ -78,7 +78,7 @@ export class ProvidersController {
     operationId: 'putOwnDoctorProfile',
     summary: "Replace the signed-in doctor's profile",
     description:
-      'A doctor pending approval may fill it already; an admin approves after reviewing the licence. Specialties must exist and be active, languages are ISO 639-1 codes, fees are minor units ≥ 0 and the licence must be valid today. Approval and rating are kept.',
+      'A doctor pending approval may fill it already; an admin approves after reviewing the licence. Specialties must exist and be active, languages are ISO 639-1 codes, fees are minor units ≥ 0 and the licence must be valid today. Rating is kept, and approval too unless the licence number or expiry changes: a new licence is reviewed again (the doctor leaves the directory until an admin approves it with POST /v1/admin/doctors/{id}/approve).',
     auth: { permission: 'practice:write' },
     response: ownProfileResponse,
     errors: [409],

@@ -4,6 +4,7 @@ import {
   isLanguageCode,
   isoDay,
   licenseValidOn,
+  needsReview,
   practiceRefusal,
   ratingAverage,
 } from './providers.rules.js';
@@ -54,5 +55,18 @@ describe('language codes', () => {
   it('accepts ISO 639-1 codes only', () => {
     for (const code of ['ar', 'en', 'fr', 'de', 'zh']) expect(isLanguageCode(code)).toBe(true);
     for (const code of ['xx', 'eng', 'EN', '', 'a']) expect(isLanguageCode(code)).toBe(false);
+  });
+});
+
+describe('review after a profile change', () => {
+  const approved = { approvedAt: new Date(), licenseNumber: 'L-1', licenseExpiresOn: '2030-01-01' };
+  it('sends an approved profile back when its licence number or expiry changes, not otherwise', () => {
+    expect(needsReview(approved, { licenseNumber: 'L-1', licenseExpiresOn: '2030-01-01' })).toBe(false);
+    expect(needsReview(approved, { licenseNumber: 'L-2', licenseExpiresOn: '2030-01-01' })).toBe(true);
+    expect(needsReview(approved, { licenseNumber: 'L-1', licenseExpiresOn: '2031-01-01' })).toBe(true);
+    expect(
+      needsReview({ ...approved, approvedAt: null }, { licenseNumber: 'L-2', licenseExpiresOn: '2031-01-01' }),
+    ).toBe(false);
+    expect(needsReview(undefined, { licenseNumber: 'L-2', licenseExpiresOn: '2031-01-01' })).toBe(false);
   });
 });

@@ -39,6 +39,18 @@ export function practiceRefusal(
   return null;
 }
 
+/**
+ * Whether saving `next` over an approved profile sends it back to the admin: the approval covered the licence
+ * number and expiry that were reviewed. A profile never approved has nothing to take back.
+ */
+export function needsReview(
+  before: { approvedAt: Date | null; licenseNumber: string; licenseExpiresOn: string } | undefined,
+  next: { licenseNumber: string; licenseExpiresOn: string },
+): boolean {
+  if (!before || before.approvedAt === null) return false;
+  return before.licenseNumber !== next.licenseNumber || before.licenseExpiresOn !== next.licenseExpiresOn;
+}
+
 /** The mean of 1-5 ratings to two decimals; 0 before the first rating. */
 export function ratingAverage(sum: number, count: number): number {
   if (count <= 0) return 0;

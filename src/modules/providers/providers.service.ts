@@ -23,7 +23,7 @@ import type {
 } from './providers.dto.js';
 import { ProviderErrors, providerWriteError } from './providers.errors.js';
 import { ProvidersRepository } from './providers.repository.js';
-import { isoDay, licenseValidOn, practiceRefusal } from './providers.rules.js';
+import { isoDay, licenseValidOn, needsReview, practiceRefusal } from './providers.rules.js';
 import { toAdminSpecialtyView, toDoctorView, toOwnProfileView, toSpecialtyView } from './providers.view.js';
 
 const doctorsCursor = cursorShape(cursorField.id);
@@ -112,7 +112,8 @@ export class ProvidersService {
 
   /**
    * Replaces the signed-in doctor's profile (pending approval may already fill it). Every specialty must be
-   * active, the licence valid today; approval and rating stay as they were.
+   * active, the licence valid today. Rating stays; approval too, unless the licence number or expiry changed
+   * (needsReview): then the doctor waits for an admin's review again.
    */
   async putProfile(actor: UserActor, body: ProfileBody, meta: RequestMeta): Promise<{ profile: OwnProfileView }> {
     assertDoctor(actor);
@@ -123,7 +124,8 @@ export class ProvidersService {
       .transaction(async (tx) => {
         if ((await this.repo.activeSpecialtyIds(specialtyIds, tx)).length !== specialtyIds.length)
           throw ProviderErrors.unknownSpecialty();
-        const row = await this.repo.upsertProfile(
+        const before = await this.repo.lockProfile(actor.userId, tx);
+        let row = await this.repo.upsertProfile(
           {
             userId: actor.userId,
             licenseNumber: body.licenseNumber,
@@ -137,6 +139,13 @@ export class ProvidersService {
           },
           tx,
         );
+        // The admin approved the licence they reviewed: a new licence number or expiry is reviewed again, and
+        // the doctor leaves the directory until then (an expired licence cannot be renewed by typing a date).
+        const review = needsReview(before, body);
+        if (review) {
+          await this.repo.setApproval(actor.userId, { approvedAt: null, approvedBy: null }, tx);
+          row = { ...row, approvedAt: null, approvedBy: null };
+        }
         await this.repo.replaceSpecialties(actor.userId, specialtyIds, tx);
         await this.audit.record(
           {
@@ -145,7 +154,7 @@ export class ProvidersService {
             subjectType: 'doctor',
             subjectId: actor.userId,
             meta,
-            details: { licenseNumber: body.licenseNumber, licenseExpiresOn: body.licenseExpiresOn },
+            details: { licenseNumber: body.licenseNumber, licenseExpiresOn: body.licenseExpiresOn, review },
           },
           tx,
         );
