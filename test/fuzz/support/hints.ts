@@ -94,7 +94,9 @@ export const HINTS: Record<string, Hint> = {
     body: () => fuzzSpecialty(),
   },
   'GET /v1/doctors': { query: () => [] },
-  'GET /v1/doctors/{id}': { params: async (w) => ({ id: (await approvedDoctorOf(w)).doctorId }) },
+  // A listed doctor whose profile the fuzzer never saves (the world's doctor's PUTs may change its licence, which
+  // takes its approval back until the next approval).
+  'GET /v1/doctors/{id}': { params: async (w) => ({ id: await slotDoctorOf(w) }) },
   // A doctor's own profile: the world's doctor calls it (other account types 409 providers/not-a-doctor).
   'GET /v1/doctor/profile': { caller: (w) => w.doctor },
   'PUT /v1/doctor/profile': {
@@ -490,7 +492,7 @@ async function newSpecialty(w: World): Promise<string> {
 /** A valid profile: generated languages, dates and specialty ids would not name real ones. */
 const fuzzProfile = (specialtyId: string) => ({
   specialtyIds: [specialtyId],
-  licenseNumber: `FUZZ-${randomUUID().slice(0, 8)}`,
+  licenseNumber: 'FUZZ-LICENCE-1',
   licenseExpiresOn: '2099-12-31',
   languages: ['ar', 'en'],
   bioEn: 'Fuzz doctor',
