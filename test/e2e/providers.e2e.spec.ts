@@ -253,6 +253,19 @@ describe('doctor profile and approval', () => {
     expect(first[0].approved_by).toBe(admin.user.id);
   });
 
+  it('ratings add up under concurrency and show as average and count', async () => {
+    const doctor = await createApprovedDoctor(t, admin.accessToken);
+    const service = t.app.get(ProvidersService);
+    const stars = [5, 4, 4, 3, 5, 5, 2, 4, 5, 4];
+    await Promise.all(stars.map((s) => service.recordRating(doctor.user.id, s)));
+    const one = await t.http.get(`/v1/doctors/${doctor.user.id}`);
+    expect(one.body.doctor).toMatchObject({ ratingCount: 10, ratingAverage: 4.1 });
+    for (const bad of [0, 6, 4.5])
+      await expect(service.recordRating(doctor.user.id, bad)).rejects.toMatchObject({ code: 'providers/bad-rating' });
+    await expect(service.recordRating(randomUUID(), 5)).rejects.toMatchObject({ code: 'providers/doctor-not-found' });
+    expect((await t.http.get(`/v1/doctors/${doctor.user.id}`)).body.doctor.ratingCount).toBe(10);
+  });
+
   it('a suspension takes the doctor out of the directory until approved again', async () => {
     const doctor = await createApprovedDoctor(t, admin.accessToken);
     const specialtyId = doctor.profile.specialtyIds[0];

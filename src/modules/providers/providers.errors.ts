@@ -18,6 +18,10 @@ export const ProviderErrors = {
       errors: [{ field: 'licenseExpiresOn', code: 'too_small', message: 'must be today or later' }],
     }),
   notADoctor: () => AppError.conflict('providers/not-a-doctor', "This account is not a doctor's: it has no profile"),
+  badRating: () =>
+    new AppError('validation', 'providers/bad-rating', 'A rating is a whole number from 1 to 5', {
+      errors: [{ field: 'rating', code: 'too_big', message: 'must be a whole number from 1 to 5' }],
+    }),
   doctorNotFound: () => AppError.notFound('providers/doctor-not-found', 'The doctor was not found'),
   profileIncomplete: () =>
     AppError.conflict('providers/profile-incomplete', 'The doctor has not filled their profile yet'),
@@ -46,6 +50,7 @@ export const ProvidersMessages = defineMessages({
   'providers/unknown-specialty': { en: 'A specialty does not exist', ar: 'أحد التخصصات غير موجود' },
   'providers/unknown-branch': { en: 'The clinic branch does not exist', ar: 'فرع العيادة غير موجود' },
   'providers/not-a-doctor': { en: "This account is not a doctor's: it has no profile", ar: 'هذا الحساب ليس حساب طبيب' },
+  'providers/bad-rating': { en: 'A rating is a whole number from 1 to 5', ar: 'التقييم رقم صحيح من ١ إلى ٥' },
   'providers/doctor-not-found': { en: 'The doctor was not found', ar: 'الطبيب غير موجود' },
   'providers/profile-incomplete': {
     en: 'The doctor has not filled their profile yet',

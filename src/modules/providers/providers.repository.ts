@@ -99,6 +99,19 @@ export class ProvidersRepository {
     await tx.update(doctorProfiles).set(approval).where(eq(doctorProfiles.userId, userId));
   }
 
+  /** Adds one rating of `stars` in one statement (concurrent ratings never lose each other). */
+  async addRating(userId: string, stars: number, tx: DbOrTx): Promise<boolean> {
+    const rows = await tx
+      .update(doctorProfiles)
+      .set({
+        ratingCount: sql`${doctorProfiles.ratingCount} + 1`,
+        ratingSum: sql`${doctorProfiles.ratingSum} + ${stars}`,
+      })
+      .where(eq(doctorProfiles.userId, userId))
+      .returning({ id: doctorProfiles.userId });
+    return rows.length > 0;
+  }
+
   /**
    * Approved doctors whose licence is valid on `day`, newest profile key first (keyset on user_id). `q`
    * matches the name or either bio, case-insensitively.

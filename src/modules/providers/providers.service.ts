@@ -216,6 +216,16 @@ export class ProvidersService {
     };
   }
 
+  /**
+   * For consultations: one patient's 1-5 rating after a completed appointment (the caller makes sure it is
+   * once per appointment), in the caller's transaction. The average is derived from count and sum.
+   */
+  async recordRating(doctorId: string, stars: number, tx?: DbOrTx): Promise<void> {
+    if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw ProviderErrors.badRating();
+    const found = await this.repo.transaction((t) => this.repo.addRating(doctorId, stars, t), tx);
+    if (!found) throw ProviderErrors.doctorNotFound();
+  }
+
   /** For prescribing: the same rule as booking, on the day of issue. */
   async assertCanPrescribe(doctorId: string, on: Date, tx?: DbOrTx): Promise<void> {
     await this.assertBookable(doctorId, on, tx);
