@@ -380,7 +380,7 @@ export interface paths {
     put?: never;
     /**
      * Approve a doctor after licence checks
-     * @description Requires permission `doctors:approve`.
+     * @description Requires permission `doctors:approve`. Needs the doctor's profile (PUT /v1/doctor/profile) with a licence valid today: else 409 `providers/profile-incomplete` or `providers/license-expired`, nothing changed. Records who approved and when; the doctor is then listed in GET /v1/doctors. Approving an approved doctor changes nothing.
      */
     post: operations['approveDoctor'];
     delete?: never;

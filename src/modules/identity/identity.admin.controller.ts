@@ -109,6 +109,8 @@ export class IdentityAdminController {
   @Route({
     operationId: 'approveDoctor',
     summary: 'Approve a doctor after licence checks',
+    description:
+      "Needs the doctor's profile (PUT /v1/doctor/profile) with a licence valid today: else 409 `providers/profile-incomplete` or `providers/license-expired`, nothing changed. Records who approved and when; the doctor is then listed in GET /v1/doctors. Approving an approved doctor changes nothing.",
     auth: { permission: 'doctors:approve' },
     response: meResponse,
     errors: [404, 409],
