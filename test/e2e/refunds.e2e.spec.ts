@@ -109,6 +109,11 @@ describe('staff refunds', () => {
     expect(rest.body.order).toMatchObject({ status: 'refunded', refundedMinor: 5500 });
     expect(await balance(c.token)).toBe(10_000);
     expect(await quarantined(b.id)).toBe(1);
+    // Each refund reaches the outbox (the first moved the status, the second finished it).
+    const events = await rows<{ amount: string }>(
+      sql`select payload->>'amountMinor' as amount from outbox where topic = 'order.refunded' and payload->>'orderId' = ${id} order by created_at, id`,
+    );
+    expect(events.map((e) => Number(e.amount))).toEqual([2000, 3500]);
     const mine = await t.http.get(`/v1/orders/${id}/refunds`, c.token);
     expect(mine.body.items.map((r: { amountMinor: number }) => r.amountMinor)).toEqual([2000, 3500]);
     const done = await refund(manager.token, id, { amountMinor: 1, reason: 'more', to: 'wallet' });

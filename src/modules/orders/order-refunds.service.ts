@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { OutboxService } from '../../kernel/events/index.js';
 import { canAtBranch, type UserActor } from '../../kernel/auth/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
@@ -8,6 +9,7 @@ import { LoyaltyService } from '../loyalty/index.js';
 import { CardPaymentsService, LedgerService } from '../payments/index.js';
 import type { RefundBody, RefundResult, RefundView } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
+import { OrderEvents } from './orders.events.js';
 import { OrdersRepository, type RefundLineRow, type RefundRow } from './orders.repository.js';
 import {
   lineRefundValue,
@@ -37,6 +39,7 @@ export class OrderRefundsService {
     private readonly audit: AuditService,
     private readonly cardPayments: CardPaymentsService,
     private readonly loyalty: LoyaltyService,
+    @Inject(OutboxService) private readonly outbox: OutboxService,
   ) {}
 
   async refund(actor: UserActor, id: string, body: RefundBody, meta?: RequestMeta): Promise<RefundResult> {
@@ -124,6 +127,19 @@ export class OrderRefundsService {
         to === order.status
           ? ((await this.repo.find(id, t)) ?? order)
           : await this.orders.advance(actor, order, to, body.reason, t);
+      // The customer hears of every refund, also a second partial one that leaves the status as it was.
+      await this.outbox.publish(
+        OrderEvents.refunded,
+        {
+          orderId: id,
+          customerId: order.customerId,
+          branchId: order.branchId,
+          refundId,
+          amountMinor,
+          to: body.to,
+        },
+        t,
+      );
       await this.audit.record(
         {
           actor,
