@@ -183,3 +183,37 @@ describe('a card order with prescription lines', () => {
     expect((await t.http.get('/v1/cart', u.accessToken)).body.items).toHaveLength(1);
   });
 });
+
+describe('a late card payment racing the order’s cancellation', () => {
+  it('never deadlocks: the webhook takes the order before the wallet, as a cancellation does', async () => {
+    const webhook = (event: unknown) => {
+      const { raw, headers } = stripe.delivery(event);
+      return t.http.request('POST', '/v1/payments/webhooks/stripe', { raw, headers });
+    };
+    for (let round = 0; round < 6; round++) {
+      const u = await registerUser(t);
+      const p = await insertProduct(t, { priceMinor: 1500 });
+      await receive(t, admin, branch.id, { productId: p.id, quantity: 2 });
+      await t.http.request('PUT', `/v1/cart/items/${p.id}`, { token: u.accessToken, body: { quantity: 1 } });
+      const placed = await post(u.accessToken, '/v1/orders', {
+        branchId: branch.id,
+        fulfilment: 'pickup',
+        paymentMethod: 'card',
+      });
+      const id = placed.body.id as string;
+      const first = stripe.sessionOf(placed.body.payment.redirectUrl);
+      await webhook(stripe.event('checkout.session.expired', { ...first, status: 'expired' }));
+      const again = await post(u.accessToken, `/v1/orders/${id}/payment`, {});
+      await webhook(
+        stripe.event('checkout.session.completed', stripe.pay(stripe.sessionOf(again.body.redirectUrl).id)),
+      );
+      // The order is confirmed and paid; the first, expired page is paid late while the customer cancels.
+      const [late, cancel] = await Promise.all([
+        webhook(stripe.event('checkout.session.completed', stripe.pay(first.id))),
+        t.http.request('POST', `/v1/orders/${id}/cancel`, { token: u.accessToken, body: {} }),
+      ]);
+      expect([late.status, cancel.status], JSON.stringify([late.body, cancel.body])).toEqual([200, 200]);
+      expect(await balance(u.accessToken)).toBe(3000);
+    }
+  });
+});

@@ -28,7 +28,9 @@ export class OrderCardPayments implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.cardPayments.onPaid('order', (intent, tx) => this.paid(intent, tx));
+    this.cardPayments.onPaid('order', (intent, tx) => this.paid(intent, tx), {
+      lockFirst: (orderId, tx) => this.repo.lock(orderId, tx),
+    });
   }
 
   async paid(intent: PaidIntent, tx: DbOrTx): Promise<string> {

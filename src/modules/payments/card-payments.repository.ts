@@ -63,21 +63,27 @@ export class CardPaymentsRepository {
     gatewayRef: string | undefined,
     intentId: string | undefined,
     tx: DbOrTx,
+    lock = true,
   ): Promise<IntentRow | undefined> {
+    const locked = <T extends { for: (s: 'update') => T }>(q: T): T => (lock ? q.for('update') : q);
     if (gatewayRef) {
-      const [row] = await tx
-        .select()
-        .from(paymentIntents)
-        .where(and(eq(paymentIntents.gateway, gateway), eq(paymentIntents.gatewayRef, gatewayRef)))
-        .for('update');
+      const [row] = await locked(
+        tx
+          .select()
+          .from(paymentIntents)
+          .where(and(eq(paymentIntents.gateway, gateway), eq(paymentIntents.gatewayRef, gatewayRef)))
+          .$dynamic(),
+      );
       if (row) return row;
     }
     if (!intentId) return undefined;
-    const [row] = await tx
-      .select()
-      .from(paymentIntents)
-      .where(and(eq(paymentIntents.id, intentId), eq(paymentIntents.gateway, gateway)))
-      .for('update');
+    const [row] = await locked(
+      tx
+        .select()
+        .from(paymentIntents)
+        .where(and(eq(paymentIntents.id, intentId), eq(paymentIntents.gateway, gateway)))
+        .$dynamic(),
+    );
     return row && (row.gatewayRef === null || row.gatewayRef === gatewayRef) ? row : undefined;
   }
 

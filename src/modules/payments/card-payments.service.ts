@@ -33,6 +33,8 @@ export interface PaidIntent {
  * delivery back, and the gateway delivers it again later.
  */
 export type PaidHandler = (intent: PaidIntent, tx: DbOrTx) => Promise<string>;
+/** Locks what a paid handler works on (its purpose's object, named by the intent's ref id). */
+export type PaidLock = (refId: string, tx: DbOrTx) => Promise<unknown>;
 
 export interface CardRefundRequest {
   /** The order whose card payment is given back (its paid intent is found), or the intent itself. */
@@ -70,6 +72,7 @@ export { PaymentEvents };
 export class CardPaymentsService {
   private readonly logger = new Logger('CardPayments');
   private readonly handlers = new Map<IntentPurpose, PaidHandler>();
+  private readonly locks = new Map<IntentPurpose, PaidLock>();
   private readonly card: Config['payments']['card'];
   private readonly topUpLimits: Config['payments']['topUp'];
 
@@ -92,9 +95,19 @@ export class CardPaymentsService {
   }
 
   /** What paying an intent of `purpose` does after the wallet was credited (one handler per purpose). */
-  onPaid(purpose: IntentPurpose, handler: PaidHandler): void {
+  onPaid(purpose: IntentPurpose, handler: PaidHandler, opts: { lockFirst?: PaidLock } = {}): void {
     if (this.handlers.has(purpose)) throw new Error(`a paid handler for ${purpose} is registered already`);
     this.handlers.set(purpose, handler);
+    if (opts.lockFirst) this.locks.set(purpose, opts.lockFirst);
+  }
+
+  /**
+   * What the webhook locks before the intent and the wallet, for a purpose whose handler locks something of
+   * its own (an order): taken first, in the order a cancellation or a refund of it takes them, so the two
+   * never wait for each other in a circle.
+   */
+  paidLock(purpose: IntentPurpose): PaidLock | undefined {
+    return this.locks.get(purpose);
   }
 
   /** The handler registered for `purpose` (the webhook runs it), if any. */

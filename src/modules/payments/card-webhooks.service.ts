@@ -91,6 +91,11 @@ export class CardWebhooksService {
     t: DbOrTx,
   ): Promise<{ outcome: string; intentId: string | null }> {
     if (event.kind === 'ignored') return { outcome: 'ignored', intentId: null };
+    // A purpose whose handler locks its object (an order) has it locked first, before the intent and the
+    // wallet: a cancellation or refund of that order takes the order, then the wallet, then the intent.
+    const named = await this.repo.lockForEvent(gateway, event.gatewayRef, event.intentId, t, false);
+    const lockFirst = named?.refId ? this.payments.paidLock(named.purpose as IntentPurpose) : undefined;
+    if (lockFirst && named?.refId) await lockFirst(named.refId, t);
     const intent = await this.repo.lockForEvent(gateway, event.gatewayRef, event.intentId, t);
     if (!intent) {
       this.logger.warn(`${gateway} event ${event.id} (${event.type}) names no intent we know`);
