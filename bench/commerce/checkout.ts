@@ -171,6 +171,7 @@ async function reserve(t: pg.PoolClient, branchId: string, lines: Line[], ref: s
   await t.query(Q.RESERVATIONS_OF, [ref]);
   const day = cutoff();
   const taken: [string, number][] = [];
+  const movements: unknown[] = [];
   for (const line of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
     let left = line.quantity;
     const lots = await t.query(Q.LOTS_FEFO, [line.productId, branchId, day]);
@@ -179,23 +180,13 @@ async function reserve(t: pg.PoolClient, branchId: string, lines: Line[], ref: s
       const q = Math.min(left, lot.on_hand - lot.reserved);
       const moved = await t.query(Q.LOT_MOVE, [0, q, new Date(), lot.id, q, 0, q, 0, INT_MAX]);
       if (moved.rows.length === 0) throw new Error(`lot ${lot.id} refused a locked move`);
-      await t.query(Q.MOVEMENT_INSERT, [
-        uuidv7(),
-        lot.id,
-        branchId,
-        line.productId,
-        'reserved',
-        0,
-        q,
-        actorId,
-        'customer',
-        ref,
-      ]);
+      movements.push(uuidv7(), lot.id, branchId, line.productId, 'reserved', 0, q, actorId, 'customer', ref);
       taken.push([lot.id, q]);
       left -= q;
     }
     if (left > 0) throw new Refused(409, 'inventory/insufficient-stock');
   }
+  await t.query(Q.movementsInsert(taken.length), movements);
   const expires = new Date(Date.now() + HOLD_MS);
   await t.query(
     Q.reservationsInsert(taken.length),

@@ -45,7 +45,9 @@ export const LOTS_FEFO = `select "id", "branch_id", "product_id", "lot_number", 
 
 export const LOT_MOVE = `update "stock_lots" set "on_hand" = "stock_lots"."on_hand" + $1::int, "reserved" = "stock_lots"."reserved" + $2::int, "updated_at" = $3 where ("stock_lots"."id" = $4 and "stock_lots"."reserved"::bigint + $5 >= 0 and "stock_lots"."on_hand"::bigint + $6 >= "stock_lots"."reserved"::bigint + $7 and "stock_lots"."on_hand"::bigint + $8 <= $9) returning "id", "branch_id", "product_id", "lot_number", "expires_on", "on_hand", "reserved", "created_at", "updated_at"`;
 
-export const MOVEMENT_INSERT = `insert into "stock_movements" ("id", "lot_id", "branch_id", "product_id", "type", "on_hand_delta", "reserved_delta", "actor_id", "actor_type", "reason", "reference", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, default, $10, default)`;
+/** Every lot's movement of a reservation in one insert. */
+export const movementsInsert = (n: number) =>
+  `insert into "stock_movements" ("id", "lot_id", "branch_id", "product_id", "type", "on_hand_delta", "reserved_delta", "actor_id", "actor_type", "reason", "reference", "created_at") values ${rows(n, 10, (p) => `${[1, 2, 3, 4, 5, 6, 7, 8, 9].map(p).join(', ')}, default, ${p(10)}, default`)}`;
 
 export const reservationsInsert = (n: number) =>
   `insert into "stock_reservations" ("id", "ref", "line", "lot_id", "quantity", "status", "expires_at", "created_at") values ${rows(n, 6, (p) => `${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, default, ${p(6)}, default`)} on conflict ("ref","line") do nothing returning "id"`;

@@ -117,6 +117,7 @@ export class InventoryService {
     actor: Actor,
   ): Promise<Reservation> {
     const rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[] = [];
+    const movements: NewMovement[] = [];
     for (const line of merged) {
       const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
       const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
@@ -129,9 +130,8 @@ export class InventoryService {
         if (!(await this.repo.changeLot(tx, a.lotId, 0, a.quantity)))
           throw InventoryErrors.insufficientStock(line.productId, line.quantity, 0);
       }
-      await this.repo.insertMovements(
-        tx,
-        allocation.map((a) => ({
+      movements.push(
+        ...allocation.map((a) => ({
           lotId: a.lotId,
           branchId,
           productId: line.productId,
@@ -144,6 +144,8 @@ export class InventoryService {
       );
       rows.push(...allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })));
     }
+    // One insert for every lot's movement (a checkout's lines used to write one statement each).
+    await this.repo.insertMovements(tx, movements);
     // One insert numbers the rows 1..n, which the unique (ref, line) needs to see a second reservation.
     if (!(await this.repo.insertReservations(tx, rows))) throw new ReferenceTaken();
     return toReservation(ref, await this.repo.reservationLines(ref, tx));
