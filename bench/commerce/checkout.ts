@@ -139,7 +139,6 @@ async function inTransaction(t: pg.PoolClient, customerId: string, branchId: str
     'order.updated',
     JSON.stringify({ orderId: id, customerId, branchId, from: null, to: 'confirmed' }),
   ]);
-  await t.query(Q.CART_TOUCH, [new Date(), customerId]);
   await t.query(Q.CART_ITEMS_DELETE, [customerId]);
   await t.query(Q.CART_COUPON_CLEAR, [null, customerId]);
   return {

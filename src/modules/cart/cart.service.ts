@@ -96,7 +96,12 @@ export class CartService {
     return this.repo.lock(customerId, this.clock.now(), tx);
   }
 
-  /** Empties the cart (lines and coupon), answering nothing: for checkout, once the order holds the lines. */
+  /** Empties a cart this transaction holds already (`lock` above): checkout, once the order holds the lines. */
+  async emptyHeld(customerId: string, tx: DbOrTx): Promise<void> {
+    await this.repo.empty(customerId, tx);
+  }
+
+  /** Empties the cart (lines and coupon), answering nothing. */
   async empty(customerId: string, tx?: DbOrTx): Promise<void> {
     await this.repo.transaction(async (t) => {
       if (await this.repo.lock(customerId, this.clock.now(), t)) await this.repo.empty(customerId, t);

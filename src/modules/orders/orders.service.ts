@@ -156,7 +156,7 @@ export class OrdersService {
             t,
           )
         ).id;
-      await this.cart.empty(customerId, t);
+      await this.cart.emptyHeld(customerId, t);
       return toView(saved.order, saved.lines, prescriptionIds);
     }, tx);
     if (!intentId) return view;
