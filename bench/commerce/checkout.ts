@@ -191,7 +191,6 @@ async function reserve(t: pg.PoolClient, branchId: string, lines: Line[], ref: s
     Q.reservationsInsert(taken.length),
     taken.flatMap(([lot, q], i) => [uuidv7(), ref, i + 1, lot, q, expires]),
   );
-  await t.query(Q.RESERVATIONS_OF, [ref]);
 }
 
 /** LedgerService.post of `order:<id>:capture`: debit the wallet, credit revenue. */

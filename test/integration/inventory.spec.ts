@@ -92,16 +92,44 @@ describe('reserve', () => {
       ),
     ).rejects.toMatchObject({ code: 'inventory/insufficient-stock' });
     expect((await lotsOf(a.productId))[0].reserved).toBe(0);
-    const r = await inventory.reserve(
-      a.branchId,
-      [
-        { productId: productB, quantity: 1 },
-        { productId: a.productId, quantity: 1 },
-        { productId: a.productId, quantity: 1 },
-      ],
-      ref(),
-    );
+    const key = ref();
+    const lines = [
+      { productId: productB, quantity: 1 },
+      { productId: a.productId, quantity: 1 },
+      { productId: a.productId, quantity: 1 },
+    ];
+    const r = await inventory.reserve(a.branchId, lines, key);
     expect(r.lines.map((l) => l.quantity).sort()).toEqual([1, 2]);
+    // The first answer (built from what was written) is the stored reservation, as a replay reads it.
+    expect(await inventory.reserve(a.branchId, lines, key)).toEqual(r);
+  });
+
+  it('answers a reservation over several lots of several products as it stores it', async () => {
+    const a = await stocked([
+      { lotNumber: 'L2', expiresOn: inDays(200), quantity: 3 },
+      { lotNumber: 'L1', expiresOn: inDays(100), quantity: 2 },
+    ]);
+    const productB = await createStockProduct(t, admin);
+    await receive(t, admin, a.branchId, { productId: productB, lotNumber: 'B2', expiresOn: inDays(300), quantity: 2 });
+    await receive(t, admin, a.branchId, { productId: productB, lotNumber: 'B1', expiresOn: inDays(120), quantity: 1 });
+    const key = ref();
+    const lines = [
+      { productId: a.productId, quantity: 4 },
+      { productId: productB, quantity: 3 },
+    ];
+    const first = await inventory.reserve(a.branchId, lines, key);
+    expect(await inventory.reserve(a.branchId, lines, key)).toEqual(first);
+    const lots = Object.fromEntries(
+      first.lines.map((l) => [l.productId, l.lots.map((x) => [x.lotNumber, x.quantity])]),
+    );
+    expect(lots[a.productId]).toEqual([
+      ['L1', 2],
+      ['L2', 2],
+    ]);
+    expect(lots[productB]).toEqual([
+      ['B1', 1],
+      ['B2', 2],
+    ]);
   });
 
   it('is idempotent per reference; another request under it is a conflict', async () => {

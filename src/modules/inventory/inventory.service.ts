@@ -118,6 +118,7 @@ export class InventoryService {
   ): Promise<Reservation> {
     const rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[] = [];
     const movements: NewMovement[] = [];
+    const held: Omit<ReservationLine, 'reservationId'>[] = [];
     for (const line of merged) {
       const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
       const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
@@ -143,12 +144,26 @@ export class InventoryService {
         })),
       );
       rows.push(...allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })));
+      for (const a of allocation) {
+        const lot = lots.find((l) => l.id === a.lotId)!;
+        held.push({
+          lotId: a.lotId,
+          quantity: a.quantity,
+          status: 'active',
+          expiresAt,
+          branchId,
+          productId: line.productId,
+          lotNumber: lot.lotNumber,
+          expiresOn: lot.expiresOn,
+        });
+      }
     }
     // One insert for every lot's movement (a checkout's lines used to write one statement each).
     await this.repo.insertMovements(tx, movements);
     // One insert numbers the rows 1..n, which the unique (ref, line) needs to see a second reservation.
     if (!(await this.repo.insertReservations(tx, rows))) throw new ReferenceTaken();
-    return toReservation(ref, await this.repo.reservationLines(ref, tx));
+    // What was written, in the order reservationLines reads it (product, then first expiry, then lot id).
+    return toReservation(ref, held);
   }
 
   /** Gives the units back. Nothing to release (already released or committed) changes nothing; null: no such reference. */
@@ -373,7 +388,7 @@ function replay(ref: string, existing: ReservationLine[], branchId: string, line
   return reservation;
 }
 
-function toReservation(ref: string, rows: ReservationLine[]): Reservation {
+function toReservation(ref: string, rows: Omit<ReservationLine, 'reservationId'>[]): Reservation {
   const byProduct = new Map<string, Reservation['lines'][number]>();
   for (const r of rows) {
     const line = byProduct.get(r.productId) ?? { productId: r.productId, quantity: 0, lots: [] };
