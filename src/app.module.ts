@@ -22,6 +22,7 @@ import { FilesModule } from './modules/files/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
 import { AvailabilityModule } from './modules/availability/index.js';
+import { AppointmentsModule } from './modules/appointments/index.js';
 import { ProvidersModule } from './modules/providers/index.js';
 
 @Module({})
@@ -60,6 +61,7 @@ export class AppModule {
         OrdersModule,
         AvailabilityModule,
         ProvidersModule,
+        AppointmentsModule,
         SearchModule,
         HealthModule,
         ...extra,

@@ -159,6 +159,14 @@ export const envSchema = z.object({
    */
   ORDER_VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(43_200).default(720),
   ORDER_PAYMENT_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** Appointments' cancellation policy, copied onto each booking: free until this many hours before the start. */
+  APPOINTMENT_FREE_CANCEL_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  /** The share of the fee a patient's late cancellation keeps (the rest goes back to the wallet). */
+  APPOINTMENT_LATE_CANCEL_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+  /** How many times a patient may move one booking. */
+  APPOINTMENT_RESCHEDULE_CAP: z.coerce.number().int().min(0).max(20).default(2),
+  /** A booking nobody started this many minutes after its start is marked a no-show (its fee is kept). */
+  APPOINTMENT_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /**
    * Loyalty points (module loyalty). Earned when an order completes: EARN_POINTS for every EARN_PER_MINOR
    * minor units paid for eligible goods (after discount and after the points' value; delivery earns none),

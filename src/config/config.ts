@@ -126,6 +126,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       verificationTtlMinutes: env.ORDER_VERIFICATION_TTL_MINUTES,
       paymentTtlMinutes: env.ORDER_PAYMENT_TTL_MINUTES,
     },
+    appointments: {
+      freeCancelHours: env.APPOINTMENT_FREE_CANCEL_HOURS,
+      lateCancelFeePercent: env.APPOINTMENT_LATE_CANCEL_FEE_PERCENT,
+      rescheduleCap: env.APPOINTMENT_RESCHEDULE_CAP,
+      noShowGraceMinutes: env.APPOINTMENT_NO_SHOW_GRACE_MINUTES,
+    },
     cart: {
       maxQuantity: env.CART_MAX_QUANTITY,
       maxLines: env.CART_MAX_LINES,

@@ -16,3 +16,4 @@ export * from '../modules/prescriptions/prescriptions.tables.js';
 export * from '../modules/orders/orders.tables.js';
 export * from '../modules/providers/providers.tables.js';
 export * from '../modules/availability/availability.tables.js';
+export * from '../modules/appointments/appointments.tables.js';

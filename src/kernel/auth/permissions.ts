@@ -29,6 +29,8 @@ export const PERMISSIONS = [
   'wallet:adjust',
   'cart:read',
   'cart:write',
+  'appointments:read',
+  'appointments:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +44,9 @@ const SELF: Permission[] = [
   'wallet:read',
   'cart:read',
   'cart:write',
+  // A patient's own bookings (a doctor may see another doctor too).
+  'appointments:read',
+  'appointments:write',
 ];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */

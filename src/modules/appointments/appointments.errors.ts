@@ -1,0 +1,33 @@
+import { AppError, defineMessages } from '../../kernel/errors/index.js';
+
+/** The appointments module's stable error codes (their en and ar messages below). */
+export const AppointmentErrors = {
+  notFound: () => AppError.notFound('appointments/not-found', 'The appointment was not found'),
+  /** The exclusion constraint (or a committed booking) holds this time already. */
+  slotTaken: () => AppError.conflict('appointments/slot-taken', 'This slot has just been booked'),
+  slotNotOffered: () =>
+    AppError.conflict('appointments/slot-not-offered', 'The doctor does not offer a slot starting at this time'),
+  selfBooking: () => AppError.conflict('appointments/self-booking', 'A doctor cannot book their own slot'),
+  typeUnavailable: (type: string) =>
+    AppError.conflict('appointments/type-unavailable', `The doctor does not offer ${type} appointments`, { type }),
+  notADoctor: () =>
+    AppError.notFound('appointments/not-a-doctor', 'Only doctor accounts have a schedule of appointments'),
+};
+
+export const AppointmentsMessages = defineMessages({
+  'appointments/not-found': { en: 'We could not find this appointment', ar: 'لم نتمكن من العثور على هذا الموعد' },
+  'appointments/slot-taken': { en: 'This time has just been booked', ar: 'تم حجز هذا الموعد للتو' },
+  'appointments/slot-not-offered': {
+    en: 'The doctor does not offer this time',
+    ar: 'الطبيب لا يتيح هذا الموعد',
+  },
+  'appointments/self-booking': { en: 'You cannot book yourself', ar: 'لا يمكنك حجز موعد مع نفسك' },
+  'appointments/type-unavailable': {
+    en: 'The doctor does not offer this kind of appointment',
+    ar: 'الطبيب لا يتيح هذا النوع من المواعيد',
+  },
+  'appointments/not-a-doctor': {
+    en: 'Only doctor accounts have appointments to see',
+    ar: 'حسابات الأطباء فقط لها مواعيد',
+  },
+});

@@ -1,0 +1,5 @@
+/** Outbox topics of the appointments module (the notifications issue delivers them). */
+export const AppointmentEvents = {
+  /** Every status change, the booking included: { appointmentId, doctorId, patientId, from, to }. */
+  updated: 'appointment.updated',
+} as const;

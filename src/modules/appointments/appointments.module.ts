@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AvailabilityModule } from '../availability/index.js';
+import { PaymentsModule } from '../payments/index.js';
+import { ProvidersModule } from '../providers/index.js';
+import { AppointmentsController, DoctorAppointmentsController } from './appointments.controller.js';
+import { AppointmentsJobs } from './appointments.jobs.js';
+import { AppointmentsRepository } from './appointments.repository.js';
+import { AppointmentsService } from './appointments.service.js';
+
+@Module({
+  imports: [AvailabilityModule, ProvidersModule, PaymentsModule],
+  controllers: [AppointmentsController, DoctorAppointmentsController],
+  providers: [AppointmentsRepository, AppointmentsService, AppointmentsJobs],
+  exports: [AppointmentsService],
+})
+export class AppointmentsModule {}

@@ -1,0 +1,289 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { CONFIG, type Config } from '../../config/index.js';
+import type { DbOrTx } from '../../db/client.js';
+import { dbRefusal } from '../../db/refusal.js';
+import { SYSTEM_ACTOR, type Actor, type UserActor } from '../../kernel/auth/index.js';
+import { CLOCK, type Clock } from '../../kernel/clock.js';
+import { OutboxService } from '../../kernel/events/index.js';
+import {
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  toPage,
+  type Page,
+  type RequestMeta,
+} from '../../kernel/http/index.js';
+import { newId } from '../../kernel/ids.js';
+import { transition } from '../../kernel/state-machine.js';
+import { AuditService } from '../audit/index.js';
+import { AvailabilitySeams, AvailabilityService, type BusyTimeSource } from '../availability/index.js';
+import { Accounts, LedgerService, credit, debit } from '../payments/index.js';
+import { ProvidersService } from '../providers/index.js';
+import type { AppointmentView, AppointmentsQuery, BookBody, CancelAppointmentBody } from './appointments.dto.js';
+import { AppointmentErrors } from './appointments.errors.js';
+import { AppointmentEvents } from './appointments.events.js';
+import { appointmentMachine, type AppointmentStatus } from './appointments.machine.js';
+import { AppointmentsRepository, type AppointmentRow } from './appointments.repository.js';
+import { cancellationRefund, paymentKey, refundKey } from './appointments.rules.js';
+
+const listCursor = cursorShape(cursorField.instant, cursorField.id);
+const EXCLUSION_VIOLATION = '23P01';
+
+export const appointmentView = (r: AppointmentRow): AppointmentView => ({
+  id: r.id,
+  doctorId: r.doctorId,
+  patientId: r.patientId,
+  startsAt: r.startsAt.toISOString(),
+  endsAt: r.endsAt.toISOString(),
+  type: r.type as AppointmentView['type'],
+  status: r.status as AppointmentStatus,
+  feeMinor: r.feeMinor,
+  currency: r.currency,
+  reason: r.reason,
+  policy: {
+    freeCancelHours: r.freeCancelHours,
+    lateCancelFeePercent: r.lateCancelFeePercent,
+    rescheduleCap: r.rescheduleCap,
+  },
+  reschedules: r.reschedules,
+  refundedMinor: r.refundedMinor,
+  cancelReason: r.cancelReason,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+/**
+ * Booking, reading and cancelling appointments (exported from index.ts). The fee is paid from the patient's
+ * wallet to the doctor's payable account (the doctor's earnings, settled outside this module) in the
+ * booking's transaction; a refund moves it back. Booked time is fed to availability as busy time.
+ */
+@Injectable()
+export class AppointmentsService implements OnModuleInit {
+  constructor(
+    private readonly repo: AppointmentsRepository,
+    private readonly availability: AvailabilityService,
+    private readonly seams: AvailabilitySeams,
+    private readonly providers: ProvidersService,
+    private readonly ledger: LedgerService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  private readonly busy: BusyTimeSource = {
+    busyBetween: async (doctorId, from, to, tx) =>
+      (await this.repo.busyBetween(doctorId, from, to, tx)).map((r) => ({ startsAt: r.startsAt, endsAt: r.busyUntil })),
+  };
+
+  onModuleInit(): void {
+    this.seams.registerBusyTimeSource(this.busy);
+  }
+
+  /**
+   * POST /v1/appointments: checks the slot is offered and the doctor bookable, inserts the booking (the
+   * exclusion constraint settles races: 409 appointments/slot-taken) and pays the fee from the wallet, in one
+   * transaction: a refusal (409 payments/insufficient-funds) leaves nothing.
+   */
+  async book(actor: UserActor, body: BookBody, tx?: DbOrTx): Promise<AppointmentView> {
+    if (body.doctorId === actor.userId) throw AppointmentErrors.selfBooking();
+    const startsAt = new Date(body.startsAt);
+    try {
+      const row = await this.repo.transaction(async (t) => {
+        const doctor = await this.providers.assertBookable(body.doctorId, startsAt, t);
+        if (body.type === 'clinic' && !doctor.clinicBranchId) throw AppointmentErrors.typeUnavailable(body.type);
+        const slot = await this.availability.offeredSlot(body.doctorId, startsAt, t);
+        if (!slot) {
+          const taken = await this.repo.busyBetween(body.doctorId, startsAt, new Date(startsAt.getTime() + 1), t);
+          throw taken.length > 0 ? AppointmentErrors.slotTaken() : AppointmentErrors.slotNotOffered();
+        }
+        const feeMinor = body.type === 'video' ? doctor.videoFeeMinor : doctor.clinicFeeMinor;
+        const policy = this.config.appointments;
+        const id = newId();
+        const saved = await this.repo.insert(
+          {
+            id,
+            doctorId: body.doctorId,
+            patientId: actor.userId,
+            startsAt,
+            endsAt: slot.endsAt,
+            busyUntil: new Date(slot.endsAt.getTime() + slot.bufferMinutes * 60_000),
+            type: body.type,
+            status: 'booked',
+            feeMinor,
+            currency: this.config.payments.currency,
+            reason: body.reason ?? null,
+            freeCancelHours: policy.freeCancelHours,
+            lateCancelFeePercent: policy.lateCancelFeePercent,
+            rescheduleCap: policy.rescheduleCap,
+          },
+          actor.userId,
+          t,
+        );
+        if (feeMinor > 0)
+          await this.ledger.post(
+            {
+              key: paymentKey(id),
+              kind: 'appointment.payment',
+              refType: 'appointment',
+              refId: id,
+              actor,
+              lines: [
+                debit(Accounts.wallet(actor.userId), feeMinor),
+                credit(Accounts.doctorPayable(doctor.doctorId), feeMinor),
+              ],
+            },
+            t,
+          );
+        await this.publish(saved, null, t);
+        return saved;
+      }, tx);
+      return appointmentView(row);
+    } catch (err) {
+      const refused = dbRefusal(err);
+      if (refused?.code === EXCLUSION_VIOLATION && refused.constraint === 'appointments_no_overlap')
+        throw AppointmentErrors.slotTaken();
+      throw err;
+    }
+  }
+
+  /** The caller's own bookings as a patient, latest start first. */
+  mine(actor: UserActor, query: AppointmentsQuery): Promise<Page<AppointmentView>> {
+    return this.page('patient', actor.userId, query);
+  }
+
+  /** The signed-in doctor's appointments, latest start first. */
+  doctors(actor: UserActor, query: AppointmentsQuery): Promise<Page<AppointmentView>> {
+    if (actor.accountType !== 'doctor') throw AppointmentErrors.notADoctor();
+    return this.page('doctor', actor.userId, query);
+  }
+
+  private async page(role: 'patient' | 'doctor', userId: string, query: AppointmentsQuery) {
+    const after = decodeCursor(query.cursor, listCursor);
+    const rows = await this.repo.listOf(
+      role,
+      userId,
+      after && { startsAt: new Date(after[0]), id: after[1] },
+      query.limit + 1,
+    );
+    return toPage(rows, query.limit, (r) => [r.startsAt.toISOString(), r.id], appointmentView);
+  }
+
+  /** Its patient or its doctor; anyone else 404 like a missing one, audited. */
+  async get(actor: UserActor, id: string, meta?: RequestMeta): Promise<AppointmentView> {
+    return appointmentView(await this.participantOf(actor, id, this.repo.find(id), meta));
+  }
+
+  private async participantOf(
+    actor: UserActor,
+    id: string,
+    found: Promise<AppointmentRow | undefined>,
+    meta?: RequestMeta,
+  ): Promise<AppointmentRow> {
+    const row = await found;
+    if (!row) throw AppointmentErrors.notFound();
+    if (row.patientId !== actor.userId && row.doctorId !== actor.userId)
+      throw await this.audit.notYours(actor, 'appointment', id, meta, AppointmentErrors.notFound());
+    return row;
+  }
+
+  /**
+   * POST /v1/appointments/:id/cancel: by the patient (free before the snapshot's window, else the late fee
+   * kept and the rest refunded) or by the doctor (a full refund), in one transaction with the refund.
+   */
+  async cancel(
+    actor: UserActor,
+    id: string,
+    body: CancelAppointmentBody,
+    meta?: RequestMeta,
+  ): Promise<AppointmentView> {
+    return this.repo.transaction(async (t) => {
+      const row = await this.participantOf(actor, id, this.repo.lock(id, t), meta);
+      const by = row.doctorId === actor.userId ? 'doctor' : 'patient';
+      const { refundMinor } = cancellationRefund(row, by, this.clock.now());
+      const moved = await this.advance(actor, row, 'cancelled', body.reason ?? null, t, {
+        cancelledBy: actor.userId,
+        cancelReason: body.reason ?? null,
+        refundedMinor: refundMinor,
+      });
+      if (refundMinor > 0)
+        await this.ledger.post(
+          {
+            key: refundKey(row.id),
+            kind: 'appointment.refund',
+            refType: 'appointment',
+            refId: row.id,
+            actor,
+            memo: `cancelled by the ${by}`,
+            lines: [
+              debit(Accounts.doctorPayable(row.doctorId), refundMinor),
+              credit(Accounts.wallet(row.patientId), refundMinor),
+            ],
+          },
+          t,
+        );
+      return appointmentView(moved);
+    });
+  }
+
+  /**
+   * One lifecycle step of a row the caller locked in `t` (for consultations: check-in, start, complete; the
+   * no-show job). The actor's role on this appointment is the caller's check; the table checks the type.
+   */
+  async advance(
+    actor: Actor,
+    row: AppointmentRow,
+    to: AppointmentStatus,
+    reason: string | null,
+    t: DbOrTx,
+    set: Parameters<AppointmentsRepository['move']>[3] = {},
+  ): Promise<AppointmentRow> {
+    const from = row.status as AppointmentStatus;
+    return transition(
+      appointmentMachine,
+      { from, to, actor },
+      {
+        move: (f, next) => this.repo.move(row.id, f, next, set, t),
+        current: async () => (await this.repo.find(row.id, t))?.status as AppointmentStatus | undefined,
+      },
+      {
+        after: async (_step, moved) => {
+          const actorId = actor.kind === 'user' ? actor.userId : null;
+          await this.repo.appendTransition(
+            { appointmentId: row.id, fromStatus: from, toStatus: to, actorId, reason },
+            t,
+          );
+          await this.publish(moved, from, t);
+        },
+      },
+    );
+  }
+
+  /**
+   * The no-show job: booked appointments nobody started `noShowGraceMinutes` after their start become
+   * no_show (the fee stays with the doctor). Each under its row lock and only if still booked, so two runners
+   * mark one once. Answers how many it marked.
+   */
+  async markNoShows(limit = 200): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.config.appointments.noShowGraceMinutes * 60_000);
+    let marked = 0;
+    for (const { id } of await this.repo.overdueBooked(cutoff, limit)) {
+      const done = await this.repo.transaction(async (t) => {
+        const row = await this.repo.lock(id, t);
+        if (!row || row.status !== 'booked' || row.startsAt >= cutoff) return false;
+        await this.advance(SYSTEM_ACTOR, row, 'no_show', 'not started in time', t);
+        return true;
+      });
+      if (done) marked++;
+    }
+    return marked;
+  }
+
+  private publish(row: AppointmentRow, from: AppointmentStatus | null, t: DbOrTx): Promise<void> {
+    return this.outbox.publish(
+      AppointmentEvents.updated,
+      { appointmentId: row.id, doctorId: row.doctorId, patientId: row.patientId, from, to: row.status },
+      t,
+    );
+  }
+}
