@@ -252,3 +252,13 @@ FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE u.type <> 'doctor'
 -- profile (listed, bookable) always belongs to an active account
 SELECT 'approved doctor profile on an account that is not active' AS invariant, p.user_id::text AS subject
 FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE p.approved_at IS NOT NULL AND u.status <> 'active';
+
+-- appointments: no two active appointments of one doctor overlap, buffers included (the exclusion constraint)
+SELECT 'overlapping active appointments of a doctor' AS invariant, a.id::text AS subject
+FROM appointments a JOIN appointments b ON b.doctor_id = a.doctor_id AND b.id > a.id
+WHERE a.status IN ('booked', 'checked_in', 'in_progress') AND b.status IN ('booked', 'checked_in', 'in_progress')
+  AND a.starts_at < b.busy_until AND b.starts_at < a.busy_until;
+
+-- appointments: a cancellation never refunds more than the fee, and only a cancelled booking has a refund
+SELECT 'appointment refund out of range' AS invariant, id::text AS subject
+FROM appointments WHERE refunded_minor > fee_minor OR (refunded_minor > 0 AND status <> 'cancelled');

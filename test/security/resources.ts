@@ -6,6 +6,7 @@ import { insertProduct } from '../factories/offers.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
 import { earnPoints } from '../factories/loyalty.factory.js';
 import { registerUser } from '../factories/user.factory.js';
+import { bookAppointment, createBookableDoctor } from '../factories/appointments.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -129,6 +130,31 @@ const staffOnly = (why: string): Exempt => ({
  * Every operation with a path parameter must be registered here, either with a way to create its object
  * or with the reason it has no owner. A new `{id}` route without an entry fails the build.
  */
+/** A patient's booking (health data): another patient never reads or moves it (another doctor: appointments e2e). */
+const appointments: OwnedResource = {
+  create: async (t, token) => ({ id: (await bookAppointment(t, token)).id }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select a.status, a.refunded_minor, (select count(*) from appointment_transitions x where x.appointment_id = a.id) as steps
+            from appointments a where a.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+/** Cancel: the owner's call moves it, so the proof is that no one else left a step or a money movement. */
+const appointmentsNotMovedByOthers: OwnedResource = {
+  create: appointments.create,
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select (select count(*) from appointment_transitions x where x.appointment_id = a.id and x.actor_id is distinct from a.patient_id) as steps,
+                   (select count(*) from journal_entries e where e.ref_id = a.id and e.created_by is distinct from a.patient_id) as entries
+            from appointments a where a.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
 export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'GET /v1/files/{id}': files,
   'GET /v1/files/{id}/content': {
@@ -231,6 +257,8 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'GET /v1/doctors/{id}/slots': {
     exempt: 'public by design: free slot times of a doctor who set availability, no patient data (others 404)',
   },
+  'GET /v1/appointments/{id}': appointments,
+  'POST /v1/appointments/{id}/cancel': appointmentsNotMovedByOthers,
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
@@ -354,6 +382,31 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
         ids.some((id) => JSON.stringify(theirs.body).includes(id))
       )
         throw new Error(`${url}: another doctor sees A's time off: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  // A patient's own bookings: another customer's list never holds them, even with A's cursor.
+  'GET /v1/appointments': async (t, a, b) => {
+    const first = await bookAppointment(t, a);
+    await bookAppointment(t, a);
+    const mine = await t.http.get('/v1/appointments?limit=1', a);
+    if (mine.body.items?.length !== 1) throw new Error('GET /v1/appointments: the owner sees no booking');
+    for (const url of ['/v1/appointments', `/v1/appointments?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(first.id))
+        throw new Error(`${url}: another customer sees A's appointment: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  // A doctor's own appointments (no id in the path): another doctor's list never holds them.
+  'GET /v1/doctor/appointments': async (t, a) => {
+    const [d1, d2] = [await createBookableDoctor(t), await createBookableDoctor(t)];
+    const booked = await bookAppointment(t, a, d1.user.id);
+    await bookAppointment(t, a, d1.user.id);
+    const mine = await t.http.get('/v1/doctor/appointments?limit=1', d1.accessToken);
+    if (mine.body.items?.length !== 1) throw new Error('GET /v1/doctor/appointments: the doctor sees none');
+    for (const url of ['/v1/doctor/appointments', `/v1/doctor/appointments?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, d2.accessToken);
+      if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(booked.id))
+        throw new Error(`${url}: another doctor sees A's appointment: ${JSON.stringify(theirs.body)}`);
     }
   },
 };

@@ -12,6 +12,8 @@ const SELF: Permission[] = [
   'wallet:read',
   'cart:read',
   'cart:write',
+  'appointments:read',
+  'appointments:write',
 ];
 
 const actor = (accountType: AccountType, roles: RoleGrant[] = []) =>

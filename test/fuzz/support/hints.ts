@@ -8,6 +8,7 @@ import { uploadPrescription } from '../../security/resources.js';
 import { insertPendingIntent, placePendingCardOrder } from '../../factories/payments.factory.js';
 import { paidWebhook } from './gateway.js';
 import { createApprovedDoctor } from '../../factories/providers.factory.js';
+import { bookAppointment, createBookableDoctor } from '../../factories/appointments.factory.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -316,7 +317,29 @@ export const HINTS: Record<string, Hint> = {
     params: async (w) => ({ id: await timeOffOf(w) }),
   },
   // An approved doctor's (providers gate the search), schedule set.
-  'GET /v1/doctors/{id}/slots': { params: async (w) => ({ id: await slotDoctorOf(w) }), query: () => [] },
+  'GET /v1/doctors/{id}/slots': { params: async (w) => ({ id: await slotDoctorOf(w) }), query: () => [] }, // A free slot of a new free-of-charge doctor each time (a booked slot is taken; the admin's wallet is empty).
+  'POST /v1/appointments': {
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: async (w) => {
+      const doctor = await createBookableDoctor(w.t);
+      const from = new Date(Date.now() + 2 * 86_400_000).toISOString();
+      const slots = await w.t.http.get(`/v1/doctors/${doctor.user.id}/slots?from=${from}`);
+      return { doctorId: doctor.user.id, startsAt: slots.body.items[0].startsAt as string, type: 'video' };
+    },
+  },
+  'GET /v1/appointments': { query: () => [] },
+  'GET /v1/appointments/{id}': {
+    owned: true,
+    params: async (w) => ({ id: (await bookAppointment(w.t, w.admin.accessToken)).id }),
+  },
+  // A fresh booking each time: a cancelled one cannot be cancelled again.
+  'POST /v1/appointments/{id}/cancel': {
+    owned: true,
+    params: async (w) => ({ id: (await bookAppointment(w.t, w.admin.accessToken)).id }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ reason: 'fuzz cancellation' }),
+  },
+  'GET /v1/doctor/appointments': { caller: (w) => w.doctor, query: () => [] },
 };
 
 /** A valid schedule: every generated field is replaced (generated intervals would overlap or run backwards). */
