@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppointmentsService } from '../../src/modules/appointments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { creditWallet } from '../factories/payments.factory.js';
 import { createApprovedDoctor } from '../factories/providers.factory.js';
@@ -286,5 +287,111 @@ describe('POST /v1/appointments/:id/cancel', () => {
     const byDoctor = await cancel(doctor.accessToken, again.body.id);
     expect(byDoctor.body).toMatchObject({ status: 'cancelled', refundedMinor: 30000 });
     expect(await balance(patient.accessToken)).toBe(45000);
+  });
+});
+
+describe('POST /v1/appointments/:id/reschedule', () => {
+  it('moves a booking to another offered slot up to its cap; the old slot is free again', async () => {
+    const doctor = await doctorWith();
+    const patient = await patientWith(30000);
+    const first = await slotAfter(doctor.user.id, 2 * DAY);
+    const booked = await book(patient.accessToken, {
+      doctorId: doctor.user.id,
+      startsAt: first.startsAt,
+      type: 'video',
+    });
+    const move = (token: string, startsAt: string) =>
+      t.http.post(`/v1/appointments/${booked.body.id}/reschedule`, { startsAt }, token, {
+        'idempotency-key': `move-${randomUUID()}`,
+      });
+    const second = await slotAfter(doctor.user.id, 3 * DAY);
+    const res = await move(patient.accessToken, second.startsAt);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      startsAt: second.startsAt,
+      endsAt: second.endsAt,
+      reschedules: 1,
+      feeMinor: 30000,
+    });
+    expect(await balance(patient.accessToken)).toBe(0);
+    expect(
+      (await slots(doctor.user.id, `?from=${first.startsAt}&to=${first.endsAt}`)).map((s) => s.startsAt),
+    ).toContain(first.startsAt);
+
+    // The doctor cannot move it, another patient gets 404, a slot not offered 409, bad input 400.
+    expect((await move(doctor.accessToken, first.startsAt)).body.code).toBe('appointments/patient-reschedules');
+    expect((await move((await registerUser(t)).accessToken, first.startsAt)).status).toBe(404);
+    const offGrid = new Date(Date.parse(first.startsAt) + 60_000).toISOString();
+    expect((await move(patient.accessToken, offGrid)).body.code).toBe('appointments/slot-not-offered');
+    expect((await move(patient.accessToken, 'soon')).status).toBe(400);
+
+    // Another patient holds a slot: slot-taken.
+    const other = await patientWith(30000);
+    const held = await slotAfter(doctor.user.id, 5 * DAY);
+    expect(
+      (await book(other.accessToken, { doctorId: doctor.user.id, startsAt: held.startsAt, type: 'video' })).status,
+    ).toBe(201);
+    expect((await move(patient.accessToken, held.startsAt)).body.code).toBe('appointments/slot-taken');
+
+    expect((await move(patient.accessToken, first.startsAt)).body.reschedules).toBe(2);
+    const capped = await move(patient.accessToken, (await slotAfter(doctor.user.id, 6 * DAY)).startsAt);
+    expect([capped.status, capped.body.code]).toEqual([409, 'appointments/reschedule-cap']);
+    const now = await t.http.get(`/v1/appointments/${booked.body.id}`, patient.accessToken);
+    expect(now.body).toMatchObject({ startsAt: first.startsAt, reschedules: 2, status: 'booked' });
+    const events = await rows(
+      sql`select id from outbox where topic = 'appointment.rescheduled' and payload->>'appointmentId' = ${booked.body.id}`,
+    );
+    expect(events).toHaveLength(2);
+  });
+});
+
+describe('the no-show job', () => {
+  it('marks a booking nobody started after the grace period, once, and keeps the fee', async () => {
+    const doctor = await doctorWith();
+    const patient = await patientWith(30000);
+    const slot = await slotAfter(doctor.user.id, 2 * DAY);
+    const booked = await book(patient.accessToken, {
+      doctorId: doctor.user.id,
+      startsAt: slot.startsAt,
+      type: 'video',
+    });
+    const recent = await book(patient.accessToken, {
+      doctorId: doctor.user.id,
+      startsAt: (await slotAfter(doctor.user.id, 3 * DAY)).startsAt,
+      type: 'video',
+    });
+    expect(recent.status).toBe(409); // the wallet is empty now
+    const other = await patientWith(30000);
+    const soon = await book(other.accessToken, {
+      doctorId: doctor.user.id,
+      startsAt: (await slotAfter(doctor.user.id, 3 * DAY)).startsAt,
+      type: 'video',
+    });
+    // Started 61 and 10 minutes ago (the grace is 30 minutes; the exclusion constraint keeps them apart).
+    for (const [id, minutes] of [
+      [booked.body.id, 61],
+      [soon.body.id, 10],
+    ] as const)
+      await t.database.db.execute(
+        sql`update appointments set starts_at = now() - make_interval(mins => ${minutes}),
+              ends_at = now() - make_interval(mins => ${minutes - 30}), busy_until = now() - make_interval(mins => ${minutes - 30})
+            where id = ${id}`,
+      );
+    const service = t.app.get(AppointmentsService);
+    await Promise.all([service.markNoShows(), service.markNoShows()]);
+    const statuses = await rows<{ id: string; status: string }>(
+      sql`select id, status from appointments where doctor_id = ${doctor.user.id}`,
+    );
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+      [booked.body.id]: 'no_show',
+      [soon.body.id]: 'booked',
+    });
+    const events = await rows<{ payload: { from: string; to: string } }>(
+      sql`select payload from outbox where topic = 'appointment.updated' and payload->>'appointmentId' = ${booked.body.id} and payload->>'to' = 'no_show'`,
+    );
+    expect(events).toHaveLength(1);
+    expect(await balance(patient.accessToken)).toBe(0);
+    const late = await cancel(patient.accessToken, booked.body.id);
+    expect([late.status, late.body.code]).toEqual([409, 'common/illegal-transition']);
   });
 });

@@ -259,6 +259,10 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   },
   'GET /v1/appointments/{id}': appointments,
   'POST /v1/appointments/{id}/cancel': appointmentsNotMovedByOthers,
+  'POST /v1/appointments/{id}/reschedule': {
+    exempt:
+      "its body must name another offered slot of the booking's doctor, which the matrix's empty body cannot; appointments e2e: another patient's move answers 404 like a missing one and the booking stays",
+  },
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */

@@ -1668,6 +1668,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/appointments/{id}/reschedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move a booking to another offered slot of the same doctor
+     * @description Requires permission `appointments:write`. Only its patient and its doctor see it; anyone else gets 404 `appointments/not-found` like a missing id (audited). Only the patient moves it (the doctor: 409 `appointments/patient-reschedules`), only while booked (409 `appointments/not-reschedulable`), at most `policy.rescheduleCap` times (409 `appointments/reschedule-cap`). The fee and policy stay as booked. The new start must be an offered slot (409 `appointments/slot-not-offered`, or `appointments/slot-taken` when someone holds it); the booking's own current time is not offered, so a slot overlapping it needs a cancellation and a new booking.
+     */
+    post: operations['rescheduleAppointment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/doctor/appointments': {
     parameters: {
       query?: never;
@@ -9568,6 +9588,95 @@ export interface operations {
       content: {
         'application/json': {
           reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Appointment'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rescheduleAppointment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: date-time
+           * @description The start of another offered slot of the same doctor
+           */
+          startsAt: string;
         };
       };
     };

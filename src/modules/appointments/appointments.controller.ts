@@ -9,9 +9,11 @@ import {
   appointmentsQuery,
   bookBody,
   cancelAppointmentBody,
+  rescheduleBody,
   type AppointmentsQuery,
   type BookBody,
   type CancelAppointmentBody,
+  type RescheduleBody,
 } from './appointments.dto.js';
 import { AppointmentsService } from './appointments.service.js';
 
@@ -89,6 +91,26 @@ export class AppointmentsController {
     @ReqMeta() meta: RequestMeta,
   ) {
     return this.appointments.cancel(actor, id, body, meta);
+  }
+
+  @Can('appointments:write')
+  @Post(':id/reschedule')
+  @Idempotent()
+  @Route({
+    operationId: 'rescheduleAppointment',
+    summary: 'Move a booking to another offered slot of the same doctor',
+    description: `${NOT_YOURS} Only the patient moves it (the doctor: 409 \`appointments/patient-reschedules\`), only while booked (409 \`appointments/not-reschedulable\`), at most \`policy.rescheduleCap\` times (409 \`appointments/reschedule-cap\`). The fee and policy stay as booked. The new start must be an offered slot (409 \`appointments/slot-not-offered\`, or \`appointments/slot-taken\` when someone holds it); the booking's own current time is not offered, so a slot overlapping it needs a cancellation and a new booking.`,
+    auth: { permission: 'appointments:write' },
+    response: appointmentView,
+    errors: [404, 409],
+  })
+  reschedule(
+    @Param('id', { schema: appointmentIdParam }) id: string,
+    @Body({ schema: rescheduleBody }) body: RescheduleBody,
+    @CurrentActor() actor: UserActor,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.appointments.reschedule(actor, id, body, meta);
   }
 }
 

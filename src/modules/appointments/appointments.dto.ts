@@ -17,6 +17,11 @@ export const cancelAppointmentBody = z.strictObject({
 });
 export type CancelAppointmentBody = z.infer<typeof cancelAppointmentBody>;
 
+export const rescheduleBody = z.strictObject({
+  startsAt: instantSchema.describe('The start of another offered slot of the same doctor'),
+});
+export type RescheduleBody = z.infer<typeof rescheduleBody>;
+
 export const appointmentIdParam = idSchema;
 export const appointmentsQuery = pageQuery;
 export type AppointmentsQuery = z.infer<typeof appointmentsQuery>;

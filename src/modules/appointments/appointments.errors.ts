@@ -10,6 +10,12 @@ export const AppointmentErrors = {
   selfBooking: () => AppError.conflict('appointments/self-booking', 'A doctor cannot book their own slot'),
   typeUnavailable: (type: string) =>
     AppError.conflict('appointments/type-unavailable', `The doctor does not offer ${type} appointments`, { type }),
+  rescheduleCap: (cap: number) =>
+    AppError.conflict('appointments/reschedule-cap', `This booking was already moved ${cap} times`, { cap }),
+  notReschedulable: (status: string) =>
+    AppError.conflict('appointments/not-reschedulable', `A ${status} appointment cannot be moved`, { status }),
+  onlyPatientReschedules: () =>
+    AppError.conflict('appointments/patient-reschedules', 'Only the patient moves a booking; a doctor cancels it'),
   notADoctor: () =>
     AppError.notFound('appointments/not-a-doctor', 'Only doctor accounts have a schedule of appointments'),
 };
@@ -25,6 +31,18 @@ export const AppointmentsMessages = defineMessages({
   'appointments/type-unavailable': {
     en: 'The doctor does not offer this kind of appointment',
     ar: 'الطبيب لا يتيح هذا النوع من المواعيد',
+  },
+  'appointments/reschedule-cap': {
+    en: 'This booking cannot be moved again',
+    ar: 'لا يمكن تغيير موعد هذا الحجز مرة أخرى',
+  },
+  'appointments/not-reschedulable': {
+    en: 'This appointment can no longer be moved',
+    ar: 'لم يعد بالإمكان تغيير هذا الموعد',
+  },
+  'appointments/patient-reschedules': {
+    en: 'Only the patient can move a booking',
+    ar: 'المريض فقط يمكنه تغيير موعد الحجز',
   },
   'appointments/not-a-doctor': {
     en: 'Only doctor accounts have appointments to see',

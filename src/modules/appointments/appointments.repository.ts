@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
@@ -48,6 +48,30 @@ export class AppointmentsRepository {
       ...set,
       updatedAt: new Date(),
     });
+    return row;
+  }
+
+  /**
+   * Moves a booked appointment to a new range, counting the move, only while booked and under its cap (the
+   * exclusion constraint checks the new range against the doctor's other appointments). Undefined when the
+   * row was not booked or at its cap.
+   */
+  async reschedule(
+    id: string,
+    range: { startsAt: Date; endsAt: Date; busyUntil: Date },
+    tx: DbOrTx,
+  ): Promise<AppointmentRow | undefined> {
+    const [row] = await tx
+      .update(appointments)
+      .set({ ...range, reschedules: sql`${appointments.reschedules} + 1`, updatedAt: new Date() })
+      .where(
+        and(
+          eq(appointments.id, id),
+          eq(appointments.status, 'booked'),
+          lt(appointments.reschedules, appointments.rescheduleCap),
+        ),
+      )
+      .returning();
     return row;
   }
 

@@ -19,7 +19,13 @@ import { AuditService } from '../audit/index.js';
 import { AvailabilitySeams, AvailabilityService, type BusyTimeSource } from '../availability/index.js';
 import { Accounts, LedgerService, credit, debit } from '../payments/index.js';
 import { ProvidersService } from '../providers/index.js';
-import type { AppointmentView, AppointmentsQuery, BookBody, CancelAppointmentBody } from './appointments.dto.js';
+import type {
+  AppointmentView,
+  AppointmentsQuery,
+  BookBody,
+  CancelAppointmentBody,
+  RescheduleBody,
+} from './appointments.dto.js';
 import { AppointmentErrors } from './appointments.errors.js';
 import { AppointmentEvents } from './appointments.events.js';
 import { appointmentMachine, type AppointmentStatus } from './appointments.machine.js';
@@ -224,6 +230,52 @@ export class AppointmentsService implements OnModuleInit {
         );
       return appointmentView(moved);
     });
+  }
+
+  /**
+   * POST /v1/appointments/:id/reschedule: the patient moves a booked appointment to another offered slot of
+   * the same doctor, at most `rescheduleCap` times (the booking's snapshot). The fee and policy stay. The new
+   * slot must be offered now, so it cannot overlap the booking's own current time (cancel and book instead).
+   */
+  async reschedule(actor: UserActor, id: string, body: RescheduleBody, meta?: RequestMeta): Promise<AppointmentView> {
+    const startsAt = new Date(body.startsAt);
+    try {
+      return await this.repo.transaction(async (t) => {
+        const row = await this.participantOf(actor, id, this.repo.lock(id, t), meta);
+        if (row.patientId !== actor.userId) throw AppointmentErrors.onlyPatientReschedules();
+        if (row.status !== 'booked') throw AppointmentErrors.notReschedulable(row.status);
+        if (row.reschedules >= row.rescheduleCap) throw AppointmentErrors.rescheduleCap(row.rescheduleCap);
+        await this.providers.assertBookable(row.doctorId, startsAt, t);
+        const slot = await this.availability.offeredSlot(row.doctorId, startsAt, t);
+        if (!slot) {
+          const taken = await this.repo.busyBetween(row.doctorId, startsAt, new Date(startsAt.getTime() + 1), t);
+          throw taken.length > 0 ? AppointmentErrors.slotTaken() : AppointmentErrors.slotNotOffered();
+        }
+        const moved = await this.repo.reschedule(
+          id,
+          { startsAt, endsAt: slot.endsAt, busyUntil: new Date(slot.endsAt.getTime() + slot.bufferMinutes * 60_000) },
+          t,
+        );
+        if (!moved) throw AppointmentErrors.rescheduleCap(row.rescheduleCap);
+        await this.outbox.publish(
+          AppointmentEvents.rescheduled,
+          {
+            appointmentId: id,
+            doctorId: row.doctorId,
+            patientId: row.patientId,
+            from: row.startsAt.toISOString(),
+            to: moved.startsAt.toISOString(),
+          },
+          t,
+        );
+        return appointmentView(moved);
+      });
+    } catch (err) {
+      const refused = dbRefusal(err);
+      if (refused?.code === EXCLUSION_VIOLATION && refused.constraint === 'appointments_no_overlap')
+        throw AppointmentErrors.slotTaken();
+      throw err;
+    }
   }
 
   /**

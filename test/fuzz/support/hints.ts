@@ -340,6 +340,17 @@ export const HINTS: Record<string, Hint> = {
     body: () => ({ reason: 'fuzz cancellation' }),
   },
   'GET /v1/doctor/appointments': { caller: (w) => w.doctor, query: () => [] },
+  // A fresh booking of the world's moving doctor, moved to one of its free slots five or more days ahead.
+  'POST /v1/appointments/{id}/reschedule': {
+    owned: true,
+    params: async (w) => ({ id: (await bookAppointment(w.t, w.admin.accessToken, await movingDoctorOf(w))).id }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: async (w) => {
+      const from = new Date(Date.now() + 5 * 86_400_000).toISOString();
+      const slots = await w.t.http.get(`/v1/doctors/${await movingDoctorOf(w)}/slots?from=${from}`);
+      return { startsAt: slots.body.items[0].startsAt as string };
+    },
+  },
 };
 
 /** A valid schedule: every generated field is replaced (generated intervals would overlap or run backwards). */
@@ -378,6 +389,17 @@ function slotDoctorOf(w: World): Promise<string> {
       }),
     );
   return slotDoctors.get(w)!;
+}
+
+/** One free-of-charge doctor per world whose bookings the reschedule route moves. */
+const movingDoctors = new WeakMap<World, Promise<string>>();
+function movingDoctorOf(w: World): Promise<string> {
+  if (!movingDoctors.has(w))
+    movingDoctors.set(
+      w,
+      createBookableDoctor(w.t).then((d) => d.user.id),
+    );
+  return movingDoctors.get(w)!;
 }
 
 async function timeOffOf(w: World): Promise<string> {
