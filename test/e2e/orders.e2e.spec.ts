@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUserActor } from '../../src/kernel/auth/index.js';
 import { CartService } from '../../src/modules/cart/index.js';
-import { OrdersService } from '../../src/modules/orders/index.js';
+import { OrderCheckoutService } from '../../src/modules/orders/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { quietAutomaticOffers, storedCart } from '../factories/cart.factory.js';
@@ -252,10 +252,12 @@ describe('orders: concurrency', () => {
     const ids = await insertCustomers(t, 100);
     const carts = t.app.get(CartService);
     for (const id of ids) await carts.setItem(id, p.id, 1);
-    const orders = t.app.get(OrdersService);
+    const checkouts = t.app.get(OrderCheckoutService);
     const actor = (id: string) => buildUserActor({ userId: id, sessionId: id, accountType: 'customer', roles: [] });
     const results = await Promise.allSettled(
-      ids.map((id) => orders.checkout(actor(id), { branchId: branch.id, fulfilment: 'pickup', paymentMethod: 'cod' })),
+      ids.map((id) =>
+        checkouts.checkout(actor(id), { branchId: branch.id, fulfilment: 'pickup', paymentMethod: 'cod' }),
+      ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : []));

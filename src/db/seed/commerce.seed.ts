@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import { buildUserActor, type UserActor } from '../../kernel/auth/index.js';
 import { CartService } from '../../modules/cart/index.js';
 import { InventoryService } from '../../modules/inventory/index.js';
-import { OrdersService } from '../../modules/orders/index.js';
+import { OrderCheckoutService, OrdersService } from '../../modules/orders/index.js';
 import { Accounts, LedgerService, credit, debit } from '../../modules/payments/index.js';
 import { DB, type Db } from '../client.js';
 import { users } from '../schema.js';
@@ -68,7 +68,9 @@ async function placeDemoOrder(app: INestApplication, customer: UserActor, admin:
   await cart.setItem(customer.userId, picks[0]!, 2);
   await cart.setItem(customer.userId, picks[1]!, 1);
   const orders = app.get(OrdersService);
-  const order = await orders.checkout(customer, { branchId, fulfilment: 'pickup', paymentMethod: 'wallet' });
+  const order = await app
+    .get(OrderCheckoutService)
+    .checkout(customer, { branchId, fulfilment: 'pickup', paymentMethod: 'wallet' });
   for (const to of ['preparing', 'ready', 'completed'] as const)
     await orders.transitionByStaff(admin, order.id, to, to === 'completed' ? 'picked up (demo data)' : undefined);
   return true;

@@ -6,6 +6,7 @@ import { InventoryQueries } from './inventory-reports.repository.js';
 import { InventoryJobs } from './inventory.jobs.js';
 import { InventoryRepository } from './inventory.repository.js';
 import { InventoryService } from './inventory.service.js';
+import { StockReturnsService } from './stock-returns.service.js';
 import { StockAccess } from './stock-access.js';
 import { StockReportsService } from './stock-reports.service.js';
 import { StockService } from './stock.service.js';
@@ -14,6 +15,7 @@ import { StockService } from './stock.service.js';
   imports: [BranchesModule],
   controllers: [InventoryController, InventoryAdminController],
   providers: [
+    StockReturnsService,
     InventoryRepository,
     InventoryQueries,
     InventoryService,
@@ -22,6 +24,6 @@ import { StockService } from './stock.service.js';
     StockReportsService,
     InventoryJobs,
   ],
-  exports: [InventoryService],
+  exports: [InventoryService, StockReturnsService],
 })
 export class InventoryModule {}

@@ -4,7 +4,7 @@ import { canAtBranch, type UserActor } from '../../kernel/auth/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
 import { AuditService } from '../audit/index.js';
-import { InventoryService } from '../inventory/index.js';
+import { StockReturnsService } from '../inventory/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
 import { CardPaymentsService, LedgerService } from '../payments/index.js';
 import type { RefundBody, RefundResult, RefundView } from './orders.dto.js';
@@ -34,7 +34,7 @@ export class OrderRefundsService {
   constructor(
     private readonly repo: OrdersRepository,
     private readonly orders: OrdersService,
-    private readonly inventory: InventoryService,
+    private readonly returns: StockReturnsService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly cardPayments: CardPaymentsService,
@@ -115,7 +115,7 @@ export class OrderRefundsService {
           )
         ).id;
       if (goods.length > 0)
-        await this.inventory.quarantine(
+        await this.returns.quarantine(
           order.reservationRef,
           goods.map((g) => ({ productId: g.line.productId, quantity: g.quantity })),
           { actor, reason: `refund ${refundId}: ${body.reason}`, movementRef: `refund:${refundId}` },

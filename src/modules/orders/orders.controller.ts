@@ -18,6 +18,7 @@ import { OrdersService } from './orders.service.js';
 import { OrderCardPayments } from './orders.card.js';
 import { checkoutPaymentView } from '../payments/index.js';
 import { OrderRefundsService } from './order-refunds.service.js';
+import { OrderCheckoutService } from './order-checkout.service.js';
 
 @ApiTags('orders')
 @Controller('v1/orders')
@@ -26,6 +27,7 @@ export class OrdersController {
     private readonly orders: OrdersService,
     private readonly cardOrders: OrderCardPayments,
     private readonly refundsService: OrderRefundsService,
+    private readonly checkouts: OrderCheckoutService,
   ) {}
 
   @Can('cart:write')
@@ -46,7 +48,7 @@ export class OrdersController {
     @CurrentActor() actor: UserActor,
     @ReqMeta() meta: RequestMeta,
   ) {
-    return this.orders.checkout(actor, body, meta);
+    return this.checkouts.checkout(actor, body, meta);
   }
 
   @Can('cart:read')

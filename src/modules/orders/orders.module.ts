@@ -9,6 +9,7 @@ import { OrdersAdminController } from './orders.admin.controller.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
+import { OrderCheckoutService } from './order-checkout.service.js';
 import { OrderCardPayments } from './orders.card.js';
 import { OrderVerificationService } from './order-verification.service.js';
 import { OrdersJobs } from './orders.jobs.js';
@@ -30,10 +31,11 @@ import { PrescriptionsModule } from '../prescriptions/index.js';
     OrderCardPayments,
     OrdersRepository,
     OrdersService,
+    OrderCheckoutService,
     OrderVerificationService,
     OrderRefundsService,
     OrdersJobs,
   ],
-  exports: [OrdersService],
+  exports: [OrdersService, OrderCheckoutService],
 })
 export class OrdersModule {}
