@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
 import { OutboxService } from '../../src/kernel/events/index.js';
-import { CardPaymentsService } from '../../src/modules/payments/index.js';
+import { CardRefundsService } from '../../src/modules/payments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { FakeStripe, type FakeSession } from '../support/fake-stripe.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -307,12 +307,12 @@ describe('POST /v1/payments/webhooks/stripe', () => {
   });
 });
 
-describe('CardPaymentsService.refundToCard', () => {
+describe('CardRefundsService.refundToCard', () => {
   it('moves wallet money back to the card once per key, never beyond what was paid, and sends it to Stripe', async () => {
     const c = await customer();
     const { intentId, session } = await pendingTopUp(c.token, 6000);
     await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)));
-    const payments = t.app.get(CardPaymentsService);
+    const payments = t.app.get(CardRefundsService);
     const key = `test:${randomUUID()}:refund:card`;
     const refund = await payments.refundToCard({ intentId, amountMinor: 2000, key, actor: SYSTEM_ACTOR });
     expect(refund).toMatchObject({ intentId, amountMinor: 2000, status: 'requested', replayed: false });
@@ -360,7 +360,7 @@ describe('card refunds the bank settles later, or refuses', () => {
     const c = await customer();
     const { intentId, session } = await pendingTopUp(c.token, 5000);
     await deliver(stripe.event('checkout.session.completed', stripe.pay(session.id)));
-    const payments = t.app.get(CardPaymentsService);
+    const payments = t.app.get(CardRefundsService);
     const refundRow = async (id: string) =>
       (
         await rows<{ status: string; gateway_refund_ref: string | null }>(

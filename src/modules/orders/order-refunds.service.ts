@@ -6,7 +6,7 @@ import { newId } from '../../kernel/ids.js';
 import { AuditService } from '../audit/index.js';
 import { StockReturnsService } from '../inventory/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
-import { CardPaymentsService, LedgerService } from '../payments/index.js';
+import { CardRefundsService, LedgerService } from '../payments/index.js';
 import type { RefundBody, RefundResult, RefundView } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrderEvents } from './orders.events.js';
@@ -37,7 +37,7 @@ export class OrderRefundsService {
     private readonly returns: StockReturnsService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
-    private readonly cardPayments: CardPaymentsService,
+    private readonly cardRefunds: CardRefundsService,
     private readonly loyalty: LoyaltyService,
     @Inject(OutboxService) private readonly outbox: OutboxService,
   ) {}
@@ -109,7 +109,7 @@ export class OrderRefundsService {
       // goes on to the gateway; the gateway is asked once this transaction has committed.
       if (destination === 'card')
         cardRefundId = (
-          await this.cardPayments.refundToCard(
+          await this.cardRefunds.refundToCard(
             { orderId: id, amountMinor, key: `${key}:card`, actor, memo: body.reason },
             t,
           )
@@ -154,7 +154,7 @@ export class OrderRefundsService {
       return { ...refundToView(saved.refund, saved.lines), order: await this.orders.withLines(moved, t) };
     });
     // A gateway that does not answer leaves the card refund requested (sent again by the next sendRefund).
-    if (cardRefundId) await this.cardPayments.sendRefund(cardRefundId);
+    if (cardRefundId) await this.cardRefunds.sendRefund(cardRefundId);
     return result;
   }
 

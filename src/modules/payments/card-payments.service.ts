@@ -1,20 +1,19 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { DbOrTx } from '../../db/client.js';
-import type { Actor, UserActor } from '../../kernel/auth/index.js';
+import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import { OutboxService } from '../../kernel/events/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { newId } from '../../kernel/ids.js';
 import { AuditService } from '../audit/index.js';
-import { CardPaymentsRepository, type CardRefundRow, type IntentRow } from './card-payments.repository.js';
+import { CardPaymentsRepository, type IntentRow } from './card-payments.repository.js';
 import { PaymentEvents, intentUpdated } from './card-payments.events.js';
 import type { IntentPurpose, IntentStatus } from './card-payments.machine.js';
-import { PAYMENT_GATEWAY, type GatewayRefund, type PaymentGateway } from './gateway.js';
+import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerService } from './ledger.service.js';
 import type { CheckoutPaymentView, IntentView, TopUpBody } from './payments.dto.js';
 import { PaymentErrors } from './payments.errors.js';
-import { Accounts, credit, debit } from './payments.rules.js';
 
 /** An intent whose money has just reached the customer's wallet (what an onPaid handler is given). */
 export interface PaidIntent {
@@ -36,32 +35,11 @@ export type PaidHandler = (intent: PaidIntent, tx: DbOrTx) => Promise<string>;
 /** Locks what a paid handler works on (its purpose's object, named by the intent's ref id). */
 export type PaidLock = (refId: string, tx: DbOrTx) => Promise<unknown>;
 
-export interface CardRefundRequest {
-  /** The order whose card payment is given back (its paid intent is found), or the intent itself. */
-  orderId?: string;
-  intentId?: string;
-  amountMinor: number;
-  /** The ledger entry's key, unique per refund (`order:<id>:refund:<n>:card`): a retry refunds once. */
-  key: string;
-  actor: Actor;
-  memo?: string;
-}
-
-export interface CardRefund {
-  id: string;
-  intentId: string;
-  key: string;
-  amountMinor: number;
-  status: 'requested' | 'succeeded' | 'failed';
-  /** True when the key had been refunded before: nothing moved this time. */
-  replayed: boolean;
-}
-
 export { PaymentEvents };
 
 /**
  * Card payments through the bound gateway (exported from index.ts): intents for orders and top-ups, the
- * hosted checkout page, the webhook that moves the money, and refunds to the card. Payments does not know
+ * hosted checkout page and the paid handlers the webhook runs (refunds to the card: CardRefundsService). Payments does not know
  * orders: the orders module registers what an order's payment does once paid (`onPaid('order', ...)`).
  *
  * Money path: the gateway's payment lands in the customer's wallet first (`intent:<id>:paid`, debit gateway
@@ -255,149 +233,6 @@ export class CardPaymentsService {
     return this.repo.openForOrder(orderId, tx);
   }
 
-  /**
-   * Gives card money back (for the refunds of the orders module): in the caller's transaction, posts `key`
-   * (debit the customer's wallet, credit gateway clearing: the caller first puts the refunded amount into the
-   * wallet, e.g. revenue → wallet) and records the card refund as `requested`. Never more than the intent was
-   * paid minus its earlier card refunds (409 `payments/refund-exceeds-paid`); a wallet short of the amount
-   * 409 `payments/insufficient-funds`. The same key again answers the first refund (`replayed`).
-   *
-   * The gateway is asked by `sendRefund(id)`, which the caller runs after its transaction commits; a refund
-   * the gateway did not confirm stays `requested` (with its last error) and is sent again by the next call.
-   */
-  async refundToCard(input: CardRefundRequest, tx?: DbOrTx): Promise<CardRefund> {
-    if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0)
-      throw new RangeError('a card refund is a positive whole amount');
-    return this.repo.transaction(async (t) => {
-      const existing = await this.repo.refundByKey(input.key, t);
-      if (existing) return this.replayRefund(existing, input);
-      const intent = await this.refundableIntent(input, t);
-      const refunded = await this.repo.refundedOf(intent.id, t);
-      if (refunded + input.amountMinor > intent.amountMinor)
-        throw PaymentErrors.refundExceedsPaid(intent.amountMinor - refunded);
-      await this.ledger.post(
-        {
-          key: input.key,
-          kind: 'card.refund',
-          refType: 'payment_intent',
-          refId: intent.id,
-          actor: input.actor,
-          memo: input.memo ?? 'Refund to card',
-          lines: [
-            debit(Accounts.wallet(intent.customerId), input.amountMinor),
-            credit(Accounts.gatewayClearing, input.amountMinor),
-          ],
-        },
-        t,
-      );
-      const row = await this.repo.insertRefund(
-        {
-          intentId: intent.id,
-          key: input.key,
-          amountMinor: input.amountMinor,
-          status: 'requested',
-          createdBy: input.actor.kind === 'user' ? input.actor.userId : null,
-        },
-        t,
-      );
-      // The ledger key is unique too: a concurrent refund with this key lost its post above, so this holds.
-      return toRefund(row!, false);
-    }, tx);
-  }
-
-  /** Asks the gateway for a requested card refund (after the refund's transaction committed). */
-  async sendRefund(refundId: string): Promise<CardRefund> {
-    const gateway = this.assertAvailable();
-    const [row] = await this.repo.refundsById([refundId]);
-    if (!row) throw PaymentErrors.intentNotFound();
-    if (row.status !== 'requested') return toRefund(row, true);
-    const intent = (await this.repo.find(row.intentId))!;
-    let answer: GatewayRefund;
-    try {
-      // Once the gateway accepted it, ask about that refund: its idempotency key does not live forever.
-      answer = row.gatewayRefundRef
-        ? await gateway.refundStatus(row.gatewayRefundRef)
-        : await gateway.refund(intent.gatewayRef!, row.amountMinor, `refund:${row.key}`);
-    } catch (err) {
-      this.logger.warn(`card refund ${row.id} not sent: ${(err as Error).message}`);
-      await this.repo.settleRefund(row.id, { status: 'requested', lastError: (err as Error).message.slice(0, 500) });
-      return toRefund(row, false);
-    }
-    if (answer.status === 'failed') return this.refundFailed(row, intent, answer.refundRef);
-    await this.repo.settleRefund(row.id, {
-      status: answer.status === 'succeeded' ? 'succeeded' : 'requested',
-      gatewayRefundRef: answer.refundRef,
-      lastError: null,
-    });
-    return { ...toRefund(row, false), status: answer.status === 'succeeded' ? 'succeeded' : 'requested' };
-  }
-
-  /**
-   * The card took nothing back: the refund is `failed` and its money returns to the customer's wallet
-   * (`<key>:reversed`, debit gateway clearing, credit wallet), once, in one transaction.
-   */
-  private async refundFailed(row: CardRefundRow, intent: IntentRow, refundRef: string): Promise<CardRefund> {
-    this.logger.warn(`card refund ${row.id} failed at the gateway: its money goes back to the wallet`);
-    await this.repo.transaction(async (t) => {
-      if (!(await this.repo.failRefund(row.id, refundRef, t))) return;
-      await this.ledger.post(
-        {
-          key: `${row.key}:reversed`,
-          kind: 'card.refund_failed',
-          refType: 'payment_intent',
-          refId: intent.id,
-          memo: 'The refund to the card failed: back to the wallet',
-          lines: [
-            debit(Accounts.gatewayClearing, row.amountMinor),
-            credit(Accounts.wallet(intent.customerId), row.amountMinor),
-          ],
-        },
-        t,
-      );
-    });
-    return { ...toRefund(row, false), status: 'failed' };
-  }
-
-  /**
-   * The job: card refunds still `requested` (the gateway failed or the process stopped before asking it)
-   * whose last try is older than `olderThanMs`, sent again. Each send is idempotent at the gateway (its key
-   * is the refund's) and settles the row only while it is requested. Answers how many were tried.
-   */
-  async sendPendingRefunds(olderThanMs = 5 * 60_000, limit = 100): Promise<number> {
-    if (!this.gateway) return 0;
-    const ids = await this.repo.requestedRefundIds(new Date(this.clock.now().getTime() - olderThanMs), limit);
-    for (const id of ids) await this.sendRefund(id);
-    return ids.length;
-  }
-
-  private async refundableIntent(input: CardRefundRequest, t: DbOrTx): Promise<IntentRow> {
-    const candidates = input.intentId
-      ? [await this.repo.find(input.intentId, t)].filter((i): i is IntentRow => i?.status === 'paid')
-      : input.orderId
-        ? await this.repo.paidForOrder(input.orderId, t)
-        : [];
-    if (candidates.length === 0) throw PaymentErrors.nothingPaidByCard();
-    let most = 0;
-    for (const candidate of candidates) {
-      const locked = (await this.repo.lockForEvent(
-        candidate.gateway,
-        candidate.gatewayRef ?? undefined,
-        candidate.id,
-        t,
-      ))!;
-      const left = locked.amountMinor - (await this.repo.refundedOf(locked.id, t));
-      if (left >= input.amountMinor) return locked;
-      most = Math.max(most, left);
-    }
-    throw PaymentErrors.refundExceedsPaid(most);
-  }
-
-  private replayRefund(existing: CardRefundRow, input: CardRefundRequest): CardRefund {
-    if (existing.amountMinor !== input.amountMinor || (input.intentId && existing.intentId !== input.intentId))
-      throw PaymentErrors.entryConflict();
-    return toRefund(existing, true);
-  }
-
   private async owned(actor: UserActor, id: string, meta?: RequestMeta): Promise<IntentRow> {
     const intent = await this.repo.find(id);
     if (!intent) throw PaymentErrors.intentNotFound();
@@ -430,13 +265,4 @@ const toIntentView = (i: IntentRow): IntentView => ({
   paidAt: i.paidAt?.toISOString() ?? null,
   createdAt: i.createdAt.toISOString(),
   updatedAt: i.updatedAt.toISOString(),
-});
-
-const toRefund = (r: CardRefundRow, replayed: boolean): CardRefund => ({
-  id: r.id,
-  intentId: r.intentId,
-  key: r.key,
-  amountMinor: r.amountMinor,
-  status: r.status as CardRefund['status'],
-  replayed,
 });

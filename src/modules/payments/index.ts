@@ -7,14 +7,8 @@ export {
   type PostedEntry,
 } from './ledger.service.js';
 export { WalletService, type Wallet } from './wallet.service.js';
-export {
-  CardPaymentsService,
-  PaymentEvents,
-  type CardRefund,
-  type CardRefundRequest,
-  type PaidHandler,
-  type PaidIntent,
-} from './card-payments.service.js';
+export { CardPaymentsService, PaymentEvents, type PaidHandler, type PaidIntent } from './card-payments.service.js';
+export { CardRefundsService, type CardRefund, type CardRefundRequest } from './card-refunds.service.js';
 export { intentPaidKey, type IntentPurpose, type IntentStatus } from './card-payments.machine.js';
 export {
   PAYMENT_GATEWAY,

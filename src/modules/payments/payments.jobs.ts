@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleJobs, type JobDefinition, type JobSource } from '../../kernel/queue/index.js';
-import { CardPaymentsService } from './card-payments.service.js';
+import { CardRefundsService } from './card-refunds.service.js';
 
 declare module '../../kernel/queue/jobs.js' {
   interface JobMap {
@@ -12,14 +12,14 @@ declare module '../../kernel/queue/jobs.js' {
 @ModuleJobs()
 @Injectable()
 export class PaymentsJobs implements JobSource {
-  constructor(private readonly cardPayments: CardPaymentsService) {}
+  constructor(private readonly cardRefunds: CardRefundsService) {}
 
   jobs(): JobDefinition[] {
     return [
       {
         name: 'payments.send-card-refunds',
         handler: async () => {
-          await this.cardPayments.sendPendingRefunds();
+          await this.cardRefunds.sendPendingRefunds();
         },
         every: { ms: 300_000, payload: {} },
       },

@@ -4,6 +4,7 @@ import { CardPaymentsController } from './card-payments.controller.js';
 import { CardPaymentsRepository } from './card-payments.repository.js';
 import { CardPaymentsService } from './card-payments.service.js';
 import { CardPaymentSubscribers } from './card-payments.subscribers.js';
+import { CardRefundsService } from './card-refunds.service.js';
 import { CardWebhooksService } from './card-webhooks.service.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -30,11 +31,12 @@ const gatewayProvider = {
     WalletService,
     CardPaymentsRepository,
     CardPaymentsService,
+    CardRefundsService,
     CardWebhooksService,
     CardPaymentSubscribers,
     PaymentsJobs,
     gatewayProvider,
   ],
-  exports: [LedgerService, WalletService, CardPaymentsService],
+  exports: [LedgerService, WalletService, CardPaymentsService, CardRefundsService],
 })
 export class PaymentsModule {}
