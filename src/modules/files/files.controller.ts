@@ -1,13 +1,13 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Can, CurrentActor, Public, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { downloadQuery, fileIdParam, filePurpose, fileView } from './files.dto.js';
-import { readUpload } from './files.form.js';
-import { ALLOWED_TYPES } from './files.rules.js';
+import { UploadForm, readUpload } from './files.form.js';
+import { ALLOWED_TYPES, FILE_PURPOSES } from './files.rules.js';
 import { FilesService } from './files.service.js';
 
 @ApiTags('files')
@@ -17,17 +17,7 @@ export class FilesController {
 
   @Can('files:write')
   @Post()
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: {
-        file: { type: 'string', format: 'binary' },
-        purpose: { type: 'string', enum: ['prescription', 'avatar', 'attachment', 'document'] },
-      },
-    },
-  })
+  @UploadForm({ purpose: { type: 'string', enum: [...FILE_PURPOSES] } })
   @Route({
     operationId: 'uploadFile',
     summary: 'Upload a private file (type sniffed from its bytes)',

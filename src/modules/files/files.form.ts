@@ -1,7 +1,22 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../kernel/errors/index.js';
 import { unstorableText } from '../../kernel/http/index.js';
 import { cleanFileName } from './files.rules.js';
+
+/** Documents an upload route's form: a required `file` part and these text fields. */
+export const UploadForm = (fields: Record<string, Record<string, unknown>> = {}) =>
+  applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: ['file'],
+        properties: { file: { type: 'string', format: 'binary' }, ...fields },
+      },
+    }),
+  );
 
 /**
  * An upload route's form: multipart (else 415), with a file part (else 400 `files/no-file`), the file's name

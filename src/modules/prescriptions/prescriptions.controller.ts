@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
 import { AppError } from '../../kernel/errors/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
-import { readUpload } from '../files/index.js';
+import { UploadForm, readUpload } from '../files/index.js';
 import {
   prescriptionUploadView,
   prescriptionUploadsPage,
@@ -24,14 +24,7 @@ export class PrescriptionUploadsController {
 
   @Can('files:write')
   @Post()
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string', maxLength: 500 } },
-    },
-  })
+  @UploadForm({ note: { type: 'string', maxLength: 500 } })
   @Route({
     operationId: 'uploadPrescription',
     summary: 'Upload a photo of a paper prescription, to name at checkout',
