@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppointmentsService } from '../../src/modules/appointments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { walletBalance } from '../support/stock-and-money.js';
 import { creditWallet } from '../factories/payments.factory.js';
 import { createApprovedDoctor } from '../factories/providers.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
@@ -28,7 +29,7 @@ const book = (token: string, body: unknown, key = `book-${randomUUID()}`) =>
   t.http.post('/v1/appointments', body, token, { 'idempotency-key': key });
 const cancel = (token: string, id: string, body: unknown = {}) =>
   t.http.post(`/v1/appointments/${id}/cancel`, body, token, { 'idempotency-key': `cancel-${randomUUID()}` });
-const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const balance = (token: string) => walletBalance(t, token);
 const slots = async (doctorId: string, query = '') => {
   const res = await t.http.get(`/v1/doctors/${doctorId}/slots${query}`);
   expect(res.status).toBe(200);

@@ -5,6 +5,7 @@ import { buildUserActor } from '../../src/kernel/auth/index.js';
 import { CartService } from '../../src/modules/cart/index.js';
 import { OrderCheckoutService } from '../../src/modules/orders/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { stockOf as stockOfProduct } from '../support/stock-and-money.js';
 import { invariantViolations } from '../support/invariants.js';
 import { quietAutomaticOffers, storedCart } from '../factories/cart.factory.js';
 import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
@@ -316,12 +317,7 @@ describe('orders: concurrency', () => {
 });
 
 describe('orders: lifecycle', () => {
-  const stockOf = async (productId: string) =>
-    (
-      await rows<{ on_hand: string; reserved: string }>(
-        sql`select coalesce(sum(on_hand), 0) as on_hand, coalesce(sum(reserved), 0) as reserved from stock_lots where product_id = ${productId}`,
-      )
-    ).map((r) => ({ onHand: Number(r.on_hand), reserved: Number(r.reserved) }))[0];
+  const stockOf = (productId: string) => stockOfProduct(t, productId);
   const move = (token: string, id: string, to: string, reason?: string) =>
     t.http.request('POST', `/v1/admin/orders/${id}/transition`, { token, body: { to, reason } });
   const cancel = (token: string, id: string, body: unknown = {}) =>

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../../src/kernel/auth/index.js';
 import { OutboxService } from '../../src/kernel/events/index.js';
 import { CardRefundsService } from '../../src/modules/payments/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { walletBalance } from '../support/stock-and-money.js';
 import { FakeStripe, type FakeSession } from '../support/fake-stripe.js';
 import { invariantViolations } from '../support/invariants.js';
 import { quietAutomaticOffers } from '../factories/cart.factory.js';
@@ -52,7 +53,7 @@ const rows = async <T>(q: ReturnType<typeof sql>) =>
 const count = async (q: ReturnType<typeof sql>) => Number((await rows<{ n: string }>(q))[0]!.n);
 const topUp = (token: string, body: unknown, key: string | null = `topup-${randomUUID()}`) =>
   t.http.request('POST', '/v1/wallet/top-up', { token, body, headers: key ? { 'idempotency-key': key } : {} });
-const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const balance = (token: string) => walletBalance(t, token);
 const deliver = (event: unknown, opts?: Parameters<FakeStripe['delivery']>[1]) => {
   const { raw, headers } = stripe.delivery(event, opts);
   return t.http.request('POST', WEBHOOK, { raw, headers });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderVerificationService } from '../../src/modules/orders/order-verification.service.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { stockOf as stockOfProduct, walletBalance } from '../support/stock-and-money.js';
 import { invariantViolations } from '../support/invariants.js';
 import { PNG, filePart, multipartBody, type FormPart } from '../support/multipart.js';
 import { quietAutomaticOffers } from '../factories/cart.factory.js';
@@ -49,17 +50,12 @@ const verify = (token: string, id: string, body: unknown) =>
     body,
     headers: { 'idempotency-key': `verify-${randomUUID()}` },
   });
-const stockOf = async (productId: string) =>
-  (
-    await rows<{ on_hand: string; reserved: string }>(
-      sql`select coalesce(sum(on_hand), 0) as on_hand, coalesce(sum(reserved), 0) as reserved from stock_lots where product_id = ${productId}`,
-    )
-  ).map((r) => ({ onHand: Number(r.on_hand), reserved: Number(r.reserved) }))[0];
+const stockOf = (productId: string) => stockOfProduct(t, productId);
 const entriesOf = async (orderId: string) =>
   (
     await rows<{ key: string }>(sql`select key from journal_entries where ref_id = ${orderId} order by created_at, key`)
   ).map((r) => r.key);
-const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const balance = (token: string) => walletBalance(t, token);
 
 async function customer() {
   const u = await registerUser(t);

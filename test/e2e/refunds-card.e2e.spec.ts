@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { walletBalance } from '../support/stock-and-money.js';
 import { FakeStripe } from '../support/fake-stripe.js';
 import { PNG, filePart, multipartBody } from '../support/multipart.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -43,7 +44,7 @@ const rows = async <T>(q: ReturnType<typeof sql>) =>
   ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
 const post = (token: string, url: string, body: unknown) =>
   t.http.request('POST', url, { token, body, headers: { 'idempotency-key': randomUUID() } });
-const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
+const balance = (token: string) => walletBalance(t, token);
 const points = async (token: string) => (await t.http.get('/v1/loyalty', token)).body.balance as number;
 
 /** A card pickup of 2 × 2500, paid through the fake gateway's webhook and completed by the branch. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
+import { stockOf as stockOfProduct, walletBalance } from '../support/stock-and-money.js';
 import { invariantViolations } from '../support/invariants.js';
 import { quietAutomaticOffers } from '../factories/cart.factory.js';
 import { createBranch, receive, type BranchBody } from '../factories/inventory.factory.js';
@@ -32,13 +33,8 @@ const post = (token: string, url: string, body: unknown, key: string = randomUUI
   t.http.request('POST', url, { token, body, headers: { 'idempotency-key': key } });
 const refund = (token: string, id: string, body: unknown, key?: string) =>
   post(token, `/v1/admin/orders/${id}/refunds`, body, key);
-const balance = async (token: string) => (await t.http.get('/v1/wallet', token)).body.balanceMinor as number;
-const stockOf = async (productId: string) =>
-  (
-    await rows<{ on_hand: string; reserved: string }>(
-      sql`select coalesce(sum(on_hand), 0) as on_hand, coalesce(sum(reserved), 0) as reserved from stock_lots where product_id = ${productId}`,
-    )
-  ).map((r) => ({ onHand: Number(r.on_hand), reserved: Number(r.reserved) }))[0];
+const balance = (token: string) => walletBalance(t, token);
+const stockOf = (productId: string) => stockOfProduct(t, productId);
 const quarantined = async (productId: string) =>
   Number(
     (
