@@ -12,6 +12,7 @@ import { InventoryQueries, type IntegrityDifference } from './inventory-reports.
 import { InventoryRepository, type NewMovement, type ReservationLine } from './inventory.repository.js';
 import { reservationMachine } from './inventory.machine.js';
 import { allocateFefo, isoDate, mergeLines, sellableCutoff } from './inventory.rules.js';
+import { assertReservable, replay, toReservation } from './reservation.view.js';
 
 export interface ReserveLine {
   productId: string;
@@ -309,46 +310,3 @@ export class InventoryService {
 
 /** Rolls a reservation back when another writer committed its reference first (stock_reservations_ref_line_key). */
 class ReferenceTaken extends Error {}
-
-function assertReservable(lines: ReserveLine[], ref: string, ttlSeconds: number): void {
-  const bad =
-    lines.length === 0 ||
-    lines.some((l) => !Number.isSafeInteger(l.quantity) || l.quantity < 1) ||
-    ref.length === 0 ||
-    ref.length > 200 ||
-    !Number.isFinite(ttlSeconds) ||
-    ttlSeconds <= 0;
-  if (bad)
-    throw AppError.validation([
-      { field: 'lines', code: 'invalid_value', message: 'needs lines with positive quantities, a ref and a ttl' },
-    ]);
-}
-
-/** The same reference again: the same answer if it asks for the same thing, else a conflict. */
-function replay(ref: string, existing: ReservationLine[], branchId: string, lines: ReserveLine[]): Reservation {
-  const reservation = toReservation(ref, existing);
-  if (reservation.status !== 'active') throw InventoryErrors.reservationClosed(reservation.status);
-  const same =
-    reservation.branchId === branchId &&
-    reservation.lines.length === lines.length &&
-    lines.every((l) => reservation.lines.some((r) => r.productId === l.productId && r.quantity === l.quantity));
-  if (!same) throw InventoryErrors.reservationConflict();
-  return reservation;
-}
-
-function toReservation(ref: string, rows: Omit<ReservationLine, 'reservationId'>[]): Reservation {
-  const byProduct = new Map<string, Reservation['lines'][number]>();
-  for (const r of rows) {
-    const line = byProduct.get(r.productId) ?? { productId: r.productId, quantity: 0, lots: [] };
-    line.quantity += r.quantity;
-    line.lots.push({ lotId: r.lotId, lotNumber: r.lotNumber, expiresOn: r.expiresOn, quantity: r.quantity });
-    byProduct.set(r.productId, line);
-  }
-  return {
-    ref,
-    branchId: rows[0].branchId,
-    status: rows[0].status,
-    expiresAt: rows[0].expiresAt.toISOString(),
-    lines: [...byProduct.values()],
-  };
-}
