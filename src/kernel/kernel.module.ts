@@ -14,6 +14,7 @@ import { MessagingModule } from './messaging/messaging.module.js';
 import { JobQueue } from './queue/job-queue.js';
 import { JobRegistry } from './queue/job-registry.js';
 import { RedisService } from './redis/redis.service.js';
+import { RealtimeService } from './realtime/realtime.service.js';
 
 const shared = [
   RedisService,
@@ -28,6 +29,7 @@ const shared = [
   // The one source of "now" for every module's time rules (reservation expiry, code lifetimes, offer windows).
   { provide: CLOCK, useValue: systemClock },
   RouteIndex,
+  RealtimeService,
 ];
 
 /** Domain-free building blocks, available to every module. */

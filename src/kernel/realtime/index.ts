@@ -1,0 +1,2 @@
+export { RealtimeService, type SessionsChangedHandler } from './realtime.service.js';
+export { branchRoom, sessionRoom, userRoom } from './rooms.js';
