@@ -12,6 +12,7 @@ import { seedDemo } from './db/seed/demo.seed.js';
 import { randomUUID } from 'node:crypto';
 import { configureHttp, trustProxyOption, type ClosingState } from './kernel/http/fastify-setup.js';
 import { setupDocs } from './kernel/http/docs.js';
+import { attachRealtime } from './kernel/realtime/index.js';
 import { startSchedules } from './kernel/queue/index.js';
 import { createLogger, LazyChildLogger, PinoNestLogger } from './kernel/logger.js';
 import { HealthController } from './modules/health/index.js';
@@ -130,6 +131,7 @@ async function buildApp(
   app.enableShutdownHooks();
   try {
     await app.init();
+    attachRealtime(app, config);
     await afterInit(app, config, logger, opts.runJobs);
   } catch (err) {
     await app.close().catch(() => undefined);

@@ -1,9 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
+import { RedisService } from '../redis/redis.service.js';
 import { branchRoom, userRoom } from './rooms.js';
 
-/** What the gateway does when identity says sessions changed (revoked, blocked, roles edited). */
-export type SessionsChangedHandler = (sessionIds: readonly string[]) => void;
+/** The Socket.IO gateway as this service sees it once attached to the HTTP server (see realtime.gateway.ts). */
+export interface AttachedGateway {
+  server: Server;
+  /** Checks this process's sockets of these sessions again; drops those whose session no longer holds. */
+  recheckSessions(sessionIds: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+const SESSIONS_CHANNEL = 'realtime:sessions-changed';
+const SEP = '\n';
 
 /**
  * How modules push events to connected clients: `toUsers` reaches every socket of those users, `toBranch`
@@ -13,44 +23,69 @@ export type SessionsChangedHandler = (sessionIds: readonly string[]) => void;
  * depends on a client being online — durable delivery is the notification inbox's job, not this one's.
  */
 @Injectable()
-export class RealtimeService {
+export class RealtimeService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
-  private server: Server | undefined;
-  private sessionsChangedHandler: SessionsChangedHandler | undefined;
+  private gateway: AttachedGateway | undefined;
+  private subscribed = false;
+  private readonly nodeId = randomUUID();
 
-  /** Called by the gateway once Socket.IO is attached to the HTTP server (and with undefined on close). */
-  attach(server: Server | undefined, onSessionsChanged?: SessionsChangedHandler): void {
-    this.server = server;
-    this.sessionsChangedHandler = server ? onSessionsChanged : undefined;
+  constructor(private readonly redis: RedisService) {}
+
+  /** Called by the gateway once Socket.IO is attached to this process's HTTP server. */
+  async attach(gateway: AttachedGateway): Promise<void> {
+    this.gateway = gateway;
+    if (this.subscribed || !this.redis.configured) return;
+    this.subscribed = true;
+    await this.redis.subscribe(SESSIONS_CHANNEL, (message) => {
+      const at = message.indexOf(SEP);
+      if (at < 0 || message.slice(0, at) === this.nodeId) return;
+      try {
+        const ids = JSON.parse(message.slice(at + 1)) as unknown;
+        if (Array.isArray(ids)) this.gateway?.recheckSessions(ids.filter((id) => typeof id === 'string'));
+      } catch {
+        // not one of ours
+      }
+    });
   }
 
   get attached(): boolean {
-    return this.server !== undefined;
+    return this.gateway !== undefined;
   }
 
   toUsers(userIds: readonly string[], event: string, payload: unknown): void {
-    if (!this.server || userIds.length === 0) return;
-    const rooms = [...new Set(userIds)].map(userRoom);
-    this.emit(rooms, event, payload);
+    if (!this.gateway || userIds.length === 0) return;
+    this.emit([...new Set(userIds)].map(userRoom), event, payload);
   }
 
   toBranch(branchId: string, event: string, payload: unknown): void {
-    if (!this.server) return;
+    if (!this.gateway) return;
     this.emit([branchRoom(branchId)], event, payload);
   }
 
   /**
    * Identity calls this after sessions changed state (logout, password change, block, role edits): their
-   * sockets on every process are checked again and dropped when the session no longer holds.
+   * sockets on every API process are checked again and dropped when the session no longer holds. Published
+   * also from processes without sockets (the worker, the CLI), on the connection that carried the cache
+   * invalidation just before, so other nodes see the invalidation first and re-read the session's state.
    */
   sessionsChanged(sessionIds: readonly string[]): void {
     if (sessionIds.length === 0) return;
-    this.sessionsChangedHandler?.(sessionIds);
+    this.gateway?.recheckSessions(sessionIds);
+    if (!this.redis.configured) return;
+    this.redis
+      .publish(SESSIONS_CHANNEL, this.nodeId + SEP + JSON.stringify(sessionIds))
+      .catch((err: unknown) => this.redis.reportFailure(err));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const gateway = this.gateway;
+    this.gateway = undefined;
+    await gateway?.close();
   }
 
   private emit(rooms: string[], event: string, payload: unknown): void {
     try {
-      this.server!.to(rooms).emit(event, payload);
+      this.gateway!.server.to(rooms).emit(event, payload);
     } catch (err) {
       // A realtime push is best effort: it must never fail the use case that raised it.
       this.logger.warn(`emit ${event} failed: ${(err as Error).message}`);

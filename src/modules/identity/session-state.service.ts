@@ -3,6 +3,7 @@ import { CONFIG, type Config } from '../../config/index.js';
 import { buildUserActor, type AccessTokenVerifier, type RoleName, type UserActor } from '../../kernel/auth/index.js';
 import { CacheService } from '../../kernel/cache/index.js';
 import { AppError } from '../../kernel/errors/index.js';
+import { RealtimeService } from '../../kernel/realtime/index.js';
 import { IdentityRepository } from './identity.repository.js';
 import { verifyAccessToken } from './identity.tokens.js';
 
@@ -30,6 +31,7 @@ export class SessionStateService implements AccessTokenVerifier {
     @Inject(CONFIG) config: Config,
     private readonly repo: IdentityRepository,
     private readonly cache: CacheService,
+    private readonly realtime: RealtimeService,
   ) {
     this.secret = new TextEncoder().encode(config.auth.keys.tokens);
   }
@@ -59,9 +61,11 @@ export class SessionStateService implements AccessTokenVerifier {
     });
   }
 
-  /** Drops cached state after a change to the sessions or the user behind them. */
+  /** Drops cached state after a change to the sessions or the user behind them; their sockets are re-checked. */
   async forget(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length > 0) await this.cache.del(...sessionIds.map(key));
+    if (sessionIds.length === 0) return;
+    await this.cache.del(...sessionIds.map(key));
+    this.realtime.sessionsChanged(sessionIds);
   }
 
   private async load(sessionId: string): Promise<SessionState | null> {
