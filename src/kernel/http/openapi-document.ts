@@ -12,7 +12,11 @@ export function createOpenApiDocument(app: INestApplication, config: Config): Op
     app,
     new DocumentBuilder()
       .setTitle('Medyour API')
-      .setDescription('E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457).')
+      .setDescription(
+        'E-pharmacy and telemedicine backend. Errors are application/problem+json (RFC 9457). ' +
+          'Realtime events: Socket.IO at path `/realtime`, the access token in the handshake `auth: { token }`; ' +
+          'events `order.updated`, `appointment.updated`, `notification.created`, `consultation.message`.',
+      )
       .setVersion('1')
       .setLicense('MIT', 'https://opensource.org/license/mit')
       .setContact('Medyour API', 'https://github.com/medyour', 'api@medyour.local')
