@@ -253,11 +253,19 @@ FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE u.type <> 'doctor'
 SELECT 'approved doctor profile on an account that is not active' AS invariant, p.user_id::text AS subject
 FROM doctor_profiles p JOIN users u ON u.id = p.user_id WHERE p.approved_at IS NOT NULL AND u.status <> 'active';
 
--- appointments: no two active appointments of one doctor overlap, buffers included (the exclusion constraint)
+-- appointments: no two active appointments of one doctor overlap, buffers included (the exclusion constraint);
+-- a card booking held for its payment (pending_payment) holds the time like a booked one
 SELECT 'overlapping active appointments of a doctor' AS invariant, a.id::text AS subject
 FROM appointments a JOIN appointments b ON b.doctor_id = a.doctor_id AND b.id > a.id
-WHERE a.status IN ('booked', 'checked_in', 'in_progress') AND b.status IN ('booked', 'checked_in', 'in_progress')
+WHERE a.status IN ('pending_payment', 'booked', 'checked_in', 'in_progress')
+  AND b.status IN ('pending_payment', 'booked', 'checked_in', 'in_progress')
   AND a.starts_at < b.busy_until AND b.starts_at < a.busy_until;
+
+-- appointments: a card booking past its hold is booked only once its card payment was paid
+SELECT 'card appointment booked without a paid card payment' AS invariant, a.id::text AS subject
+FROM appointments a
+WHERE a.payment_method = 'card' AND a.fee_minor > 0 AND a.status IN ('booked', 'checked_in', 'in_progress', 'completed', 'no_show')
+  AND NOT EXISTS (SELECT 1 FROM payment_intents i WHERE i.purpose = 'appointment' AND i.ref_id = a.id AND i.status = 'paid');
 
 -- appointments: a cancellation never refunds more than the fee, and only a cancelled booking has a refund
 SELECT 'appointment refund out of range' AS invariant, id::text AS subject

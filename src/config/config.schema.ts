@@ -167,6 +167,8 @@ export const envSchema = z.object({
   APPOINTMENT_RESCHEDULE_CAP: z.coerce.number().int().min(0).max(20).default(2),
   /** A booking nobody started this many minutes after its start is marked a no-show (its fee is kept). */
   APPOINTMENT_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** A card booking unpaid this many minutes after booking expires and frees its slot (never after its start). */
+  APPOINTMENT_PAYMENT_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /**
    * Loyalty points (module loyalty). Earned when an order completes: EARN_POINTS for every EARN_PER_MINOR
    * minor units paid for eligible goods (after discount and after the points' value; delivery earns none),

@@ -131,6 +131,7 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       lateCancelFeePercent: env.APPOINTMENT_LATE_CANCEL_FEE_PERCENT,
       rescheduleCap: env.APPOINTMENT_RESCHEDULE_CAP,
       noShowGraceMinutes: env.APPOINTMENT_NO_SHOW_GRACE_MINUTES,
+      paymentTtlMinutes: env.APPOINTMENT_PAYMENT_TTL_MINUTES,
     },
     cart: {
       maxQuantity: env.CART_MAX_QUANTITY,

@@ -1618,8 +1618,8 @@ export interface paths {
     get: operations['listMyAppointments'];
     put?: never;
     /**
-     * Book one of a doctor’s offered slots and pay its fee from the wallet
-     * @description Requires permission `appointments:write`. `startsAt` must be the start of an offered slot (GET /v1/doctors/{id}/slots; else 409 `appointments/slot-not-offered`), the doctor approved with a licence valid on the day (404 `providers/doctor-not-found`, 409 `providers/not-approved` or `providers/license-expired`). The fee is the doctor’s video or clinic fee, paid from the wallet in the booking’s transaction (409 `payments/insufficient-funds` leaves nothing); a zero fee books without payment. The cancellation policy of the day is copied onto the booking. A slot someone else holds answers 409 `appointments/slot-taken` (the database refuses overlapping bookings, buffer included). Send an Idempotency-Key: a retry answers the same booking.
+     * Book one of a doctor’s offered slots and pay its fee from the wallet or by card
+     * @description Requires permission `appointments:write`. `startsAt` must be the start of an offered slot (GET /v1/doctors/{id}/slots; else 409 `appointments/slot-not-offered`), the doctor approved with a licence valid on the day (404 `providers/doctor-not-found`, 409 `providers/not-approved` or `providers/license-expired`). The fee is the doctor’s video or clinic fee, paid from the wallet in the booking’s transaction (409 `payments/insufficient-funds` leaves nothing), or with `paymentMethod: card`: the booking holds the slot as `pending_payment` until `paymentDueAt` and `payment.redirectUrl` is the gateway’s hosted page (400 `payments/card-unavailable` without a gateway, `payments/amount-out-of-range` below its minimum); the gateway’s webhook books it, an unpaid hold expires (`expired`) and frees the slot. A zero fee books without payment either way. The cancellation policy of the day is copied onto the booking. A slot someone else holds answers 409 `appointments/slot-taken` (the database refuses overlapping bookings, buffer included). Send an Idempotency-Key: a retry answers the same booking.
      */
     post: operations['bookAppointment'];
     delete?: never;
@@ -1658,8 +1658,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Cancel a booking and refund to the wallet as its policy says
-     * @description Requires permission `appointments:write`. Only its patient and its doctor see it; anyone else gets 404 `appointments/not-found` like a missing id (audited). The doctor’s cancellation refunds in full; the patient’s refunds in full until `policy.freeCancelHours` before the start, later it keeps `policy.lateCancelFeePercent` of the fee and refunds the rest (`refundedMinor`). Only a booked or checked-in appointment can be cancelled (409 `common/illegal-transition`).
+     * Cancel a booking and refund as its policy says (to the wallet, or to the card it was paid with)
+     * @description Requires permission `appointments:write`. Only its patient and its doctor see it; anyone else gets 404 `appointments/not-found` like a missing id (audited). The doctor’s cancellation refunds in full; the patient’s refunds in full until `policy.freeCancelHours` before the start, later it keeps `policy.lateCancelFeePercent` of the fee and refunds the rest (`refundedMinor`): to the wallet, or to the card for a card booking. A held card booking not yet paid is cancelled with nothing to refund. Only a held, booked or checked-in appointment can be cancelled (409 `common/illegal-transition`).
      */
     post: operations['cancelAppointment'];
     delete?: never;
@@ -2159,7 +2159,8 @@ export interface components {
       /** @enum {string} */
       type: 'video' | 'clinic';
       /** @enum {string} */
-      status: 'booked' | 'checked_in' | 'in_progress' | 'completed' | 'cancelled' | 'no_show';
+      status:
+        'pending_payment' | 'booked' | 'checked_in' | 'in_progress' | 'completed' | 'cancelled' | 'no_show' | 'expired';
       feeMinor: number;
       currency: string;
       reason: string | null;
@@ -2169,9 +2170,15 @@ export interface components {
         rescheduleCap: number;
       };
       reschedules: number;
-      /** @description Given back to the wallet on cancellation */
+      /** @description Given back on cancellation: to the wallet, or to the card for a card booking */
       refundedMinor: number;
       cancelReason: string | null;
+      /** @enum {string} */
+      paymentMethod: 'wallet' | 'card';
+      /** @description A held card booking expires unpaid at this instant (UTC) */
+      paymentDueAt: string | null;
+      /** @description While a card booking waits for its payment: the page to pay on (the same page while it is open) */
+      payment?: components['schemas']['CardPayment'];
       createdAt: string;
       updatedAt: string;
     };
@@ -6544,8 +6551,9 @@ export interface operations {
           'application/json': {
             id: string;
             /** @enum {string} */
-            purpose: 'order' | 'wallet_top_up';
+            purpose: 'order' | 'wallet_top_up' | 'appointment';
             orderId: string | null;
+            appointmentId: string | null;
             amountMinor: number;
             currency: string;
             /** @enum {string} */
@@ -9436,6 +9444,12 @@ export interface operations {
           type: 'video' | 'clinic';
           /** @description Why the patient books (seen by the doctor) */
           reason?: string;
+          /**
+           * @description `wallet` (default): paid at booking. `card`: the slot is held (`pending_payment`) and the answer carries the hosted checkout page (`payment.redirectUrl`); the gateway’s webhook books it, or the hold expires unpaid
+           * @default wallet
+           * @enum {string}
+           */
+          paymentMethod?: 'wallet' | 'card';
         };
       };
     };

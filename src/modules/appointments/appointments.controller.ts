@@ -15,6 +15,7 @@ import {
   type CancelAppointmentBody,
   type RescheduleBody,
 } from './appointments.dto.js';
+import { AppointmentCancellationsService } from './appointment-cancellations.service.js';
 import { AppointmentsService } from './appointments.service.js';
 
 const NOT_YOURS =
@@ -23,16 +24,19 @@ const NOT_YOURS =
 @ApiTags('appointments')
 @Controller('v1/appointments')
 export class AppointmentsController {
-  constructor(private readonly appointments: AppointmentsService) {}
+  constructor(
+    private readonly appointments: AppointmentsService,
+    private readonly cancellations: AppointmentCancellationsService,
+  ) {}
 
   @Can('appointments:write')
   @Post()
   @Idempotent()
   @Route({
     operationId: 'bookAppointment',
-    summary: 'Book one of a doctor’s offered slots and pay its fee from the wallet',
+    summary: 'Book one of a doctor’s offered slots and pay its fee from the wallet or by card',
     description:
-      '`startsAt` must be the start of an offered slot (GET /v1/doctors/{id}/slots; else 409 `appointments/slot-not-offered`), the doctor approved with a licence valid on the day (404 `providers/doctor-not-found`, 409 `providers/not-approved` or `providers/license-expired`). The fee is the doctor’s video or clinic fee, paid from the wallet in the booking’s transaction (409 `payments/insufficient-funds` leaves nothing); a zero fee books without payment. The cancellation policy of the day is copied onto the booking. A slot someone else holds answers 409 `appointments/slot-taken` (the database refuses overlapping bookings, buffer included). Send an Idempotency-Key: a retry answers the same booking.',
+      '`startsAt` must be the start of an offered slot (GET /v1/doctors/{id}/slots; else 409 `appointments/slot-not-offered`), the doctor approved with a licence valid on the day (404 `providers/doctor-not-found`, 409 `providers/not-approved` or `providers/license-expired`). The fee is the doctor’s video or clinic fee, paid from the wallet in the booking’s transaction (409 `payments/insufficient-funds` leaves nothing), or with `paymentMethod: card`: the booking holds the slot as `pending_payment` until `paymentDueAt` and `payment.redirectUrl` is the gateway’s hosted page (400 `payments/card-unavailable` without a gateway, `payments/amount-out-of-range` below its minimum); the gateway’s webhook books it, an unpaid hold expires (`expired`) and frees the slot. A zero fee books without payment either way. The cancellation policy of the day is copied onto the booking. A slot someone else holds answers 409 `appointments/slot-taken` (the database refuses overlapping bookings, buffer included). Send an Idempotency-Key: a retry answers the same booking.',
     auth: { permission: 'appointments:write' },
     status: 201,
     response: appointmentView,
@@ -78,8 +82,8 @@ export class AppointmentsController {
   @Idempotent()
   @Route({
     operationId: 'cancelAppointment',
-    summary: 'Cancel a booking and refund to the wallet as its policy says',
-    description: `${NOT_YOURS} The doctor’s cancellation refunds in full; the patient’s refunds in full until \`policy.freeCancelHours\` before the start, later it keeps \`policy.lateCancelFeePercent\` of the fee and refunds the rest (\`refundedMinor\`). Only a booked or checked-in appointment can be cancelled (409 \`common/illegal-transition\`).`,
+    summary: 'Cancel a booking and refund as its policy says (to the wallet, or to the card it was paid with)',
+    description: `${NOT_YOURS} The doctor’s cancellation refunds in full; the patient’s refunds in full until \`policy.freeCancelHours\` before the start, later it keeps \`policy.lateCancelFeePercent\` of the fee and refunds the rest (\`refundedMinor\`): to the wallet, or to the card for a card booking. A held card booking not yet paid is cancelled with nothing to refund. Only a held, booked or checked-in appointment can be cancelled (409 \`common/illegal-transition\`).`,
     auth: { permission: 'appointments:write' },
     response: appointmentView,
     errors: [404, 409],
@@ -90,7 +94,7 @@ export class AppointmentsController {
     @CurrentActor() actor: UserActor,
     @ReqMeta() meta: RequestMeta,
   ) {
-    return this.appointments.cancel(actor, id, body, meta);
+    return this.cancellations.cancel(actor, id, body, meta);
   }
 
   @Can('appointments:write')

@@ -1,14 +1,23 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
+import { checkoutPaymentView } from '../payments/index.js';
 import { APPOINTMENT_STATUSES } from './appointments.machine.js';
 
 export const APPOINTMENT_TYPES = ['video', 'clinic'] as const;
+export const APPOINTMENT_PAYMENT_METHODS = ['wallet', 'card'] as const;
+export type AppointmentPaymentMethod = (typeof APPOINTMENT_PAYMENT_METHODS)[number];
 
 export const bookBody = z.strictObject({
   doctorId: idSchema.describe('The doctor’s user id'),
   startsAt: instantSchema.describe('The start of one of the doctor’s offered slots (GET /v1/doctors/{id}/slots)'),
   type: z.enum(APPOINTMENT_TYPES),
   reason: z.string().trim().min(1).max(1000).optional().describe('Why the patient books (seen by the doctor)'),
+  paymentMethod: z
+    .enum(APPOINTMENT_PAYMENT_METHODS)
+    .default('wallet')
+    .describe(
+      '`wallet` (default): paid at booking. `card`: the slot is held (`pending_payment`) and the answer carries the hosted checkout page (`payment.redirectUrl`); the gateway’s webhook books it, or the hold expires unpaid',
+    ),
 });
 export type BookBody = z.infer<typeof bookBody>;
 
@@ -44,8 +53,16 @@ export const appointmentView = z
       rescheduleCap: z.number().int(),
     }),
     reschedules: z.number().int(),
-    refundedMinor: z.number().int().describe('Given back to the wallet on cancellation'),
+    refundedMinor: z
+      .number()
+      .int()
+      .describe('Given back on cancellation: to the wallet, or to the card for a card booking'),
     cancelReason: z.string().nullable(),
+    paymentMethod: z.enum(APPOINTMENT_PAYMENT_METHODS),
+    paymentDueAt: z.string().nullable().describe('A held card booking expires unpaid at this instant (UTC)'),
+    payment: checkoutPaymentView
+      .optional()
+      .describe('While a card booking waits for its payment: the page to pay on (the same page while it is open)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

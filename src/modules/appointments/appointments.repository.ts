@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
@@ -129,6 +129,16 @@ export class AppointmentsRepository {
         ),
       )
       .orderBy(desc(appointments.startsAt), desc(appointments.id))
+      .limit(limit);
+  }
+
+  /** Held card bookings whose payment was due by `by` (the expiry job), oldest first. */
+  overdueUnpaid(by: Date, limit: number, tx: DbOrTx = this.db): Promise<{ id: string }[]> {
+    return tx
+      .select({ id: appointments.id })
+      .from(appointments)
+      .where(and(eq(appointments.status, 'pending_payment'), lte(appointments.paymentDueAt, by)))
+      .orderBy(appointments.paymentDueAt)
       .limit(limit);
   }
 

@@ -19,6 +19,13 @@ export function cancellationRefund(
   return { refundMinor: appt.feeMinor - keptMinor, keptMinor, late };
 }
 
+/** When a card booking held at `now` expires unpaid: `ttlMinutes` later, but never after its start. */
+export function paymentDue(now: Date, ttlMinutes: number, startsAt: Date): Date {
+  return new Date(Math.min(now.getTime() + ttlMinutes * 60_000, startsAt.getTime()));
+}
+
 /** Ledger keys: one payment and at most one refund per appointment (a retry posts nothing twice). */
 export const paymentKey = (appointmentId: string) => `appointment:${appointmentId}:payment`;
 export const refundKey = (appointmentId: string) => `appointment:${appointmentId}:refund`;
+/** The card refund's key (the money a refund put in the wallet leaves it for the card). */
+export const cardRefundKey = (appointmentId: string) => `appointment:${appointmentId}:refund:card`;

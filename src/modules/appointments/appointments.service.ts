@@ -17,20 +17,14 @@ import { newId } from '../../kernel/ids.js';
 import { transition } from '../../kernel/state-machine.js';
 import { AuditService } from '../audit/index.js';
 import { AvailabilitySeams, AvailabilityService, type BusyTimeSource } from '../availability/index.js';
-import { Accounts, LedgerService, credit, debit } from '../payments/index.js';
+import { Accounts, CardPaymentsService, LedgerService, credit, debit } from '../payments/index.js';
 import { ProvidersService } from '../providers/index.js';
-import type {
-  AppointmentView,
-  AppointmentsQuery,
-  BookBody,
-  CancelAppointmentBody,
-  RescheduleBody,
-} from './appointments.dto.js';
+import type { AppointmentView, AppointmentsQuery, BookBody, RescheduleBody } from './appointments.dto.js';
 import { AppointmentErrors } from './appointments.errors.js';
 import { AppointmentEvents } from './appointments.events.js';
 import { appointmentMachine, type AppointmentStatus } from './appointments.machine.js';
 import { AppointmentsRepository, type AppointmentRow } from './appointments.repository.js';
-import { cancellationRefund, paymentKey, refundKey } from './appointments.rules.js';
+import { paymentDue, paymentKey } from './appointments.rules.js';
 
 const listCursor = cursorShape(cursorField.instant, cursorField.id);
 const EXCLUSION_VIOLATION = '23P01';
@@ -54,6 +48,8 @@ export const appointmentView = (r: AppointmentRow): AppointmentView => ({
   reschedules: r.reschedules,
   refundedMinor: r.refundedMinor,
   cancelReason: r.cancelReason,
+  paymentMethod: r.paymentMethod as AppointmentView['paymentMethod'],
+  paymentDueAt: r.paymentDueAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -71,6 +67,7 @@ export class AppointmentsService implements OnModuleInit {
     private readonly seams: AvailabilitySeams,
     private readonly providers: ProvidersService,
     private readonly ledger: LedgerService,
+    private readonly cardPayments: CardPaymentsService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -89,11 +86,15 @@ export class AppointmentsService implements OnModuleInit {
   /**
    * POST /v1/appointments: checks the slot is offered and the doctor bookable, inserts the booking (the
    * exclusion constraint settles races: 409 appointments/slot-taken) and pays the fee from the wallet, in one
-   * transaction: a refusal (409 payments/insufficient-funds) leaves nothing.
+   * transaction: a refusal (409 payments/insufficient-funds) leaves nothing. By card, the booking holds the
+   * slot as pending_payment until `paymentDueAt` with its payment intent written in the same transaction; the
+   * checkout page is made after commit (appointments.card.ts books it once paid, or expires it). A zero fee
+   * books at once either way.
    */
   async book(actor: UserActor, body: BookBody, tx?: DbOrTx): Promise<AppointmentView> {
     if (body.doctorId === actor.userId) throw AppointmentErrors.selfBooking();
     const startsAt = new Date(body.startsAt);
+    let intentId: string | undefined;
     try {
       const row = await this.repo.transaction(async (t) => {
         const doctor = await this.providers.assertBookable(body.doctorId, startsAt, t);
@@ -105,6 +106,11 @@ export class AppointmentsService implements OnModuleInit {
         }
         const feeMinor = body.type === 'video' ? doctor.videoFeeMinor : doctor.clinicFeeMinor;
         const policy = this.config.appointments;
+        const byCard = body.paymentMethod === 'card' && feeMinor > 0;
+        if (byCard) {
+          this.cardPayments.assertAvailable('paymentMethod');
+          this.cardPayments.assertPayable(feeMinor, 'paymentMethod');
+        }
         const id = newId();
         const saved = await this.repo.insert(
           {
@@ -115,7 +121,10 @@ export class AppointmentsService implements OnModuleInit {
             endsAt: slot.endsAt,
             busyUntil: new Date(slot.endsAt.getTime() + slot.bufferMinutes * 60_000),
             type: body.type,
-            status: 'booked',
+            status: byCard ? 'pending_payment' : 'booked',
+            paymentMethod: body.paymentMethod,
+            // Never after the start: an unpaid hold must free the slot before it begins.
+            paymentDueAt: byCard ? paymentDue(this.clock.now(), policy.paymentTtlMinutes, startsAt) : null,
             feeMinor,
             currency: this.config.payments.currency,
             reason: body.reason ?? null,
@@ -126,7 +135,14 @@ export class AppointmentsService implements OnModuleInit {
           actor.userId,
           t,
         );
-        if (feeMinor > 0)
+        if (byCard)
+          intentId = (
+            await this.cardPayments.createIntent(
+              { purpose: 'appointment', refId: id, customerId: actor.userId, amountMinor: feeMinor },
+              t,
+            )
+          ).id;
+        else if (feeMinor > 0)
           await this.ledger.post(
             {
               key: paymentKey(id),
@@ -144,7 +160,12 @@ export class AppointmentsService implements OnModuleInit {
         await this.publish(saved, null, t);
         return saved;
       }, tx);
-      return appointmentView(row);
+      const view = appointmentView(row);
+      // A gateway that does not answer leaves the hold with its intent `created` (redirectUrl null), never an
+      // error: the booking exists, and an error would let an Idempotency-Key retry hold a second slot.
+      return intentId
+        ? { ...view, payment: await this.cardPayments.checkoutPage(intentId, `Appointment ${row.id}`) }
+        : view;
     } catch (err) {
       const refused = dbRefusal(err);
       if (refused?.code === EXCLUSION_VIOLATION && refused.constraint === 'appointments_no_overlap')
@@ -177,10 +198,20 @@ export class AppointmentsService implements OnModuleInit {
 
   /** Its patient or its doctor; anyone else 404 like a missing one, audited. */
   async get(actor: UserActor, id: string, meta?: RequestMeta): Promise<AppointmentView> {
-    return appointmentView(await this.participantOf(actor, id, this.repo.find(id), meta));
+    const row = await this.participantOf(actor, id, this.repo.find(id), meta);
+    const view = appointmentView(row);
+    // A held card booking carries the page to pay on, for its patient (the same page while it is open).
+    const intent =
+      row.status === 'pending_payment' && row.patientId === actor.userId
+        ? await this.cardPayments.openAppointmentIntentOf(row.id)
+        : undefined;
+    return intent
+      ? { ...view, payment: await this.cardPayments.checkoutPage(intent.id, `Appointment ${row.id}`) }
+      : view;
   }
 
-  private async participantOf(
+  /** The row `found` names, for its patient or its doctor; anyone else 404 like a missing one, audited. */
+  async participantOf(
     actor: UserActor,
     id: string,
     found: Promise<AppointmentRow | undefined>,
@@ -191,45 +222,6 @@ export class AppointmentsService implements OnModuleInit {
     if (row.patientId !== actor.userId && row.doctorId !== actor.userId)
       throw await this.audit.notYours(actor, 'appointment', id, meta, AppointmentErrors.notFound());
     return row;
-  }
-
-  /**
-   * POST /v1/appointments/:id/cancel: by the patient (free before the snapshot's window, else the late fee
-   * kept and the rest refunded) or by the doctor (a full refund), in one transaction with the refund.
-   */
-  async cancel(
-    actor: UserActor,
-    id: string,
-    body: CancelAppointmentBody,
-    meta?: RequestMeta,
-  ): Promise<AppointmentView> {
-    return this.repo.transaction(async (t) => {
-      const row = await this.participantOf(actor, id, this.repo.lock(id, t), meta);
-      const by = row.doctorId === actor.userId ? 'doctor' : 'patient';
-      const { refundMinor } = cancellationRefund(row, by, this.clock.now());
-      const moved = await this.advance(actor, row, 'cancelled', body.reason ?? null, t, {
-        cancelledBy: actor.userId,
-        cancelReason: body.reason ?? null,
-        refundedMinor: refundMinor,
-      });
-      if (refundMinor > 0)
-        await this.ledger.post(
-          {
-            key: refundKey(row.id),
-            kind: 'appointment.refund',
-            refType: 'appointment',
-            refId: row.id,
-            actor,
-            memo: `cancelled by the ${by}`,
-            lines: [
-              debit(Accounts.doctorPayable(row.doctorId), refundMinor),
-              credit(Accounts.wallet(row.patientId), refundMinor),
-            ],
-          },
-          t,
-        );
-      return appointmentView(moved);
-    });
   }
 
   /**

@@ -5,7 +5,8 @@ import { createdAt, pk, tsz, updatedAt } from '../../db/columns.js';
 /**
  * A booking of one offered slot (migration 0019). `busyUntil` = `endsAt` + the doctor's buffer at booking;
  * the exclusion constraint `appointments_no_overlap` keeps a doctor's active [startsAt, busyUntil) disjoint.
- * The fee and the cancellation policy are copied at booking.
+ * The fee and the cancellation policy are copied at booking. A card booking holds its time as pending_payment
+ * (counted by the constraint) until paid or `paymentDueAt` (migration 0022).
  */
 export const appointments = pgTable(
   'appointments',
@@ -29,6 +30,10 @@ export const appointments = pgTable(
     refundedMinor: integer('refunded_minor').notNull().default(0),
     cancelledBy: uuid('cancelled_by'),
     cancelReason: text('cancel_reason'),
+    /** How the fee is paid (migration 0022): from the wallet at booking, or by card on the gateway's page. */
+    paymentMethod: text('payment_method').notNull().default('wallet'),
+    /** A held (pending_payment) card booking expires and frees its slot at this instant (migration 0022). */
+    paymentDueAt: tsz('payment_due_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -37,6 +42,8 @@ export const appointments = pgTable(
     index('appointments_doctor_idx').on(t.doctorId, t.startsAt.desc(), t.id.desc()),
     check('appointments_range', sql`${t.endsAt} > ${t.startsAt}`),
     check('appointments_busy', sql`${t.busyUntil} >= ${t.endsAt}`),
+    check('appointments_payment_method', sql`${t.paymentMethod} IN ('wallet', 'card')`),
+    check('appointments_payment_due', sql`${t.status} <> 'pending_payment' OR ${t.paymentDueAt} IS NOT NULL`),
   ],
 );
 

@@ -2,7 +2,7 @@ import { defineMachine } from '../../kernel/state-machine.js';
 
 export const INTENT_STATUSES = ['created', 'pending', 'paid', 'failed', 'expired'] as const;
 export type IntentStatus = (typeof INTENT_STATUSES)[number];
-export const INTENT_PURPOSES = ['order', 'wallet_top_up'] as const;
+export const INTENT_PURPOSES = ['order', 'wallet_top_up', 'appointment'] as const;
 export type IntentPurpose = (typeof INTENT_PURPOSES)[number];
 
 /**

@@ -29,14 +29,19 @@ export class CardPaymentsRepository {
   }
 
   /** The open (created or pending) intent of an order, if any. */
-  async openForOrder(orderId: string, tx: DbOrTx = this.db): Promise<IntentRow | undefined> {
+  openForOrder(orderId: string, tx: DbOrTx = this.db): Promise<IntentRow | undefined> {
+    return this.openFor('order', orderId, tx);
+  }
+
+  /** The open (created or pending) intent of an order or an appointment, if any (one, by a unique index). */
+  async openFor(purpose: 'order' | 'appointment', refId: string, tx: DbOrTx = this.db): Promise<IntentRow | undefined> {
     const [row] = await tx
       .select()
       .from(paymentIntents)
       .where(
         and(
-          eq(paymentIntents.purpose, 'order'),
-          eq(paymentIntents.refId, orderId),
+          eq(paymentIntents.purpose, purpose),
+          eq(paymentIntents.refId, refId),
           inArray(paymentIntents.status, ['created', 'pending']),
         ),
       );
@@ -45,11 +50,16 @@ export class CardPaymentsRepository {
 
   /** The paid intents of an order, oldest first (normally one). */
   paidForOrder(orderId: string, tx: DbOrTx = this.db): Promise<IntentRow[]> {
+    return this.paidFor('order', orderId, tx);
+  }
+
+  /** The paid intents of an order or an appointment, oldest first (normally one). */
+  paidFor(purpose: 'order' | 'appointment', refId: string, tx: DbOrTx = this.db): Promise<IntentRow[]> {
     return tx
       .select()
       .from(paymentIntents)
       .where(
-        and(eq(paymentIntents.purpose, 'order'), eq(paymentIntents.refId, orderId), eq(paymentIntents.status, 'paid')),
+        and(eq(paymentIntents.purpose, purpose), eq(paymentIntents.refId, refId), eq(paymentIntents.status, 'paid')),
       )
       .orderBy(paymentIntents.id);
   }

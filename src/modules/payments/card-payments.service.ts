@@ -19,7 +19,7 @@ import { PaymentErrors } from './payments.errors.js';
 export interface PaidIntent {
   id: string;
   purpose: IntentPurpose;
-  /** The order of an `order` intent; null for a top-up. */
+  /** The order of an `order` intent, the appointment of an `appointment` one; null for a top-up. */
   refId: string | null;
   customerId: string;
   amountMinor: number;
@@ -233,6 +233,11 @@ export class CardPaymentsService {
     return this.repo.openForOrder(orderId, tx);
   }
 
+  /** The open intent of an appointment (created or pending), if it has one. */
+  openAppointmentIntentOf(appointmentId: string, tx?: DbOrTx): Promise<IntentRow | undefined> {
+    return this.repo.openFor('appointment', appointmentId, tx);
+  }
+
   private async owned(actor: UserActor, id: string, meta?: RequestMeta): Promise<IntentRow> {
     const intent = await this.repo.find(id);
     if (!intent) throw PaymentErrors.intentNotFound();
@@ -246,7 +251,12 @@ export class CardPaymentsService {
   }
 }
 
-const describe = (intent: IntentRow) => (intent.purpose === 'order' ? `Order ${intent.refId}` : 'Wallet top-up');
+const describe = (intent: IntentRow) =>
+  intent.purpose === 'order'
+    ? `Order ${intent.refId}`
+    : intent.purpose === 'appointment'
+      ? `Appointment ${intent.refId}`
+      : 'Wallet top-up';
 
 const toCheckoutView = (i: IntentRow): CheckoutPaymentView => ({
   intentId: i.id,
@@ -258,6 +268,7 @@ const toIntentView = (i: IntentRow): IntentView => ({
   id: i.id,
   purpose: i.purpose as IntentPurpose,
   orderId: i.purpose === 'order' ? i.refId : null,
+  appointmentId: i.purpose === 'appointment' ? i.refId : null,
   amountMinor: i.amountMinor,
   currency: i.currency,
   status: i.status as IntentStatus,

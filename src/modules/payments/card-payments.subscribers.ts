@@ -21,6 +21,12 @@ export class CardPaymentSubscribers implements OnModuleInit {
       const { orderId, to } = payload as { orderId: string; to: string };
       if (to === 'cancelled' || to === 'expired') await this.closeCheckoutOf(orderId);
     });
+    // Likewise an unpaid card booking cancelled or expired (appointments' topic, by name).
+    this.outbox.subscribe('appointment.updated', async (payload) => {
+      const { appointmentId, from, to } = payload as { appointmentId: string; from: string | null; to: string };
+      if (from === 'pending_payment' && (to === 'cancelled' || to === 'expired'))
+        await this.closeCheckoutOf(appointmentId, 'appointment');
+    });
   }
 
   /**
@@ -30,9 +36,9 @@ export class CardPaymentSubscribers implements OnModuleInit {
    * tells, and a payment that slipped through stays in the wallet. Idempotent (the relay delivers at least
    * once).
    */
-  async closeCheckoutOf(orderId: string): Promise<void> {
+  async closeCheckoutOf(refId: string, purpose: 'order' | 'appointment' = 'order'): Promise<void> {
     if (!this.gateway) return;
-    const intent = await this.repo.openForOrder(orderId);
+    const intent = await this.repo.openFor(purpose, refId);
     if (!intent || intent.status !== 'pending' || !intent.gatewayRef) return;
     try {
       await this.gateway.expireCheckout(intent.gatewayRef);

@@ -12,6 +12,8 @@ import { Accounts, credit, debit } from './payments.rules.js';
 export interface CardRefundRequest {
   /** The order whose card payment is given back (its paid intent is found), or the intent itself. */
   orderId?: string;
+  /** Or the appointment whose card payment is given back (its paid intent is found). */
+  appointmentId?: string;
   intentId?: string;
   amountMinor: number;
   /** The ledger entry's key, unique per refund (`order:<id>:refund:<n>:card`): a retry refunds once. */
@@ -31,7 +33,7 @@ export interface CardRefund {
 }
 
 /**
- * Refunds to the card (exported from index.ts), for the refunds of the orders module: the money leaves the
+ * Refunds to the card (exported from index.ts), for the refunds of orders and appointments: the money leaves the
  * customer's wallet for gateway clearing in the caller's transaction, the gateway is asked after commit, and
  * a refund it did not confirm is asked again (the payments.send-card-refunds job).
  */
@@ -166,7 +168,9 @@ export class CardRefundsService {
       ? [await this.repo.find(input.intentId, t)].filter((i): i is IntentRow => i?.status === 'paid')
       : input.orderId
         ? await this.repo.paidForOrder(input.orderId, t)
-        : [];
+        : input.appointmentId
+          ? await this.repo.paidFor('appointment', input.appointmentId, t)
+          : [];
     if (candidates.length === 0) throw PaymentErrors.nothingPaidByCard();
     let most = 0;
     for (const candidate of candidates) {

@@ -79,9 +79,11 @@ export type CheckoutPaymentView = z.infer<typeof checkoutPaymentView>;
 
 export const intentView = z.object({
   id: z.string(),
-  purpose: z.enum(['order', 'wallet_top_up']),
+  purpose: z.enum(['order', 'wallet_top_up', 'appointment']),
   /** The order an order's payment pays; null for a top-up. */
   orderId: z.string().nullable(),
+  /** The appointment an appointment's payment pays; null otherwise. */
+  appointmentId: z.string().nullable(),
   amountMinor: z.number().int(),
   currency: z.string(),
   status: z.enum(INTENT_STATUS),

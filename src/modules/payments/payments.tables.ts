@@ -143,7 +143,7 @@ export const paymentIntents = pgTable(
   {
     id: pk(),
     purpose: text('purpose').notNull(),
-    /** The order an `order` intent pays; null for a top-up. */
+    /** The order an `order` intent pays, the appointment an `appointment` intent pays; null for a top-up. */
     refId: uuid('ref_id'),
     // References users (migration 0013).
     customerId: uuid('customer_id').notNull(),
@@ -165,8 +165,12 @@ export const paymentIntents = pgTable(
     uniqueIndex('payment_intents_open_order_key')
       .on(t.refId)
       .where(sql`${t.purpose} = 'order' AND ${t.status} IN ('created', 'pending')`),
-    check('payment_intents_purpose', sql`${t.purpose} IN ('order', 'wallet_top_up')`),
-    check('payment_intents_ref', sql`(${t.purpose} = 'order') = (${t.refId} IS NOT NULL)`),
+    // One open intent per appointment likewise (migration 0022).
+    uniqueIndex('payment_intents_open_appointment_key')
+      .on(t.refId)
+      .where(sql`${t.purpose} = 'appointment' AND ${t.status} IN ('created', 'pending')`),
+    check('payment_intents_purpose', sql`${t.purpose} IN ('order', 'wallet_top_up', 'appointment')`),
+    check('payment_intents_ref', sql`(${t.purpose} IN ('order', 'appointment')) = (${t.refId} IS NOT NULL)`),
     check('payment_intents_amount', sql`${t.amountMinor} > 0`),
     check('payment_intents_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('payment_intents_status', sql`${t.status} IN ('created', 'pending', 'paid', 'failed', 'expired')`),
