@@ -1,10 +1,13 @@
+import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule } from '../../src/app.module.js';
 import { RealtimeService } from '../../src/kernel/realtime/index.js';
+import { RedisService } from '../../src/kernel/redis/index.js';
 import { createBranch } from '../factories/inventory.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, testConfig, type TestApp } from '../setup/app.js';
 import { connect, disconnected, next, pause, record, urlOf } from './support/realtime.js';
 
 const open: Socket[] = [];
@@ -24,8 +27,8 @@ async function listening(env: Record<string, string | undefined> = {}): Promise<
 describe('realtime across two API processes (Redis adapter)', () => {
   let one: TestApp;
   let two: TestApp;
+  const shared = { REDIS_KEY_PREFIX: `t:${randomUUID().slice(0, 8)}:` };
   beforeAll(async () => {
-    const shared = { REDIS_KEY_PREFIX: `t:${randomUUID().slice(0, 8)}:` };
     [one, two] = await Promise.all([listening(shared), listening(shared)]);
   });
   afterAll(async () => {
@@ -53,6 +56,32 @@ describe('realtime across two API processes (Redis adapter)', () => {
     const got = next(onTwo, 'order.created');
     one.app.get(RealtimeService).toBranch(branch.id, 'order.created', { orderId: 'o-9' });
     expect(await got).toEqual({ orderId: 'o-9' });
+  });
+
+  it('an event raised in a process without sockets (the worker) reaches the clients of the API processes', async () => {
+    const u = await registerUser(one);
+    const onOne = track(await connect(urlOf(one), u.accessToken));
+    const onTwo = track(await connect(urlOf(two), u.accessToken));
+    const [seenOne, seenTwo] = [record(onOne), record(onTwo)];
+    const worker = await NestFactory.createApplicationContext(AppModule.forRoot(testConfig(shared), one.database), {
+      logger: false,
+    });
+    try {
+      await worker.init();
+      // As a worker does once its Redis connection is up (before that, realtime pushes are skipped).
+      for (let i = 0; i < 50 && !worker.get(RedisService).healthy; i++) await pause(20);
+      const got = Promise.all([next(onOne, 'notification.created'), next(onTwo, 'notification.created')]);
+      worker.get(RealtimeService).toUsers([u.user.id], 'notification.created', { id: 'n-7' });
+      expect(await got).toEqual([{ id: 'n-7' }, { id: 'n-7' }]);
+      await pause(150);
+      // Once per socket: each API process delivers to its own sockets only.
+      expect([seenOne.get('notification.created'), seenTwo.get('notification.created')]).toEqual([
+        [{ id: 'n-7' }],
+        [{ id: 'n-7' }],
+      ]);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('a logout on one process disconnects the session’s sockets on the other within a second', async () => {

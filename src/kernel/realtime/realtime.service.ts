@@ -13,14 +13,16 @@ export interface AttachedGateway {
 }
 
 const SESSIONS_CHANNEL = 'realtime:sessions-changed';
+const RELAY_CHANNEL = 'realtime:relay';
 const SEP = '\n';
 
 /**
  * How modules push events to connected clients: `toUsers` reaches every socket of those users, `toBranch`
  * every staff socket scoped to that branch, on any API process (the Redis adapter carries it across).
- * Event names are `<domain>.<event>` (`order.updated`, `consultation.message`). Fire-and-forget: without a
- * socket server attached (the worker, the CLI, tests without HTTP) a call is a no-op, so a use case never
- * depends on a client being online — durable delivery is the notification inbox's job, not this one's.
+ * Event names are `<domain>.<event>` (`order.updated`, `consultation.message`). Fire-and-forget: a use case
+ * never depends on a client being online — durable delivery is the notification inbox's job, not this one's.
+ * A process without a socket server (the worker, the CLI) hands the event to the API processes over Redis
+ * when it is configured, each of which delivers it to its own sockets; without Redis it is a no-op.
  */
 @Injectable()
 export class RealtimeService implements BeforeApplicationShutdown {
@@ -36,6 +38,14 @@ export class RealtimeService implements BeforeApplicationShutdown {
     this.gateway = gateway;
     if (this.subscribed || !this.redis.configured) return;
     this.subscribed = true;
+    await this.redis.subscribe(RELAY_CHANNEL, (message) => {
+      try {
+        const { rooms, event, payload } = JSON.parse(message) as { rooms: string[]; event: string; payload: unknown };
+        this.gateway?.server.local.to(rooms).emit(event, payload);
+      } catch {
+        // not one of ours
+      }
+    });
     await this.redis.subscribe(SESSIONS_CHANNEL, (message) => {
       const at = message.indexOf(SEP);
       if (at < 0 || message.slice(0, at) === this.nodeId) return;
@@ -53,12 +63,11 @@ export class RealtimeService implements BeforeApplicationShutdown {
   }
 
   toUsers(userIds: readonly string[], event: string, payload: unknown): void {
-    if (!this.gateway || userIds.length === 0) return;
+    if (userIds.length === 0) return;
     this.emit([...new Set(userIds)].map(userRoom), event, payload);
   }
 
   toBranch(branchId: string, event: string, payload: unknown): void {
-    if (!this.gateway) return;
     this.emit([branchRoom(branchId)], event, payload);
   }
 
@@ -85,7 +94,11 @@ export class RealtimeService implements BeforeApplicationShutdown {
 
   private emit(rooms: string[], event: string, payload: unknown): void {
     try {
-      this.gateway!.server.to(rooms).emit(event, payload);
+      if (this.gateway) this.gateway.server.to(rooms).emit(event, payload);
+      else if (this.redis.configured)
+        this.redis
+          .publish(RELAY_CHANNEL, JSON.stringify({ rooms, event, payload }))
+          .catch((err: unknown) => this.redis.reportFailure(err));
     } catch (err) {
       // A realtime push is best effort: it must never fail the use case that raised it.
       this.logger.warn(`emit ${event} failed: ${(err as Error).message}`);
