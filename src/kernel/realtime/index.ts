@@ -1,3 +1,3 @@
 export { RealtimeService, type AttachedGateway } from './realtime.service.js';
-export { branchRoom, sessionRoom, userRoom } from './rooms.js';
+export { branchRoom, roomsOf, sessionRoom, userRoom } from './rooms.js';
 export { attachRealtime, REALTIME_PATH } from './realtime.gateway.js';

@@ -8,7 +8,7 @@ import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type UserActor } from 
 import { AppError } from '../errors/index.js';
 import { RedisService } from '../redis/redis.service.js';
 import { RealtimeService } from './realtime.service.js';
-import { branchRoom, sessionRoom, userRoom } from './rooms.js';
+import { roomsOf } from './rooms.js';
 
 export const REALTIME_PATH = '/realtime';
 // Clients only listen: nothing they send is handled, so a large frame is never legitimate.
@@ -26,15 +26,6 @@ type RealtimeSocket = Socket<Record<string, never>, Record<string, (payload: unk
 /** connect_error for the client: `err.message` is the stable code, `err.data` holds code and an English line. */
 function refusal(code: string, message: string): Error {
   return Object.assign(new Error(code), { data: { code, message } });
-}
-
-/** The rooms a session belongs in: its user, itself (for revocation), and the branches a staff role scopes. */
-export function roomsOf(actor: UserActor): string[] {
-  const rooms = [userRoom(actor.userId), sessionRoom(actor.sessionId)];
-  if (actor.accountType === 'staff') {
-    for (const grant of actor.roles) if (grant.branchId) rooms.push(branchRoom(grant.branchId));
-  }
-  return [...new Set(rooms)];
 }
 
 /** `exp` of an already verified JWT, in ms since the epoch (undefined if absent). */
