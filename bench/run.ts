@@ -195,6 +195,7 @@ function targets(rows: Row[]): void {
 /** The environment our API runs with in every group (each adds its database and secret). */
 const oursBaseEnv = () => ({
   NODE_ENV: 'production',
+  VIDEO_JITSI_SECRET: randomBytes(24).toString('hex'),
   DATABASE_POOL_MAX: POOL,
   REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
   REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,

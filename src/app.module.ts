@@ -23,6 +23,7 @@ import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
 import { AvailabilityModule } from './modules/availability/index.js';
 import { AppointmentsModule } from './modules/appointments/index.js';
+import { ConsultationsModule } from './modules/consultations/index.js';
 import { ProvidersModule } from './modules/providers/index.js';
 
 @Module({})
@@ -62,6 +63,7 @@ export class AppModule {
         AvailabilityModule,
         ProvidersModule,
         AppointmentsModule,
+        ConsultationsModule,
         SearchModule,
         HealthModule,
         ...extra,

@@ -270,3 +270,22 @@ WHERE a.payment_method = 'card' AND a.fee_minor > 0 AND a.status IN ('booked', '
 -- appointments: a cancellation never refunds more than the fee, and only a cancelled booking has a refund
 SELECT 'appointment refund out of range' AS invariant, id::text AS subject
 FROM appointments WHERE refunded_minor > fee_minor OR (refunded_minor > 0 AND status <> 'cancelled');
+
+-- consultations: only the two participants write chat, and each attachment is a file its sender owns
+SELECT 'consultation message by a non-participant or with a file of someone else' AS invariant, m.id::text AS subject
+FROM consultation_messages m JOIN appointments a ON a.id = m.appointment_id
+WHERE m.sender_id NOT IN (a.patient_id, a.doctor_id)
+   OR EXISTS (SELECT 1 FROM unnest(m.file_ids) f(id) LEFT JOIN files x ON x.id = f.id
+              WHERE x.id IS NULL OR x.owner_id <> m.sender_id);
+
+-- consultations: the note is the appointment's doctor's; addenda correct a signed note, after its signature
+SELECT 'consultation note of another doctor, or an addendum of an unsigned note' AS invariant, n.appointment_id::text AS subject
+FROM consultation_notes n JOIN appointments a ON a.id = n.appointment_id
+WHERE n.doctor_id <> a.doctor_id
+   OR EXISTS (SELECT 1 FROM consultation_note_addenda d WHERE d.appointment_id = n.appointment_id
+              AND (n.signed_at IS NULL OR d.signed_at < n.signed_at OR d.author_id <> a.doctor_id));
+
+-- consultations: a rating is the patient's, of the appointment's doctor, once it was completed
+SELECT 'consultation rating not of a completed appointment by its patient' AS invariant, r.appointment_id::text AS subject
+FROM consultation_ratings r JOIN appointments a ON a.id = r.appointment_id
+WHERE a.status <> 'completed' OR r.patient_id <> a.patient_id OR r.doctor_id <> a.doctor_id;

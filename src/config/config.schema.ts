@@ -58,6 +58,8 @@ function isProxyEntry(entry: string): boolean {
 }
 
 export const DEV_JWT_SECRET = 'medyour-dev-only-secret-change-me-0123456789';
+/** Public (it is in this repository): production refuses to boot on it. */
+export const DEV_VIDEO_SECRET = 'medyour-dev-only-video-secret-change-me-0123';
 
 /** Every variable the process reads. Nothing else in the code base touches process.env (rule 7). */
 export const envSchema = z.object({
@@ -169,6 +171,25 @@ export const envSchema = z.object({
   APPOINTMENT_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /** A card booking unpaid this many minutes after booking expires and frees its slot (never after its start). */
   APPOINTMENT_PAYMENT_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** The patient may check in (the waiting room) from this many minutes before the start until its end. */
+  CONSULTATION_CHECK_IN_EARLY_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
+  /** Chat stays open this many minutes after the doctor completes the consultation (0: closes at completion). */
+  CONSULTATION_CHAT_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /**
+   * Video rooms (Jitsi with JWT authentication, no network call from us): rooms on VIDEO_JITSI_DOMAIN, join
+   * tokens signed HS256 with VIDEO_JITSI_SECRET (the Jitsi server's app secret, shared with it; production
+   * refuses the development default), issuer VIDEO_JITSI_APP_ID. A participant may join from EARLY minutes
+   * before the start until LATE minutes after the end; each token lives at most TOKEN_TTL seconds.
+   */
+  VIDEO_JITSI_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be a host name, optionally with a port')
+    .default('meet.medyour.local'),
+  VIDEO_JITSI_APP_ID: z.string().min(1).max(100).default('medyour'),
+  VIDEO_JITSI_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_VIDEO_SECRET),
+  VIDEO_JOIN_EARLY_MINUTES: z.coerce.number().int().min(0).max(240).default(10),
+  VIDEO_JOIN_LATE_MINUTES: z.coerce.number().int().min(0).max(720).default(30),
+  VIDEO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /**
    * Loyalty points (module loyalty). Earned when an order completes: EARN_POINTS for every EARN_PER_MINOR
    * minor units paid for eligible goods (after discount and after the points' value; delivery earns none),

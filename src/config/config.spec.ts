@@ -10,7 +10,12 @@ const deriveExpected = (secret: string) => {
 };
 
 const SECRET = 'a-production-secret-that-is-long-enough-0123';
-const PROD = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/medyour', JWT_SECRET: SECRET };
+const PROD = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://u:p@db:5432/medyour',
+  JWT_SECRET: SECRET,
+  VIDEO_JITSI_SECRET: 'a-production-video-secret-long-enough-0123',
+};
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {

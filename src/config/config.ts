@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
-import { DEV_JWT_SECRET, envSchema } from './config.schema.js';
+import { DEV_JWT_SECRET, DEV_VIDEO_SECRET, envSchema } from './config.schema.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -133,6 +133,18 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       noShowGraceMinutes: env.APPOINTMENT_NO_SHOW_GRACE_MINUTES,
       paymentTtlMinutes: env.APPOINTMENT_PAYMENT_TTL_MINUTES,
     },
+    consultations: {
+      checkInEarlyMinutes: env.CONSULTATION_CHECK_IN_EARLY_MINUTES,
+      chatAfterMinutes: env.CONSULTATION_CHAT_AFTER_MINUTES,
+      video: {
+        domain: env.VIDEO_JITSI_DOMAIN,
+        appId: env.VIDEO_JITSI_APP_ID,
+        secret: env.VIDEO_JITSI_SECRET,
+        joinEarlyMinutes: env.VIDEO_JOIN_EARLY_MINUTES,
+        joinLateMinutes: env.VIDEO_JOIN_LATE_MINUTES,
+        tokenTtlSeconds: env.VIDEO_TOKEN_TTL_SECONDS,
+      },
+    },
     cart: {
       maxQuantity: env.CART_MAX_QUANTITY,
       maxLines: env.CART_MAX_LINES,
@@ -188,6 +200,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     if (e.JWT_SECRET === DEV_JWT_SECRET) {
       throw new ConfigError('Refusing to boot in production: JWT_SECRET is the development default');
     }
+    // Anyone holding the public default could mint join tokens for any consultation room.
+    if (e.VIDEO_JITSI_SECRET === DEV_VIDEO_SECRET)
+      throw new ConfigError('Refusing to boot in production: VIDEO_JITSI_SECRET is the development default');
     if (e.STORAGE_DRIVER === 's3' && (!e.STORAGE_S3_BUCKET || !e.STORAGE_S3_SECRET_ACCESS_KEY)) {
       throw new ConfigError(
         'Refusing to boot in production: STORAGE_S3_BUCKET and STORAGE_S3_SECRET_ACCESS_KEY are required',

@@ -17,3 +17,4 @@ export * from '../modules/orders/orders.tables.js';
 export * from '../modules/providers/providers.tables.js';
 export * from '../modules/availability/availability.tables.js';
 export * from '../modules/appointments/appointments.tables.js';
+export * from '../modules/consultations/consultations.tables.js';

@@ -31,7 +31,11 @@ describe('docs gate in production: every spelling of the docs routes needs a sta
   let customer: string;
   let staff: string;
   beforeAll(async () => {
-    prod = await bootTestApp({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars!' });
+    prod = await bootTestApp({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-more-than-32-chars!',
+      VIDEO_JITSI_SECRET: 'a-production-video-secret-of-32-chars!!',
+    });
     customer = (await registerUser(prod)).accessToken;
     staff = (await createStaff(prod, [{ role: 'support_agent', branchId: null }])).accessToken;
   });

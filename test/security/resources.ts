@@ -7,6 +7,7 @@ import { placeOrder } from '../factories/orders.factory.js';
 import { earnPoints } from '../factories/loyalty.factory.js';
 import { registerUser } from '../factories/user.factory.js';
 import { bookAppointment, createBookableDoctor } from '../factories/appointments.factory.js';
+import { bookConsultation, startedConsultation } from '../factories/consultations.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -155,6 +156,38 @@ const appointmentsNotMovedByOthers: OwnedResource = {
     ).rows,
 };
 
+/**
+ * A consultation (its id is its appointment's id: health data): a video booking starting in minutes, so the
+ * owner's reads (video join included) answer 200; another patient never reads, writes or moves it.
+ */
+const consultations: OwnedResource = {
+  create: async (t, token) => ({ id: (await bookConsultation(t, token)).id }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select a.status, (select count(*) from appointment_transitions x where x.appointment_id = a.id) as steps,
+                   (select count(*) from consultation_messages m where m.appointment_id = a.id) as messages,
+                   (select count(*) from consultation_notes n where n.appointment_id = a.id) as notes
+            from appointments a where a.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+/** Check-in: the owner's call moves it, so the proof is that no one else left a step on it. */
+const consultationsNotMovedByOthers: OwnedResource = {
+  create: consultations.create,
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select (select count(*) from appointment_transitions x where x.appointment_id = a.id and x.actor_id is distinct from a.patient_id) as steps
+            from appointments a where a.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+const CONSULTATIONS_E2E =
+  'consultations e2e ("only the two participants"): another patient, another doctor and a pharmacist of an unrelated branch get 404 like a missing id, audited, nothing written';
+
 export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'GET /v1/files/{id}': files,
   'GET /v1/files/{id}/content': {
@@ -263,6 +296,31 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
     exempt:
       "its body must name another offered slot of the booking's doctor, which the matrix's empty body cannot; appointments e2e: another patient's move answers 404 like a missing one and the booking stays",
   },
+  'GET /v1/consultations/{id}': consultations,
+  'GET /v1/consultations/{id}/video': consultations,
+  'GET /v1/consultations/{id}/messages': consultations,
+  'GET /v1/consultations/{id}/notes': consultations,
+  'POST /v1/appointments/{id}/check-in': consultationsNotMovedByOthers,
+  'POST /v1/consultations/{id}/messages': {
+    exempt: `a message needs text or files, which the matrix's empty body is not (400); ${CONSULTATIONS_E2E}`,
+  },
+  'POST /v1/consultations/{id}/rating': {
+    exempt: `the body needs stars and the consultation must be completed first; ${CONSULTATIONS_E2E}`,
+  },
+  ...Object.fromEntries(
+    [
+      'POST /v1/doctor/consultations/{id}/start',
+      'POST /v1/doctor/consultations/{id}/complete',
+      'PUT /v1/doctor/consultations/{id}/notes',
+      'POST /v1/doctor/consultations/{id}/notes/sign',
+      'POST /v1/doctor/consultations/{id}/notes/addenda',
+    ].map((route) => [
+      route,
+      {
+        exempt: `the consultation's doctor acts (the matrix's doctors have no patients); customers and staff lack practice:write (403, function-level matrix); ${CONSULTATIONS_E2E}`,
+      },
+    ]),
+  ),
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
@@ -398,6 +456,19 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
       const theirs = await t.http.get(url, b);
       if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(first.id))
         throw new Error(`${url}: another customer sees A's appointment: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  // A consultation's chat: another customer's read answers 404 (audited), with or without A's cursor.
+  'GET /v1/consultations/{id}/messages': async (t, a, b) => {
+    const c = await startedConsultation(t, a);
+    for (const text of ['first', 'second']) await t.http.post(`/v1/consultations/${c.id}/messages`, { text }, a);
+    const mine = await t.http.get(`/v1/consultations/${c.id}/messages?limit=1`, a);
+    if (mine.body.items?.length !== 1 || !mine.body.nextCursor)
+      throw new Error('GET /v1/consultations/{id}/messages: the patient does not see the chat');
+    for (const query of ['', `?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(`/v1/consultations/${c.id}/messages${query}`, b);
+      if (theirs.status !== 404 || JSON.stringify(theirs.body).includes('first'))
+        throw new Error(`another customer reads A's chat: ${theirs.status} ${JSON.stringify(theirs.body)}`);
     }
   },
   // A doctor's own appointments (no id in the path): another doctor's list never holds them.

@@ -79,7 +79,11 @@ describe('route table', () => {
 describe('production mode', () => {
   let prod: TestApp;
   beforeAll(async () => {
-    prod = await bootTestApp({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-more-than-32-chars!' });
+    prod = await bootTestApp({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-more-than-32-chars!',
+      VIDEO_JITSI_SECRET: 'a-production-video-secret-of-32-chars!!',
+    });
   });
   afterAll(async () => {
     await prod.close();

@@ -1708,6 +1708,230 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/consultations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A consultation: its appointment, status, waiting-room and video windows, and the caller’s video join
+     * @description Requires permission `appointments:read`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). `video.join` (a room URL with a signed join token for the caller) is present only while the room is open: a video appointment not ended, from `video.opensAt` until `video.closesAt`.
+     */
+    get: operations['getConsultation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/consultations/{id}/video': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A fresh video join (room URL and short-lived signed token) for the caller
+     * @description Requires permission `appointments:read`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Outside the window (from a few minutes before the start until a while after the end) or once the consultation ended: 409 `consultations/video-closed` with `opensAt` and `closesAt`; a clinic appointment 409 `consultations/not-video`.
+     */
+    get: operations['joinConsultationVideo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/consultations/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The consultation’s chat, newest first
+     * @description Requires permission `appointments:read`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). A read by the doctor is audited (health data).
+     */
+    get: operations['listConsultationMessages'];
+    put?: never;
+    /**
+     * Send a chat message (text and/or files the sender uploaded)
+     * @description Requires permission `appointments:write`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Open while the patient waits (checked_in), during the consultation and for a while after completion (CONSULTATION_CHAT_AFTER_MINUTES); otherwise 409 `consultations/chat-closed`. Both participants receive it live as the Socket.IO event `consultation.message`.
+     */
+    post: operations['postConsultationMessage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/consultations/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The clinical note and its addenda
+     * @description Requires permission `appointments:read`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). The patient sees the note once the doctor signed it (`note: null` before); the doctor sees the draft too. A read by the doctor is audited (health data).
+     */
+    get: operations['getConsultationNotes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/consultations/{id}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The patient rates a completed consultation (1–5 stars), once
+     * @description Requires permission `appointments:write`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Only the patient (the doctor: 404); only once completed (409 `consultations/not-rateable`); once per consultation (409 `consultations/already-rated`). The doctor’s rating moves with it.
+     */
+    post: operations['rateConsultation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/appointments/{id}/check-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The patient enters the waiting room (booked → checked_in)
+     * @description Requires permission `appointments:write`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Only the patient (the doctor: 404). From CONSULTATION_CHECK_IN_EARLY_MINUTES before the start until its end (else 409 `consultations/check-in-closed` with `opensAt`/`closesAt`); a booking that is not `booked` 409 `common/illegal-transition`. Writes `appointment.updated`.
+     */
+    post: operations['checkInAppointment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Admit the patient: the consultation starts (booked or checked_in → in_progress)
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Not before CONSULTATION_CHECK_IN_EARLY_MINUTES ahead of the start (409 `consultations/too-early`); another state 409 `common/illegal-transition`. Writes `appointment.updated`.
+     */
+    post: operations['startConsultation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End the consultation (in_progress → completed)
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Another state 409 `common/illegal-transition`. Writes `appointment.updated`; the patient may rate it from then on.
+     */
+    post: operations['completeConsultation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Write the draft note (subjective, objective, assessment, plan), replacing the last draft
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Once the consultation started (in_progress or completed; else 409 `consultations/notes-closed`). A signed note is locked: 409 `consultations/note-signed` (add an addendum).
+     */
+    put: operations['draftConsultationNotes'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/notes/sign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign the draft note: it is locked from now on
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). No draft 409 `consultations/no-note`; signed already 409 `consultations/note-signed`.
+     */
+    post: operations['signConsultationNotes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/notes/addenda': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Correct a signed note with an addendum, signed by its author with the time
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Only after signing (409 `consultations/note-not-signed`).
+     */
+    post: operations['addConsultationNoteAddendum'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -2181,6 +2405,96 @@ export interface components {
       payment?: components['schemas']['CardPayment'];
       createdAt: string;
       updatedAt: string;
+    };
+    Consultation: {
+      /** @description The appointment’s id */
+      id: string;
+      appointment: components['schemas']['Appointment'];
+      /** @enum {string} */
+      status:
+        'pending_payment' | 'booked' | 'checked_in' | 'in_progress' | 'completed' | 'cancelled' | 'no_show' | 'expired';
+      /**
+       * @description The caller’s part in it
+       * @enum {string}
+       */
+      role: 'patient' | 'doctor';
+      checkIn: {
+        opensAt: string;
+        closesAt: string;
+      };
+      chatOpen: boolean;
+      /** @description Null for a clinic appointment */
+      video: {
+        opensAt: string;
+        closesAt: string;
+        /** @description Present while the room is open to the caller */
+        join: {
+          provider: string;
+          room: string;
+          /** @description Open this to join: it carries the signed join token */
+          url: string;
+          /** @description The signed join token (JWT), short-lived */
+          token: string;
+          /** @description UTC instant the token stops working (ask again for a fresh one) */
+          expiresAt: string;
+        } | null;
+      } | null;
+      rated: boolean;
+    };
+    VideoJoin: {
+      provider: string;
+      room: string;
+      /** @description Open this to join: it carries the signed join token */
+      url: string;
+      /** @description The signed join token (JWT), short-lived */
+      token: string;
+      /** @description UTC instant the token stops working (ask again for a fresh one) */
+      expiresAt: string;
+    };
+    ConsultationMessage: {
+      id: string;
+      consultationId: string;
+      senderId: string;
+      text: string | null;
+      attachments: {
+        id: string;
+        purpose: string;
+        contentType: string;
+        sizeBytes: number;
+        originalName: string | null;
+        createdAt: string;
+        downloadUrl: string;
+        downloadUrlExpiresAt: string;
+      }[];
+      createdAt: string;
+    };
+    ConsultationNotes: {
+      /** @description Null when there is none yet (the patient: until it is signed) */
+      note: {
+        consultationId: string;
+        doctorId: string;
+        subjective: string | null;
+        objective: string | null;
+        assessment: string | null;
+        plan: string | null;
+        signed: boolean;
+        /** @description Set once signed: the note is locked from then on */
+        signedAt: string | null;
+        updatedAt: string;
+      } | null;
+      addenda: components['schemas']['NoteAddendum'][];
+    };
+    NoteAddendum: {
+      id: string;
+      authorId: string;
+      text: string;
+      signedAt: string;
+    };
+    ConsultationRating: {
+      consultationId: string;
+      stars: number;
+      comment: string | null;
+      createdAt: string;
     };
     ProductSummary: {
       id: string;
@@ -9813,6 +10127,951 @@ export interface operations {
       };
       /** @description Not found (also for objects that are not yours) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getConsultation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Consultation'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  joinConsultationVideo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VideoJoin'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listConsultationMessages: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ConsultationMessage'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postConsultationMessage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          text?: string;
+          /** @description Files the sender uploaded (POST /v1/files); anyone else’s answers 404 `files/not-found` */
+          fileIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationMessage'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getConsultationNotes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationNotes'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rateConsultation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          stars: number;
+          comment?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationRating'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  checkInAppointment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Consultation'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  startConsultation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Consultation'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  completeConsultation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Consultation'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  draftConsultationNotes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          subjective?: string | null;
+          objective?: string | null;
+          assessment?: string | null;
+          plan?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationNotes'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  signConsultationNotes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationNotes'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addConsultationNoteAddendum: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The consultation’s id: its appointment’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          text: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationNotes'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -224,6 +224,16 @@ export class AppointmentsService implements OnModuleInit {
     return row;
   }
 
+  /** For consultations: the row as stored (undefined: no such appointment); the caller decides who may see it. */
+  findRow(id: string, tx?: DbOrTx): Promise<AppointmentRow | undefined> {
+    return this.repo.find(id, tx);
+  }
+
+  /** For consultations: the row under its lock in `t`, before a lifecycle step (advance) in the same transaction. */
+  lockRow(id: string, t: DbOrTx): Promise<AppointmentRow | undefined> {
+    return this.repo.lock(id, t);
+  }
+
   /**
    * POST /v1/appointments/:id/reschedule: the patient moves a booked appointment to another offered slot of
    * the same doctor, at most `rescheduleCap` times (the booking's snapshot). The fee and policy stay. The new

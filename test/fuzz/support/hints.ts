@@ -9,6 +9,8 @@ import { insertPendingIntent, placePendingCardOrder } from '../../factories/paym
 import { paidWebhook } from './gateway.js';
 import { createApprovedDoctor } from '../../factories/providers.factory.js';
 import { bookAppointment, createBookableDoctor } from '../../factories/appointments.factory.js';
+import { startedConsultation } from '../../factories/consultations.factory.js';
+import { fuzzConsultation } from './consultations-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -351,7 +353,80 @@ export const HINTS: Record<string, Hint> = {
       return { startsAt: slots.body.items[0].startsAt as string };
     },
   },
+  // Consultations: the admin as the patient of one in progress (starting in minutes: video open), or the
+  // world's doctor as its doctor, each request its own consultation in the state the route needs.
+  'GET /v1/consultations/{id}': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'in_progress') }),
+  },
+  'GET /v1/consultations/{id}/video': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'in_progress') }),
+  },
+  'GET /v1/consultations/{id}/messages': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'in_progress') }),
+    query: () => [],
+  },
+  'POST /v1/consultations/{id}/messages': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'in_progress') }),
+    body: (w) => ({ text: 'fuzz message', fileIds: [w.adminFile.id] }),
+  },
+  'GET /v1/consultations/{id}/notes': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'in_progress') }),
+  },
+  'POST /v1/consultations/{id}/rating': {
+    owned: true,
+    // A real doctor (the rating lands on their profile), the consultation completed through the routes.
+    params: async (w) => {
+      const c = await startedConsultation(w.t, w.admin.accessToken);
+      await w.t.http.post(`/v1/doctor/consultations/${c.id}/complete`, undefined, c.doctor.accessToken);
+      return { id: c.id };
+    },
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+    body: () => ({ stars: 4 }),
+  },
+  'POST /v1/appointments/{id}/check-in': {
+    owned: true,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'patient', 'booked') }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+  },
+  'POST /v1/doctor/consultations/{id}/start': {
+    caller: (w) => w.doctor,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'doctor', 'checked_in') }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+  },
+  'POST /v1/doctor/consultations/{id}/complete': {
+    caller: (w) => w.doctor,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'doctor', 'in_progress') }),
+    headers: () => ({ 'idempotency-key': `fuzz-${randomUUID()}` }),
+  },
+  'PUT /v1/doctor/consultations/{id}/notes': {
+    caller: (w) => w.doctor,
+    params: async (w) => ({ id: await fuzzConsultation(w, 'doctor', 'in_progress') }),
+  },
+  'POST /v1/doctor/consultations/{id}/notes/sign': {
+    caller: (w) => w.doctor,
+    params: async (w) => ({ id: await draftedNote(w, false) }),
+  },
+  'POST /v1/doctor/consultations/{id}/notes/addenda': {
+    caller: (w) => w.doctor,
+    params: async (w) => ({ id: await draftedNote(w, true) }),
+  },
 };
+
+/** A consultation of the world's doctor in progress with a draft note (signed when `signed`). */
+async function draftedNote(w: World, signed: boolean): Promise<string> {
+  const id = await fuzzConsultation(w, 'doctor', 'in_progress');
+  const token = w.doctor.accessToken;
+  const put = await w.t.http.request('PUT', `/v1/doctor/consultations/${id}/notes`, { token, body: { plan: 'Rest' } });
+  if (put.status !== 200) throw new Error(`note draft failed: ${put.status}`);
+  if (signed && (await w.t.http.post(`/v1/doctor/consultations/${id}/notes/sign`, undefined, token)).status !== 200)
+    throw new Error('note sign failed');
+  return id;
+}
 
 /** A valid schedule: every generated field is replaced (generated intervals would overlap or run backwards). */
 const fuzzSchedule = () => ({
