@@ -289,3 +289,23 @@ WHERE n.doctor_id <> a.doctor_id
 SELECT 'consultation rating not of a completed appointment by its patient' AS invariant, r.appointment_id::text AS subject
 FROM consultation_ratings r JOIN appointments a ON a.id = r.appointment_id
 WHERE a.status <> 'completed' OR r.patient_id <> a.patient_id OR r.doctor_id <> a.doctor_id;
+
+-- prescriptions: dispensed ≤ quantity × (1 + refills) on every line, and it is the sum of the line's dispensings
+SELECT 'prescription line dispensed beyond quantity x (1 + refills) or unlike its dispensings' AS invariant, l.id::text AS subject
+FROM prescription_lines l
+WHERE l.dispensed > l.quantity * (1 + l.refills)
+   OR l.dispensed <> (SELECT coalesce(sum(d.quantity), 0) FROM prescription_dispensings d WHERE d.line_id = l.id);
+
+-- prescriptions: the signed body says what the row and its lines say (the signature itself is checked in
+-- JavaScript by test/invariants.mjs and test/support/invariants.ts: PostgreSQL has no Ed25519)
+SELECT 'prescription row disagrees with its signed body' AS invariant, p.id::text AS subject
+FROM prescriptions p
+WHERE p.signed_body::jsonb ->> 'id' IS DISTINCT FROM p.id::text
+   OR p.signed_body::jsonb ->> 'code' IS DISTINCT FROM p.code
+   OR p.signed_body::jsonb ->> 'patientId' IS DISTINCT FROM p.patient_id::text
+   OR p.signed_body::jsonb -> 'doctor' ->> 'id' IS DISTINCT FROM p.doctor_id::text
+   OR EXISTS (
+     SELECT 1 FROM prescription_lines l
+     WHERE l.prescription_id = p.id
+       AND ((p.signed_body::jsonb -> 'lines' -> (l.line_no - 1) ->> 'quantity')::int IS DISTINCT FROM l.quantity
+         OR (p.signed_body::jsonb -> 'lines' -> (l.line_no - 1) ->> 'refills')::int IS DISTINCT FROM l.refills));

@@ -156,6 +156,23 @@ export const envSchema = z.object({
   /** A prescription photo may be at most this large (and never above UPLOAD_LIMIT_BYTES). */
   PRESCRIPTION_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(8_388_608),
   /**
+   * E-prescriptions are signed with Ed25519 (module prescriptions). SIGNING_KEYS: `keyId:base64` entries,
+   * comma-separated, each a PKCS#8 DER private key (`openssl genpkey -algorithm ed25519 -outform DER | base64
+   * -w0`); SIGNING_KEY_ID: the one that signs new prescriptions (default: the first). VERIFY_KEYS: retired
+   * keys' public halves (`keyId:base64` SPKI DER), kept so older prescriptions still verify. Without
+   * SIGNING_KEYS a key is derived from JWT_SECRET (development and tests; production refuses to boot).
+   */
+  PRESCRIPTION_SIGNING_KEYS: z.string().optional(),
+  PRESCRIPTION_SIGNING_KEY_ID: z.string().optional(),
+  PRESCRIPTION_VERIFY_KEYS: z.string().optional(),
+  /** The public verify page a prescription's QR code opens (+ `/<code>`); default PUBLIC_URL/v1/prescriptions/verify. */
+  PRESCRIPTION_VERIFY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long a prescription may be filled: days from issue, and the shorter period when a line is controlled. */
+  PRESCRIPTION_VALIDITY_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+  PRESCRIPTION_CONTROLLED_VALIDITY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A refill is refused earlier than this share of the line's duration after its last fill. */
+  PRESCRIPTION_REFILL_AFTER_PERCENT: z.coerce.number().int().min(0).max(100).default(75),
+  /**
    * Open orders expire (stock released, a held or captured payment given back) when they wait this long:
    * for a pharmacist's verification, and for a card payment, counted from when the order entered that state.
    */

@@ -15,6 +15,7 @@ const PROD = {
   DATABASE_URL: 'postgres://u:p@db:5432/medyour',
   JWT_SECRET: SECRET,
   VIDEO_JITSI_SECRET: 'a-production-video-secret-long-enough-0123',
+  PRESCRIPTION_SIGNING_KEYS: 'rx-2026:MC4CAQAwBQYDK2VwBCIEID7epUqUSCTNtqbExBi03m5fNWZBgVn1I1S0a5wrhe4a',
 };
 
 function configError(env: Record<string, string | undefined>): ConfigError {

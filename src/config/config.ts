@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { DEV_JWT_SECRET, DEV_VIDEO_SECRET, envSchema } from './config.schema.js';
+import { PrescriptionKeyError, prescriptionKeys } from './prescription-keys.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -121,6 +122,11 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     },
     prescriptions: {
       uploadMaxBytes: env.PRESCRIPTION_UPLOAD_MAX_BYTES,
+      keys: prescriptionKeysOf(env),
+      verifyUrl: (env.PRESCRIPTION_VERIFY_URL ?? `${publicUrlOf(env)}/v1/prescriptions/verify`).replace(/\/+$/, ''),
+      validityDays: env.PRESCRIPTION_VALIDITY_DAYS,
+      controlledValidityDays: env.PRESCRIPTION_CONTROLLED_VALIDITY_DAYS,
+      refillAfterPercent: env.PRESCRIPTION_REFILL_AFTER_PERCENT,
     },
     orders: {
       verificationTtlMinutes: env.ORDER_VERIFICATION_TTL_MINUTES,
@@ -161,6 +167,21 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       smsDriver: env.SMS_DRIVER,
     },
   } as const;
+}
+
+function prescriptionKeysOf(env: z.infer<typeof envSchema>) {
+  try {
+    return prescriptionKeys({
+      signingKeys: env.PRESCRIPTION_SIGNING_KEYS,
+      activeKeyId: env.PRESCRIPTION_SIGNING_KEY_ID,
+      verifyKeys: env.PRESCRIPTION_VERIFY_KEYS,
+      jwtSecret: env.JWT_SECRET,
+    });
+  } catch (err) {
+    // The message names the variable, never a key.
+    if (err instanceof PrescriptionKeyError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
 }
 
 const publicUrlOf = (env: z.infer<typeof envSchema>) =>
@@ -210,6 +231,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     }
     if (e.EMAIL_DRIVER === 'smtp' && !e.SMTP_URL)
       throw new ConfigError('Refusing to boot in production: SMTP_URL is not set');
+    // A signature made with a key derived from the JWT secret would be forgeable by whoever holds that secret.
+    if (!e.PRESCRIPTION_SIGNING_KEYS)
+      throw new ConfigError('Refusing to boot in production: PRESCRIPTION_SIGNING_KEYS is not set');
     if (e.CARD_GATEWAY === 'stripe') {
       for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CARD_SUCCESS_URL', 'CARD_CANCEL_URL'] as const)
         if (!e[name])

@@ -34,6 +34,7 @@ describe('docs gate in production: every spelling of the docs routes needs a sta
     prod = await bootTestApp({
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-more-than-32-chars!',
+      PRESCRIPTION_SIGNING_KEYS: 'rx-2026:MC4CAQAwBQYDK2VwBCIEID7epUqUSCTNtqbExBi03m5fNWZBgVn1I1S0a5wrhe4a',
       VIDEO_JITSI_SECRET: 'a-production-video-secret-of-32-chars!!',
     });
     customer = (await registerUser(prod)).accessToken;

@@ -7,6 +7,7 @@ import { placeOrder } from '../factories/orders.factory.js';
 import { earnPoints } from '../factories/loyalty.factory.js';
 import { registerUser } from '../factories/user.factory.js';
 import { bookAppointment, createBookableDoctor } from '../factories/appointments.factory.js';
+import { issuePrescription } from '../factories/prescriptions.factory.js';
 import { bookConsultation, startedConsultation } from '../factories/consultations.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
@@ -188,6 +189,26 @@ const consultationsNotMovedByOthers: OwnedResource = {
 const CONSULTATIONS_E2E =
   'consultations e2e ("only the two participants"): another patient, another doctor and a pharmacist of an unrelated branch get 404 like a missing id, audited, nothing written';
 
+/**
+ * A patient's e-prescription (health data): another customer never reads it or fills a cart from it (another
+ * doctor and a pharmacist of an unrelated branch: e-prescriptions e2e, 404 and an audit row each).
+ */
+const ePrescriptions: OwnedResource = {
+  create: async (t, token) => ({ id: (await issuePrescription(t, token)).id }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select p.status, p.signed_body, (select sum(l.dispensed) from prescription_lines l where l.prescription_id = p.id) as dispensed,
+                   (select count(*) from cart_items c join prescription_lines l on l.id = c.rx_line_id
+                     where l.prescription_id = p.id and c.customer_id <> p.patient_id) as foreign_carts
+            from prescriptions p where p.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+
+const E_PRESCRIPTIONS_E2E =
+  'e-prescriptions e2e: another doctor gets 404 like a missing id (audited) and nothing changes; customers and staff lack practice:write (403, function-level matrix)';
+
 export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'GET /v1/files/{id}': files,
   'GET /v1/files/{id}/content': {
@@ -291,6 +312,18 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
     exempt: 'public by design: free slot times of a doctor who set availability, no patient data (others 404)',
   },
   'GET /v1/appointments/{id}': appointments,
+  'GET /v1/prescriptions/{id}': ePrescriptions,
+  'POST /v1/prescriptions/{id}/cart': ePrescriptions,
+  'GET /v1/prescriptions/verify/{code}': {
+    exempt:
+      'public by design: the code is the capability (50 random bits, rate-limited); it answers validity, dates, the doctor and line names, never the patient',
+  },
+  'POST /v1/doctor/consultations/{id}/prescriptions': {
+    exempt: `the consultation's doctor acts (the matrix's doctors have no patients); ${E_PRESCRIPTIONS_E2E}`,
+  },
+  'POST /v1/doctor/prescriptions/{id}/revoke': {
+    exempt: `the owner's call revokes it, so the owner-first order cannot apply; ${E_PRESCRIPTIONS_E2E}`,
+  },
   'POST /v1/appointments/{id}/cancel': appointmentsNotMovedByOthers,
   'POST /v1/appointments/{id}/reschedule': {
     exempt:
@@ -470,6 +503,28 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
       if (theirs.status !== 404 || JSON.stringify(theirs.body).includes('first'))
         throw new Error(`another customer reads A's chat: ${theirs.status} ${JSON.stringify(theirs.body)}`);
     }
+  },
+  // A patient's own e-prescriptions (no id in the path): B's list never holds A's, even with A's cursor.
+  'GET /v1/prescriptions': async (t, a, b) => {
+    const first = await issuePrescription(t, a);
+    await issuePrescription(t, a);
+    const mine = await t.http.get('/v1/prescriptions?limit=1', a);
+    if (mine.body.items?.length !== 1) throw new Error('GET /v1/prescriptions: the owner sees none');
+    for (const url of ['/v1/prescriptions', `/v1/prescriptions?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(first.id))
+        throw new Error(`${url}: another customer sees A's prescription: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  // The prescriptions a doctor wrote (no id in the path): another doctor's list never holds them.
+  'GET /v1/doctor/prescriptions': async (t, a) => {
+    const first = await issuePrescription(t, a);
+    const other = await createBookableDoctor(t);
+    const mine = await t.http.get('/v1/doctor/prescriptions?limit=1', first.doctor.accessToken);
+    if (mine.body.items?.[0]?.id !== first.id) throw new Error('GET /v1/doctor/prescriptions: the doctor sees none');
+    const theirs = await t.http.get('/v1/doctor/prescriptions', other.accessToken);
+    if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(first.id))
+      throw new Error(`another doctor sees A's prescription: ${JSON.stringify(theirs.body)}`);
   },
   // A doctor's own appointments (no id in the path): another doctor's list never holds them.
   'GET /v1/doctor/appointments': async (t, a) => {

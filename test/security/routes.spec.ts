@@ -82,6 +82,7 @@ describe('production mode', () => {
     prod = await bootTestApp({
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-more-than-32-chars!',
+      PRESCRIPTION_SIGNING_KEYS: 'rx-2026:MC4CAQAwBQYDK2VwBCIEID7epUqUSCTNtqbExBi03m5fNWZBgVn1I1S0a5wrhe4a',
       VIDEO_JITSI_SECRET: 'a-production-video-secret-of-32-chars!!',
     });
   });

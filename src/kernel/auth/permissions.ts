@@ -31,6 +31,7 @@ export const PERMISSIONS = [
   'cart:write',
   'appointments:read',
   'appointments:write',
+  'prescriptions:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +48,8 @@ const SELF: Permission[] = [
   // A patient's own bookings (a doctor may see another doctor too).
   'appointments:read',
   'appointments:write',
+  // A patient's own e-prescriptions; others' only as their doctor or their pharmacist (the service's check).
+  'prescriptions:read',
 ];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */

@@ -153,6 +153,7 @@ export class CartPricingService {
       controlled: product.controlled,
       discontinued,
       ...availabilityOf(row.quantity, stock?.get(product.id), atBranch, discontinued),
+      prescriptionLineId: row.rxLineId,
       addedAt: row.addedAt.toISOString(),
     };
   }

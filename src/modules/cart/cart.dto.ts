@@ -71,6 +71,8 @@ export const cartLineView = z.object({
   available: z.boolean().nullable(),
   /** With a branch: its sellable units (expiry margin and reservations counted); null without a branch. */
   availableQuantity: z.number().int().nullable(),
+  /** The e-prescription line this line fills (POST /v1/prescriptions/{id}/cart): checkout needs no photo for it. */
+  prescriptionLineId: z.string().nullable(),
   addedAt: z.string(),
 });
 export type CartLineView = z.infer<typeof cartLineView>;

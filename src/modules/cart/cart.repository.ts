@@ -8,6 +8,8 @@ export interface CartItemRow {
   productId: string;
   quantity: number;
   addedAt: Date;
+  /** The e-prescription line it fills (Rx to cart), else null. */
+  rxLineId: string | null;
 }
 
 export interface CartRow {
@@ -36,6 +38,7 @@ export class CartRepository {
         productId: cartItems.productId,
         quantity: cartItems.quantity,
         addedAt: cartItems.addedAt,
+        rxLineId: cartItems.rxLineId,
       })
       .from(carts)
       .leftJoin(cartItems, eq(cartItems.customerId, carts.customerId))
@@ -43,7 +46,9 @@ export class CartRepository {
       .orderBy(asc(cartItems.addedAt), asc(cartItems.productId));
     if (rows.length === 0) return undefined;
     const items = rows.flatMap((r) =>
-      r.productId === null ? [] : [{ productId: r.productId, quantity: r.quantity!, addedAt: r.addedAt! }],
+      r.productId === null
+        ? []
+        : [{ productId: r.productId, quantity: r.quantity!, addedAt: r.addedAt!, rxLineId: r.rxLineId }],
     );
     return { couponCode: rows[0].couponCode, updatedAt: rows[0].updatedAt, items };
   }
@@ -88,6 +93,22 @@ export class CartRepository {
       .insert(cartItems)
       .values({ customerId, productId, quantity, addedAt: now })
       .onConflictDoUpdate({ target: [cartItems.customerId, cartItems.productId], set: { quantity } });
+  }
+
+  /** Sets the line as filled from a prescription line (quantity and link), adding it when new. */
+  async upsertPrescribed(
+    customerId: string,
+    item: { productId: string; quantity: number; rxLineId: string },
+    now: Date,
+    tx: DbOrTx,
+  ): Promise<void> {
+    await tx
+      .insert(cartItems)
+      .values({ customerId, ...item, addedAt: now })
+      .onConflictDoUpdate({
+        target: [cartItems.customerId, cartItems.productId],
+        set: { quantity: item.quantity, rxLineId: item.rxLineId },
+      });
   }
 
   async deleteItem(customerId: string, productId: string, tx: DbOrTx): Promise<boolean> {

@@ -50,6 +50,31 @@ export class CartService {
     return this.pricing.price(customerId, {}, tx);
   }
 
+  /**
+   * Rx to cart (prescriptions): sets each product's line to the units a prescription line fills and links
+   * it to that line, so checkout takes the e-prescription instead of a photo. The products were chosen by
+   * the caller (on sale, in stock); the line limit holds as for setItem.
+   */
+  async setPrescribedItems(
+    customerId: string,
+    items: readonly { productId: string; quantity: number; rxLineId: string }[],
+    tx?: DbOrTx,
+  ): Promise<PricedCart> {
+    const { maxQuantity, maxLines } = this.config.cart;
+    await this.repo.transaction(async (t) => {
+      const now = this.clock.now();
+      await this.repo.lockOrCreate(customerId, now, t);
+      let lines = await this.repo.lineCount(customerId, t);
+      for (const item of items) {
+        if (item.quantity > maxQuantity) throw CartErrors.quantityLimit(maxQuantity);
+        if (!(await this.repo.hasItem(customerId, item.productId, t)) && lines++ >= maxLines)
+          throw CartErrors.tooManyLines(maxLines);
+        await this.repo.upsertPrescribed(customerId, item, now, t);
+      }
+    }, tx);
+    return this.pricing.price(customerId, {}, tx);
+  }
+
   async removeItem(customerId: string, productId: string, tx?: DbOrTx): Promise<PricedCart> {
     await this.repo.transaction(async (t) => {
       const removed =

@@ -27,6 +27,8 @@ export const cartItems = pgTable(
     productId: uuid('product_id').notNull(),
     quantity: integer('quantity').notNull(),
     addedAt: tsz('added_at').notNull().defaultNow(),
+    /** The prescription line this line fills (Rx to cart, migration 0021): checkout needs no photo for it. */
+    rxLineId: uuid('rx_line_id'),
   },
   (t) => [
     primaryKey({ name: 'cart_items_pkey', columns: [t.customerId, t.productId] }),

@@ -154,6 +154,25 @@ export class CatalogRepository {
     );
   }
 
+  /**
+   * Active generic equivalents: products with these ingredients at these strengths in this form (any case; the
+   * substitutes index), cheapest first, at most `limit`.
+   */
+  equivalentIds(ingredientsKey: string, form: string, limit: number, tx: DbOrTx = this.db): Promise<{ id: string }[]> {
+    return tx
+      .select({ id: products.id })
+      .from(products)
+      .where(
+        and(
+          eq(products.ingredientsKey, ingredientsKey),
+          sql`lower(${products.form}) = lower(${form})`,
+          eq(products.active, true),
+        ),
+      )
+      .orderBy(products.priceMinor, products.id)
+      .limit(limit);
+  }
+
   /** Undefined when the barcode is taken. */
   async insertProduct(row: NewProduct, tx: DbOrTx = this.db): Promise<ProductRow | undefined> {
     const [created] = await tx

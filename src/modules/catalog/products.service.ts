@@ -83,6 +83,20 @@ export class ProductsService {
     return this.repo.pricingRows([...new Set(ids)], tx);
   }
 
+  /**
+   * For prescriptions: the active products with these ingredients (ingredientsKeyOf) and form, cheapest
+   * first, priced as forPricing answers them (in the caller's transaction when given).
+   */
+  async equivalents(ingredientsKey: string, form: string, tx?: DbOrTx): Promise<PricingProduct[]> {
+    const ids = await this.repo.equivalentIds(ingredientsKey, form, 50, tx);
+    const rows = await this.repo.pricingRows(
+      ids.map((r) => r.id),
+      tx,
+    );
+    const order = new Map(ids.map((r, i) => [r.id, i]));
+    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
   async create(actor: UserActor, body: CreateProductBody, meta: RequestMeta): Promise<ProductView> {
     if (controlledWithoutRx(body.rxRequired, body.controlled)) throw controlledNeedsRx();
     await this.checkImages(actor, body.images, meta);

@@ -10,7 +10,7 @@ import { InventoryService } from '../inventory/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
 import { OfferRedemptionsService } from '../offers/index.js';
 import { CardPaymentsService, LedgerService } from '../payments/index.js';
-import { PrescriptionUploadsService } from '../prescriptions/index.js';
+import { PrescriptionUploadsService, RxFillService, type RxOrderLine } from '../prescriptions/index.js';
 import type { CheckoutBody, OrderView } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrderEvents } from './orders.events.js';
@@ -45,6 +45,7 @@ export class OrderCheckoutService {
     private readonly cardPayments: CardPaymentsService,
     private readonly loyalty: LoyaltyService,
     private readonly uploads: PrescriptionUploadsService,
+    private readonly rx: RxFillService,
   ) {}
 
   /**
@@ -116,12 +117,16 @@ export class OrderCheckoutService {
           nameEn: item.nameEn,
           nameAr: item.nameAr,
           rxRequired: item.rxRequired,
-          prescriptionId: item.rxRequired && prescriptionIds.length === 1 ? prescriptionIds[0] : null,
+          // A line filled from an e-prescription (Rx to cart) names its line, not a photo.
+          prescriptionId:
+            item.rxRequired && !item.prescriptionLineId && prescriptionIds.length === 1 ? prescriptionIds[0] : null,
+          rxLineId: item.prescriptionLineId,
         })),
         actor.userId,
         t,
         prescriptionIds,
       );
+      await this.rx.fillForOrder(actor, { orderId: id, branchId, lines: rxLinesOf(cart) }, t);
       // A wallet pays now: captured, or held until the pharmacist approves (DOMAIN: verified before captured).
       const money = moneyState(body.paymentMethod, status);
       if (body.paymentMethod === 'wallet' && totals.totalMinor > 0)
@@ -181,6 +186,23 @@ function assertOrderable(cart: PricedCart, prescriptionIds?: readonly string[]):
   if (cart.items.length === 0) throw OrderErrors.emptyCart();
   const gone = cart.items.filter((i) => i.discontinued).map((i) => i.productId);
   if (gone.length > 0) throw OrderErrors.itemUnavailable(gone);
-  const rx = cart.items.filter((i) => i.rxRequired).map((i) => i.productId);
+  // A line linked to an e-prescription line (Rx to cart) needs no photo: prescriptions checks the link.
+  const rx = cart.items.filter((i) => i.rxRequired && !i.prescriptionLineId).map((i) => i.productId);
   if (rx.length > 0 && !prescriptionIds?.length) throw OrderErrors.prescriptionRequired(rx);
+}
+
+/** The order lines (numbered as inserted) that fill e-prescription lines. */
+function rxLinesOf(cart: PricedCart): RxOrderLine[] {
+  return cart.items.flatMap((item, i) =>
+    item.prescriptionLineId
+      ? [
+          {
+            lineNo: i + 1,
+            productId: item.productId,
+            quantity: item.quantity,
+            prescriptionLineId: item.prescriptionLineId,
+          },
+        ]
+      : [],
+  );
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../kernel/errors/index.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
 import { CardPaymentsService } from '../payments/index.js';
-import { PrescriptionUploadsService } from '../prescriptions/index.js';
+import { PrescriptionUploadsService, RxFillService } from '../prescriptions/index.js';
 import type { OrderView, StaffOrderView, VerifyBody } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrdersRepository, type OrderRow } from './orders.repository.js';
@@ -33,6 +33,7 @@ export class OrderVerificationService {
     private readonly repo: OrdersRepository,
     private readonly orders: OrdersService,
     private readonly uploads: PrescriptionUploadsService,
+    private readonly rx: RxFillService,
     private readonly audit: AuditService,
     private readonly cardPayments: CardPaymentsService,
     @Inject(CONFIG) private readonly config: Config,
@@ -105,6 +106,10 @@ export class OrderVerificationService {
     const verifier = prescriptionIds.length > 0 && canAtBranch(actor, 'prescriptions:verify', order.branchId);
     const photos = verifier ? await this.uploads.forVerifier(actor, prescriptionIds, { orderId: id }, meta) : [];
     const uses = verifier ? await this.repo.otherUsesOf(id, prescriptionIds, OTHER_USES) : [];
+    const eRx =
+      lines.some((l) => l.rxLineId) && canAtBranch(actor, 'prescriptions:verify', order.branchId)
+        ? await this.rx.forOrder(actor, id, meta)
+        : [];
     const view = toView(order, lines, prescriptionIds);
     return {
       ...view,
@@ -115,6 +120,7 @@ export class OrderVerificationService {
         verificationNote: lines[i]!.verificationNote,
       })),
       prescriptions: photos,
+      ePrescriptions: eRx,
       prescriptionUses: uses.map((u) => ({
         ...u,
         status: u.status as OrderStatus,

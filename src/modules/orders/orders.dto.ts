@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pageSchema } from '../../kernel/http/index.js';
 import { checkoutPaymentView } from '../payments/index.js';
-import { prescriptionUploadView } from '../prescriptions/index.js';
+import { prescriptionUploadView, prescriptionView } from '../prescriptions/index.js';
 import { FULFILMENTS, ORDER_STATUSES, PAYMENT_METHODS } from './orders.rules.js';
 
 export const orderIdParam = idSchema;
@@ -85,6 +85,8 @@ export const orderLineView = z.object({
   rxRequired: z.boolean(),
   /** The prescription an Rx line is filled against (one of the order's `prescriptionIds`). */
   prescriptionId: z.string().nullable(),
+  /** The e-prescription line this Rx line fills (POST /v1/prescriptions/{id}/cart): no photo needed. */
+  prescriptionLineId: z.string().nullable(),
   /** The pharmacist's decision on an Rx line (null until verified, and for other lines). */
   verification: z.enum(['approved', 'rejected']).nullable(),
   verifiedAt: z.string().nullable(),
@@ -152,6 +154,8 @@ export const staffOrderView = orderView
     ),
     /** The photos, with short-lived links: only for staff who verify prescriptions at the branch (reads audited). */
     prescriptions: z.array(prescriptionUploadView),
+    /** The e-prescriptions the order's lines fill (for the branch's pharmacist; each read audited). */
+    ePrescriptions: z.array(prescriptionView),
     /**
      * The other orders placed with the same photos, newest first (at most 50), for the same readers: a paper
      * prescription named again may have been filled already, here or at another branch.

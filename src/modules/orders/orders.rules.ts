@@ -168,6 +168,8 @@ export interface VerifiableLine {
   lineNo: number;
   rxRequired: boolean;
   prescriptionId: string | null;
+  /** Filled from an e-prescription line: approving it names no photo. */
+  rxLineId?: string | null;
 }
 export function checkDecisions(
   lines: readonly VerifiableLine[],
@@ -195,7 +197,14 @@ export function checkDecisions(
         code: 'invalid_value',
         message: 'is not a prescription of this order',
       });
-    if (line?.rxRequired && d.approved && !d.prescriptionId && !line.prescriptionId && prescriptionIds.length !== 1)
+    if (
+      line?.rxRequired &&
+      d.approved &&
+      !d.prescriptionId &&
+      !line.prescriptionId &&
+      !line.rxLineId &&
+      prescriptionIds.length !== 1
+    )
       errors.push({
         field: `${field}.prescriptionId`,
         code: 'required',

@@ -16,6 +16,7 @@ import { AuditService } from '../audit/index.js';
 import { InventoryService } from '../inventory/index.js';
 import { LoyaltyService } from '../loyalty/index.js';
 import { CardPaymentsService, LedgerService } from '../payments/index.js';
+import { RxFillService } from '../prescriptions/index.js';
 import type { AdminOrdersQuery, OrderView, OrdersQuery } from './orders.dto.js';
 import { OrderErrors } from './orders.errors.js';
 import { OrderEvents } from './orders.events.js';
@@ -46,6 +47,7 @@ export class OrdersService {
     private readonly audit: AuditService,
     private readonly cardPayments: CardPaymentsService,
     private readonly loyalty: LoyaltyService,
+    private readonly rx: RxFillService,
   ) {}
 
   /**
@@ -131,6 +133,8 @@ export class OrdersService {
       await this.ledger.post(orderEntry(order.id, 'capture', holdCaptureLines(order.totalMinor), actor), t);
     if (to === 'completed') {
       await this.inventory.commit(order.reservationRef, actor, t);
+      // E-prescription lines are dispensed with the goods (409 prescriptions/over-dispensed refuses the step).
+      await this.rx.dispenseForOrder(order.id, actor, t);
       const lines = (await this.repo.linesOf([order.id], t)).get(order.id) ?? [];
       await this.loyalty.earnForOrder(
         { orderId: order.id, customerId: order.customerId, lines, spentValueMinor: order.pointsValueMinor },
@@ -236,6 +240,7 @@ export function toView(order: OrderRow, lines: OrderLineRow[], prescriptionIds: 
       discountMinor: l.discountMinor,
       rxRequired: l.rxRequired,
       prescriptionId: l.prescriptionId,
+      prescriptionLineId: l.rxLineId,
       verification: (l.verification as 'approved' | 'rejected' | null) ?? null,
       verifiedAt: l.verifiedAt?.toISOString() ?? null,
     })),

@@ -96,6 +96,8 @@ export const orderLines = pgTable(
     rxRequired: boolean('rx_required').notNull().default(false),
     /** The prescription this Rx line is filled against: one of the order's (order_prescriptions). */
     prescriptionId: uuid('prescription_id'),
+    /** The e-prescription line this Rx line fills (migration 0021; prescriptions' fills record it too). */
+    rxLineId: uuid('rx_line_id'),
     /** The pharmacist's decision on an Rx line, who took it and when (migration 0015). */
     verification: text('verification'),
     // References users (migration 0015).
