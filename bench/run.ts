@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { CARE, runCare, type CareScenario } from './care/scenarios.js';
 import { runCommerce } from './commerce/scenarios.js';
 import { benchDatabaseUrl, databaseName, repoRoot } from './lib/db.js';
 import type { Figures, Row } from './lib/row.js';
@@ -14,8 +15,9 @@ import * as Q from './baseline/queries.js';
  * `npm run bench`: every scenario against our API (the production build, NODE_ENV=production) and against
  * the bare Fastify + pg baseline (bench/baseline), one after the other in one run, on the same bench
  * database (`npm run seed:bench` first). Prints req/s, p50, p99 and ours/baseline. No assertions: the
- * targets are reported, not enforced. The commerce group (checkout, cart pricing: bench/commerce) runs on a
- * small database of its own, so `--only checkout` / `--only cart` need no seeded catalogue.
+ * targets are reported, not enforced. The commerce group (checkout, cart pricing: bench/commerce) and the care
+ * group (slot search, booking: bench/care) run on small databases of their own, so `--only checkout` /
+ * `--only cart` / `--only slot` / `--only booking` need no seeded catalogue.
  */
 const { values } = parseArgs({
   options: {
@@ -188,6 +190,14 @@ function targets(rows: Row[]): void {
   }
   const cart = by('cart pricing');
   if (cart) checks.push(['cart pricing ≥ 0.6× baseline req/s', ratio(cart) >= 0.6, `${fmt(ratio(cart), 2)}×`]);
+  // Issue 17: a doctor's slots over 14 days; booking throughput is reported beside its baseline (no target).
+  const slots = by(CARE.slots);
+  if (slots)
+    checks.push([
+      `${CARE.slots}: p99 ≤ 20 ms at ${CONNECTIONS} connections`,
+      slots.ours.p99 <= 20,
+      `${p99(slots)} (baseline ${fmt(slots.base.p99, 1)} ms)`,
+    ]);
   console.log('\ntargets (ours):');
   for (const [label, ok, figure] of checks) console.log(`  ${ok ? 'met    ' : 'MISSED '} ${label}: ${figure}`);
 }
@@ -326,7 +336,9 @@ async function main(): Promise<void> {
     (k) => !only || COMMERCE[k].includes(only),
   );
   // `--only` naming a commerce scenario runs that group alone (no seeded catalogue needed).
-  const rows = !only || commerce.length === 0 ? await catalog() : [];
+  const care = (Object.keys(CARE) as CareScenario[]).filter((k) => !only || CARE[k].includes(only));
+  // `--only` naming a commerce or care scenario runs that group alone (no seeded catalogue needed).
+  const rows = !only || (commerce.length === 0 && care.length === 0) ? await catalog() : [];
   if (commerce.length > 0)
     rows.push(
       ...(await runCommerce(
@@ -342,8 +354,27 @@ async function main(): Promise<void> {
         (m) => console.log(m),
       )),
     );
+  if (care.length > 0)
+    rows.push(
+      ...(await runCare(
+        {
+          scenarios: care,
+          duration: DURATION,
+          warmup: WARMUP,
+          workers: CONNECTIONS,
+          pool: POOL,
+          oursEnv: oursBaseEnv(),
+        },
+        (m) => console.log(m),
+      )),
+    );
   print(rows);
   targets(rows);
+  const booking = rows.find((r) => r.scenario === CARE.booking);
+  if (booking)
+    console.log(
+      `  (info)  ${CARE.booking}: ours ${fmt(booking.ours.rps)}/s p99 ${fmt(booking.ours.p99, 1)} ms, baseline ${fmt(booking.base.rps)}/s p99 ${fmt(booking.base.p99, 1)} ms`,
+    );
   writeFileSync(new URL('dist-bench/last-run.json', repoRoot), JSON.stringify(rows, null, 2));
 }
 

@@ -4,6 +4,7 @@ import { buildGeoIndex, nearestPage } from '../../src/modules/branches/branches.
 import { isOpenAt } from '../../src/modules/branches/branches.rules.js';
 import { isoDate, sellableCutoff } from '../../src/modules/inventory/inventory.rules.js';
 import { branchesMatching, prefixEnd, searchTerms } from '../../src/modules/search/search.rules.js';
+import { registerCare } from '../care/routes.js';
 import { registerCommerce } from '../commerce/routes.js';
 import { ACTIVE_BRANCHES, AVAILABILITY, browse, PRODUCT_BY_ID, RANKED, RANKED_PREFIX } from './queries.js';
 
@@ -46,6 +47,8 @@ const geoIndex = buildGeoIndex(activeBranches);
 app.get('/health/live', async () => ({ status: 'ok' }));
 // Cart pricing and checkout (bench/commerce): they verify our API's access tokens, so they need its secret.
 if (process.env.JWT_SECRET) registerCommerce(app, pool, process.env.JWT_SECRET);
+// Slot search and booking (bench/care): booking verifies our API's access tokens too.
+if (process.env.JWT_SECRET) registerCare(app, pool, process.env.JWT_SECRET);
 
 app.get<{ Params: { id: string } }>('/v1/products/:id', async (req, reply) => {
   if (!UUID.test(req.params.id)) return reply.code(400).send({ code: 'common/validation-failed' });

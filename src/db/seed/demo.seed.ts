@@ -45,7 +45,8 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
 /**
  * The demo catalogue, branches, stock and offer (catalog.seed.ts), the demo accounts, then the demo customer's
  * wallet credit and one completed order (commerce.seed.ts), specialties and three approved doctors
- * (providers.seed.ts) with weekly availability in Cairo (availability.seed.ts). Idempotent.
+ * (providers.seed.ts) with weekly availability in Cairo (availability.seed.ts), so a newcomer can log in and
+ * book. Idempotent.
  */
 export async function seedDemo(app: INestApplication, logger: Logger): Promise<void> {
   const rows = await seedDemoCatalog(app.get<Db>(DB));
@@ -55,6 +56,9 @@ export async function seedDemo(app: INestApplication, logger: Logger): Promise<v
   const commerce = await seedDemoCommerce(app);
   const providers = await seedDemoProviders(app);
   const availability = await seedDemoAvailability(app);
+  // HOOK (issue 17, the lead): the demo customer's past consultation with one of the demo doctors (completed,
+  // notes signed) and its signed e-prescription go here, once consultations and e-prescriptions have landed:
+  // seed them through those modules' services (not SQL), idempotently, and list them in the README's demo data.
   if (created > 0 || rows > 0 || commerce > 0 || providers > 0 || availability > 0)
     logger.info({ accounts: created, catalogRows: rows, commerce, providers, availability }, 'demo data seeded');
   else logger.info('demo data already present');

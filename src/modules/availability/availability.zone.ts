@@ -46,6 +46,26 @@ export function offsetAt(ms: number, timeZone: string): number {
  * one offset change within a day either side, true of every real zone.
  */
 export function instantOf(local: number, timeZone: string): number {
+  const key = `${timeZone} ${local}`;
+  let found = instants.get(key);
+  if (found === undefined) {
+    // A bounded memo: emptied when full (the working set, a few weeks of days and shift times per zone, refills).
+    if (instants.size >= INSTANTS_MAX) instants.clear();
+    found = computeInstantOf(local, timeZone);
+    instants.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * instantOf reads the zone's offset several times through Intl (formatToParts, microseconds each): a 14-day
+ * slot search asks for the same few wall-clock times (midnights, shift starts and ends) on every request, so
+ * the answers are kept. A pure function of its arguments (IANA data does not change while a process runs).
+ */
+const INSTANTS_MAX = 50_000;
+const instants = new Map<string, number>();
+
+function computeInstantOf(local: number, timeZone: string): number {
   const before = offsetAt(local - DAY_MS, timeZone);
   const after = offsetAt(local + DAY_MS, timeZone);
   const candidates = [...new Set([before, after])]

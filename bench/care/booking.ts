@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { bookable, freeIn } from './slots.js';
+import * as Q from './queries.js';
+
+export interface Booked {
+  status: number;
+  body: unknown;
+}
+
+const KEY_TTL_MS = 24 * 3600 * 1000;
+const CLAIM_TIMEOUT_MS = 60 * 1000;
+const EXCLUSION_VIOLATION = '23P01';
+
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(code);
+  }
+}
+
+/**
+ * POST /v1/appointments on bare pg, the statements our booking sends in their order: the idempotency key
+ * claimed, then in one transaction the doctor checked bookable (profile), the slot checked offered
+ * (availability, the gate's profile, time off, busy time), the appointment and its first history row, the
+ * wallet payment (accounts read, both held accounts locked, the entry, its postings, both balances) and the
+ * outbox row; after commit the key's answer stored. Video, wallet, the bench's fee.
+ */
+export async function bookSlot(
+  pool: pg.Pool,
+  patientId: string,
+  body: { doctorId: string; startsAt: string; type: 'video' },
+  key: string,
+): Promise<Booked> {
+  const scope = `${patientId}:POST:/v1/appointments`;
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ params: {}, body }))
+    .digest('hex');
+  const claimId = uuidv7();
+  const now = new Date();
+  const claimed = await pool.query(Q.IDEMPOTENCY_CLAIM, [
+    scope,
+    key,
+    hash,
+    claimId,
+    now,
+    now,
+    hash,
+    null,
+    null,
+    claimId,
+    now,
+    now,
+    null,
+    new Date(now.getTime() - KEY_TTL_MS),
+    new Date(now.getTime() - CLAIM_TIMEOUT_MS),
+  ]);
+  if (claimed.rows.length === 0) return { status: 409, body: { code: 'idempotency/in-progress' } };
+  const client = await pool.connect();
+  let booked: Booked;
+  try {
+    await client.query('begin');
+    booked = { status: 201, body: await inTransaction(client, patientId, body) };
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback');
+    const refused =
+      err instanceof Refused
+        ? err
+        : (err as { code?: string }).code === EXCLUSION_VIOLATION
+          ? new Refused(409, 'appointments/slot-taken')
+          : undefined;
+    if (!refused) throw err;
+    booked = { status: refused.status, body: { code: refused.code } };
+  } finally {
+    client.release();
+  }
+  await pool.query(Q.IDEMPOTENCY_COMPLETE, [
+    booked.status,
+    JSON.stringify(booked.body),
+    new Date(),
+    scope,
+    key,
+    claimId,
+  ]);
+  return booked;
+}
+
+async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctorId: string; startsAt: string }) {
+  const startsAt = new Date(body.startsAt);
+  const doctor = await bookable(t, body.doctorId, startsAt);
+  if (!doctor) throw new Refused(404, 'providers/doctor-not-found');
+  const row = (await t.query(Q.AVAILABILITY_OF, [body.doctorId])).rows[0];
+  const now = Date.now();
+  const at = startsAt.getTime();
+  const slot =
+    row && (await bookable(t, body.doctorId, new Date(now)))
+      ? (await freeIn(t, row, at, at + 1, now)).find((s) => s.startsAt === at)
+      : undefined;
+  if (!slot) throw new Refused(409, 'appointments/slot-not-offered');
+  const fee = doctor.video_fee_minor as number;
+  const id = uuidv7();
+  const endsAt = new Date(slot.endsAt);
+  const saved = (
+    await t.query(Q.APPOINTMENT_INSERT, [
+      id,
+      body.doctorId,
+      patientId,
+      startsAt,
+      endsAt,
+      new Date(slot.endsAt + row.buffer_minutes * 60_000),
+      'video',
+      'booked',
+      fee,
+      'EGP',
+      null,
+      24,
+      50,
+      2,
+      'wallet',
+      null,
+    ])
+  ).rows[0];
+  await t.query(Q.APPOINTMENT_TRANSITION_INSERT, [uuidv7(), id, null, 'booked', patientId]);
+  if (fee > 0) await pay(t, id, patientId, body.doctorId, fee);
+  await t.query(Q.OUTBOX_INSERT, [
+    uuidv7(),
+    'appointment.updated',
+    JSON.stringify({ appointmentId: id, doctorId: body.doctorId, patientId, from: null, to: 'booked' }),
+  ]);
+  return {
+    id,
+    doctorId: saved.doctor_id,
+    patientId: saved.patient_id,
+    startsAt: (saved.starts_at as Date).toISOString(),
+    endsAt: (saved.ends_at as Date).toISOString(),
+    type: saved.type,
+    status: saved.status,
+    feeMinor: saved.fee_minor,
+    currency: saved.currency,
+    paymentMethod: saved.payment_method,
+  };
+}
+
+/** LedgerService.post of `appointment:<id>:payment`: debit the wallet, credit the doctor's payable (both held). */
+async function pay(t: pg.PoolClient, id: string, patientId: string, doctorId: string, fee: number) {
+  const entryKey = `appointment:${id}:payment`;
+  const accounts = (await t.query(Q.accountsByCode(2), [`wallet:${patientId}`, `doctor_payable:${doctorId}`])).rows;
+  const wallet = accounts.find((a) => a.kind === 'wallet');
+  const payable = accounts.find((a) => a.kind === 'doctor_payable');
+  if (!wallet || !payable) throw new Error('the bench fixture creates the wallet and payable accounts');
+  const locked = (await t.query(Q.accountsLock(2), [wallet.id, payable.id].sort())).rows;
+  await t.query(Q.ENTRY_BY_KEY, [entryKey]);
+  if (Number(locked.find((a) => a.id === wallet.id).balance_minor) < fee)
+    throw new Refused(409, 'payments/insufficient-funds');
+  const entry = (
+    await t.query(Q.ENTRY_INSERT, [uuidv7(), entryKey, 'appointment.payment', 'appointment', id, null, patientId])
+  ).rows[0];
+  await t.query(Q.postingsInsert(2), [
+    uuidv7(),
+    entry.id,
+    wallet.id,
+    'EGP',
+    fee,
+    uuidv7(),
+    entry.id,
+    payable.id,
+    'EGP',
+    -fee,
+  ]);
+  // Both are held accounts: their balances move in id order (LedgerService's order).
+  for (const [account, delta] of [
+    [wallet.id, -fee],
+    [payable.id, fee],
+  ].sort((a, b) => (a[0] < b[0] ? -1 : 1)) as [string, number][])
+    await t.query(Q.BALANCE_APPLY, [delta, account, delta]);
+}
