@@ -13,7 +13,7 @@ export interface Placed {
 const HOLD_MS = 30 * 24 * 3600 * 1000;
 const KEY_TTL_MS = 24 * 3600 * 1000;
 const CLAIM_TIMEOUT_MS = 60 * 1000;
-const INT_MAX = 2_147_483_647;
+let revenueId: string | undefined;
 
 class Refused extends Error {
   constructor(
@@ -96,43 +96,49 @@ async function inTransaction(t: pg.PoolClient, customerId: string, branchId: str
   const ref = `order:${id}`;
   await reserve(t, branchId, cart.lines, ref, customerId);
   const total = cart.subtotalMinor;
-  const order = (
-    await t.query(Q.ORDER_INSERT, [
-      id,
-      customerId,
-      branchId,
-      'confirmed',
-      'pickup',
-      'wallet',
-      null,
-      cart.subtotalMinor,
-      0,
-      0,
-      0,
-      0,
-      total,
-      'EGP',
-      ref,
-    ])
-  ).rows[0];
-  const lines = (
-    await t.query(
-      Q.orderLinesInsert(cart.lines.length),
-      cart.lines.flatMap((l, i) => [
-        id,
-        i + 1,
-        l.productId,
-        l.quantity,
-        l.unitPriceMinor,
-        0,
-        l.nameEn,
-        l.nameAr,
-        l.rxRequired,
-        null,
-      ]),
-    )
-  ).rows;
-  await t.query(Q.ORDER_TRANSITION_INSERT, [uuidv7(), id, null, 'confirmed', customerId]);
+  const now = new Date();
+  const order = {
+    id,
+    customer_id: customerId,
+    branch_id: branchId,
+    status: 'confirmed',
+    fulfilment: 'pickup',
+    payment_method: 'wallet',
+    address: null,
+    subtotal_minor: cart.subtotalMinor,
+    discount_minor: 0,
+    delivery_fee_minor: 0,
+    points_redeemed: 0,
+    points_value_minor: 0,
+    total_minor: total,
+    currency: 'EGP',
+    reservation_ref: ref,
+    refunded_minor: 0,
+    placed_at: now,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  const lines = cart.lines.map((l, i) => ({
+    order_id: id,
+    line_no: i + 1,
+    product_id: l.productId,
+    quantity: l.quantity,
+    unit_price_minor: l.unitPriceMinor,
+    discount_minor: 0,
+    name_en: l.nameEn,
+    name_ar: l.nameAr,
+    rx_required: l.rxRequired,
+  }));
+  const history = {
+    id: uuidv7(),
+    order_id: id,
+    from_status: null,
+    to_status: 'confirmed',
+    actor_id: customerId,
+    at: now,
+  };
+  await t.query(Q.ORDER_WRITE, [JSON.stringify([order]), JSON.stringify(lines), '[]', JSON.stringify([history])]);
   await capture(t, id, customerId, total);
   await t.query(Q.OUTBOX_INSERT, [
     uuidv7(),
@@ -154,71 +160,77 @@ async function inTransaction(t: pg.PoolClient, customerId: string, branchId: str
       unitPriceMinor: l.unit_price_minor,
       discountMinor: l.discount_minor,
     })),
-    subtotalMinor: Number(order.subtotal_minor),
+    subtotalMinor: order.subtotal_minor,
     discountMinor: 0,
     deliveryFeeMinor: 0,
     pointsRedeemed: 0,
-    totalMinor: Number(order.total_minor),
-    createdAt: order.created_at.toISOString(),
+    totalMinor: order.total_minor,
+    createdAt: now.toISOString(),
   };
 }
 
-/** InventoryService.reserve: the branch held, the reference's lock, then each product's sellable lots FEFO. */
+/** InventoryService.reserveNew: every product's sellable lots locked at once, FEFO here, one write. */
 async function reserve(t: pg.PoolClient, branchId: string, lines: Line[], ref: string, actorId: string) {
-  await t.query(Q.BRANCH_HELD, [branchId]);
-  await t.query(Q.RESERVATION_LOCK, [`inventory:${ref}`]);
-  await t.query(Q.RESERVATIONS_OF, [ref]);
-  const day = cutoff();
-  const taken: [string, number][] = [];
-  const movements: unknown[] = [];
-  for (const line of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
-    let left = line.quantity;
-    const lots = await t.query(Q.LOTS_FEFO, [line.productId, branchId, day]);
-    for (const lot of lots.rows) {
+  const products = [...new Set(lines.map((l) => l.productId))].sort();
+  const lots = (await t.query(Q.lotsFefoOf(products.length), [...products, branchId, cutoff()])).rows;
+  const rows: { lot: string; product: string; q: number; line: number; mid: string; rid: string }[] = [];
+  for (const productId of products) {
+    let left = lines.filter((l) => l.productId === productId).reduce((n, l) => n + l.quantity, 0);
+    for (const lot of lots.filter((l) => l.product_id === productId)) {
       if (left === 0) break;
       const q = Math.min(left, lot.on_hand - lot.reserved);
-      const moved = await t.query(Q.LOT_MOVE, [0, q, new Date(), lot.id, q, 0, q, 0, INT_MAX]);
-      if (moved.rows.length === 0) throw new Error(`lot ${lot.id} refused a locked move`);
-      movements.push(uuidv7(), lot.id, branchId, line.productId, 'reserved', 0, q, actorId, 'customer', ref);
-      taken.push([lot.id, q]);
+      rows.push({ lot: lot.id, product: productId, q, line: rows.length + 1, mid: uuidv7(), rid: uuidv7() });
       left -= q;
     }
     if (left > 0) throw new Refused(409, 'inventory/insufficient-stock');
   }
-  await t.query(Q.movementsInsert(taken.length), movements);
   const expires = new Date(Date.now() + HOLD_MS);
-  await t.query(
-    Q.reservationsInsert(taken.length),
-    taken.flatMap(([lot, q], i) => [uuidv7(), ref, i + 1, lot, q, expires]),
-  );
+  const written = (
+    await t.query(Q.RESERVE_LOTS, [
+      JSON.stringify(rows),
+      new Date().toISOString(),
+      branchId,
+      actorId,
+      'customer',
+      ref,
+      ref,
+      expires.toISOString(),
+    ])
+  ).rows[0];
+  if (written.moved !== rows.length || written.reserved !== rows.length)
+    throw new Error('a locked lot refused its units');
 }
 
-/** LedgerService.post of `order:<id>:capture`: debit the wallet, credit revenue. */
+/** LedgerService.post of `order:<id>:capture` (debit the wallet, credit revenue): the wallet locked, then the entry written in one statement. */
 async function capture(t: pg.PoolClient, orderId: string, customerId: string, total: number) {
-  const entryKey = `order:${orderId}:capture`;
-  const accounts = await t.query(Q.accountsByCode(2), [`wallet:${customerId}`, 'revenue']);
-  const wallet = accounts.rows.find((a) => a.kind === 'wallet');
-  const revenue = accounts.rows.find((a) => a.kind === 'revenue');
-  if (!wallet || !revenue) throw new Error('the bench fixture creates the wallet and revenue accounts');
-  const [locked] = (await t.query(Q.accountsLock(1), [wallet.id])).rows;
-  await t.query(Q.ENTRY_BY_KEY, [entryKey]);
-  if (Number(locked.balance_minor) < total) throw new Refused(409, 'payments/insufficient-funds');
-  const entry = (
-    await t.query(Q.ENTRY_INSERT, [uuidv7(), entryKey, 'order.capture', 'order', orderId, null, customerId])
+  // Like ours, the house account is read once a process (on the first posting), then known.
+  revenueId ??= (await t.query(Q.accountsByCode(2), [`wallet:${customerId}`, 'revenue'])).rows.find(
+    (a) => a.kind === 'revenue',
+  ).id as string;
+  const [wallet] = (await t.query(Q.accountsLockByCode(1), [`wallet:${customerId}`])).rows;
+  if (Number(wallet.balance_minor) < total) throw new Refused(409, 'payments/insufficient-funds');
+  const now = new Date();
+  const entry = {
+    id: uuidv7(),
+    key: `order:${orderId}:capture`,
+    kind: 'order.capture',
+    ref_type: 'order',
+    ref_id: orderId,
+    memo: null,
+    created_by: customerId,
+    created_at: now,
+  };
+  const postings = [
+    { id: uuidv7(), entry_id: entry.id, account_id: wallet.id, currency: 'EGP', amount_minor: total, created_at: now },
+    { id: uuidv7(), entry_id: entry.id, account_id: revenueId, currency: 'EGP', amount_minor: -total, created_at: now },
+  ];
+  const written = (
+    await t.query(Q.LEDGER_WRITE, [
+      JSON.stringify([entry]),
+      JSON.stringify(postings),
+      JSON.stringify([{ id: wallet.id, delta: -total }]),
+      JSON.stringify([{ id: revenueId, shard: randomInt(16), delta: total }]),
+    ])
   ).rows[0];
-  await t.query(Q.postingsInsert(2), [
-    uuidv7(),
-    entry.id,
-    wallet.id,
-    'EGP',
-    total,
-    uuidv7(),
-    entry.id,
-    revenue.id,
-    'EGP',
-    -total,
-  ]);
-  // Held accounts first, then by id: LedgerService's order of balance updates.
-  await t.query(Q.BALANCE_APPLY, [-total, wallet.id, -total]);
-  await t.query(Q.SHARD_ADD, [revenue.id, randomInt(16), total]);
+  if (written.inserted !== 1 || written.applied !== 1) throw new Error('the capture was refused after its check');
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { repoRoot } from './db.js';
 
@@ -78,10 +79,31 @@ export async function captureSql(
  * Whether the baseline's statements for a path are exactly the captured ones (order aside). `once`: statements
  * a node runs once and then serves from its cache (the active branch set), left out of the comparison.
  */
-export function sameSql(captured: string[] | undefined, baseline: string[], once: string[] = []): boolean {
+export function sameSql(
+  captured: string[] | undefined,
+  baseline: string[],
+  once: string[] = [],
+  name?: string,
+): boolean {
   const skip = new Set(once.map(normalize));
   const ours = (captured ?? []).filter((s) => !skip.has(s));
-  return JSON.stringify(ours) === JSON.stringify(baseline.map(normalize).sort());
+  const base = baseline
+    .map(normalize)
+    .filter((s) => !skip.has(s))
+    .sort();
+  const same = JSON.stringify(ours) === JSON.stringify(base);
+  // What to copy into the baseline when a repository changed: both sides, one statement a line.
+  if (!same && name) {
+    const file = new URL(`dist-bench/sql-${name.replace(/[^a-z0-9]+/gi, '-')}.txt`, repoRoot);
+    writeFileSync(
+      file,
+      `# ours (${ours.length})\n${ours.join('\n')}\n\n# baseline (${base.length})\n${base.join('\n')}\n`,
+    );
+    console.log(
+      `    ${name}: the SQL differs from the baseline's (${ours.length} vs ${base.length} statements): ${file.pathname}`,
+    );
+  }
+  return same;
 }
 
 /** The statements `fn` sends through pg in this process (normalised, sorted): the baseline's side of the check. */

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
 import { dbRefusal } from '../../db/refusal.js';
 import { withTx } from '../../db/transaction.js';
+import { newId } from '../../kernel/ids.js';
 import { moveStatus } from '../../db/transitions.js';
 import type { StateStore } from '../../kernel/state-machine.js';
 import { stockLots, stockMovements, stockQuarantine, stockReservations } from './inventory.tables.js';
@@ -90,6 +91,72 @@ export class InventoryRepository {
       .where(and(eq(stockLots.productId, productId), eq(stockLots.branchId, branchId), sellableLot(stockLots, cutoff)))
       .orderBy(...LOCK_ORDER)
       .for('update');
+  }
+
+  /** The sellable lots of several products at a branch, locked in one statement (in the one lock order). */
+  lockSellableLotsOf(tx: DbOrTx, branchId: string, productIds: readonly string[], cutoff: string): Promise<LotRow[]> {
+    return tx
+      .select()
+      .from(stockLots)
+      .where(
+        and(
+          inArray(stockLots.productId, [...productIds]),
+          eq(stockLots.branchId, branchId),
+          sellableLot(stockLots, cutoff),
+        ),
+      )
+      .orderBy(...LOCK_ORDER)
+      .for('update');
+  }
+
+  /**
+   * One reservation written in one statement: each allocated lot's reserved units raised (only while they
+   * stay within on hand), a movement per lot, and the reservation rows numbered 1..n (skipped when the
+   * reference already holds rows: the unique (ref, line)). Answers how many lots moved and rows were written:
+   * anything short of `rows.length` means the caller must roll back.
+   */
+  async reserveLots(
+    tx: DbOrTx,
+    r: {
+      ref: string;
+      branchId: string;
+      expiresAt: Date;
+      actor: Pick<NewMovement, 'actorId' | 'actorType'>;
+      rows: { lotId: string; productId: string; quantity: number }[];
+    },
+  ): Promise<{ moved: number; reserved: number }> {
+    const rows = r.rows.map((row, i) => ({
+      lot: row.lotId,
+      product: row.productId,
+      q: row.quantity,
+      line: i + 1,
+      mid: newId(),
+      rid: newId(),
+    }));
+    const now = new Date();
+    const result = (await tx.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as v(lot uuid, product uuid, q int, line int, mid uuid, rid uuid)
+      ), moved as (
+        update ${stockLots} s set reserved = s.reserved + v.q, updated_at = ${now.toISOString()}::timestamptz
+        from v where s.id = v.lot and s.on_hand::bigint >= s.reserved::bigint + v.q
+        returning s.id
+      ), mv as (
+        insert into ${stockMovements} (id, lot_id, branch_id, product_id, type, on_hand_delta, reserved_delta,
+          actor_id, actor_type, reference)
+        select v.mid, v.lot, ${r.branchId}, v.product, 'reserved'::stock_movement_type, 0, v.q,
+          ${r.actor.actorId ?? null}::uuid, ${r.actor.actorType}, ${r.ref} from v
+      ), rs as (
+        insert into ${stockReservations} (id, ref, line, lot_id, quantity, expires_at)
+        select v.rid, ${r.ref}, v.line, v.lot, v.q, ${r.expiresAt.toISOString()}::timestamptz from v
+        on conflict (ref, line) do nothing returning id
+      )
+      select (select count(*) from moved)::int as moved, (select count(*) from rs)::int as reserved`)) as unknown as {
+      rows: { moved: number; reserved: number }[];
+    };
+    const row = result.rows[0];
+    return { moved: Number(row.moved), reserved: Number(row.reserved) };
   }
 
   /** Expired lots (expiry before `today`) at a branch with unreserved units left, locked. */

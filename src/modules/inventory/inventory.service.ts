@@ -107,7 +107,36 @@ export class InventoryService {
     }
   }
 
-  /** The body of a first reserve: allocate first expiry first out, move the lots, write the rows. */
+  /**
+   * Reserves under a reference minted in the caller's transaction (a new order's id), which nobody else can
+   * know yet: nothing to replay and no one to serialise with, so no reference lock and no lookup. The caller
+   * holds the branch (read FOR SHARE and checked active in its transaction, as checkout's pricing does); a
+   * lot of a branch switched off is not sellable either way. Otherwise as reserve().
+   */
+  async reserveNew(
+    branchId: string,
+    lines: readonly ReserveLine[],
+    ref: string,
+    ttlSeconds: number,
+    actor: Actor,
+    tx: DbOrTx,
+  ): Promise<Reservation> {
+    const merged = mergeLines(lines);
+    assertReservable(merged, ref, ttlSeconds);
+    const expiresAt = new Date(this.clock.now().getTime() + ttlSeconds * 1000);
+    try {
+      return await this.allocate(tx, branchId, merged, ref, expiresAt, this.cutoff(), actor);
+    } catch (err) {
+      if (err instanceof ReferenceTaken) throw InventoryErrors.reservationConflict();
+      throw err;
+    }
+  }
+
+  /**
+   * The body of a first reserve, in two statements whatever the lines: every product's sellable lots locked
+   * at once (in the one lock order), first expiry first out chosen here, then the lots moved, their movements
+   * and the reservation rows written together (repository reserveLots).
+   */
   private async allocate(
     tx: DbOrTx,
     branchId: string,
@@ -117,11 +146,16 @@ export class InventoryService {
     cutoff: string,
     actor: Actor,
   ): Promise<Reservation> {
-    const rows: { ref: string; lotId: string; quantity: number; expiresAt: Date }[] = [];
-    const movements: NewMovement[] = [];
+    const locked = await this.repo.lockSellableLotsOf(
+      tx,
+      branchId,
+      merged.map((l) => l.productId),
+      cutoff,
+    );
+    const rows: { lotId: string; productId: string; quantity: number }[] = [];
     const held: Omit<ReservationLine, 'reservationId'>[] = [];
     for (const line of merged) {
-      const lots = await this.repo.lockSellableLots(tx, branchId, line.productId, cutoff);
+      const lots = locked.filter((l) => l.productId === line.productId);
       const available = lots.map((l) => ({ id: l.id, expiresOn: l.expiresOn, available: l.onHand - l.reserved }));
       const allocation = allocateFefo(available, line.quantity);
       if (!allocation) {
@@ -129,24 +163,8 @@ export class InventoryService {
         throw InventoryErrors.insufficientStock(line.productId, line.quantity, total);
       }
       for (const a of allocation) {
-        if (!(await this.repo.changeLot(tx, a.lotId, 0, a.quantity)))
-          throw InventoryErrors.insufficientStock(line.productId, line.quantity, 0);
-      }
-      movements.push(
-        ...allocation.map((a) => ({
-          lotId: a.lotId,
-          branchId,
-          productId: line.productId,
-          type: 'reserved' as const,
-          onHandDelta: 0,
-          reservedDelta: a.quantity,
-          ...movementActor(actor),
-          reference: ref,
-        })),
-      );
-      rows.push(...allocation.map((a) => ({ ref, lotId: a.lotId, quantity: a.quantity, expiresAt })));
-      for (const a of allocation) {
         const lot = lots.find((l) => l.id === a.lotId)!;
+        rows.push({ lotId: a.lotId, productId: line.productId, quantity: a.quantity });
         held.push({
           lotId: a.lotId,
           quantity: a.quantity,
@@ -159,10 +177,11 @@ export class InventoryService {
         });
       }
     }
-    // One insert for every lot's movement (a checkout's lines used to write one statement each).
-    await this.repo.insertMovements(tx, movements);
-    // One insert numbers the rows 1..n, which the unique (ref, line) needs to see a second reservation.
-    if (!(await this.repo.insertReservations(tx, rows))) throw new ReferenceTaken();
+    const written = await this.repo.reserveLots(tx, { ref, branchId, expiresAt, actor: movementActor(actor), rows });
+    // The lots are locked and were read in this transaction, so a lot cannot refuse its units now.
+    if (written.moved !== rows.length) throw InventoryErrors.insufficientStock(rows[0].productId, 0, 0);
+    // A concurrent writer committed this reference first (the unique (ref, line) waited for it, then skipped).
+    if (written.reserved !== rows.length) throw new ReferenceTaken();
     // What was written, in the order reservationLines reads it (product, then first expiry, then lot id).
     return toReservation(ref, held);
   }

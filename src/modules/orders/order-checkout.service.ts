@@ -79,7 +79,7 @@ export class OrderCheckoutService {
       const id = newId();
       const reservationRef = `order:${id}`;
       const lines = cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
-      await this.inventory.reserve(branchId, lines, reservationRef, ORDER_HOLD_SECONDS, actor, t);
+      await this.inventory.reserveNew(branchId, lines, reservationRef, ORDER_HOLD_SECONDS, actor, t);
       if (cart.offer) await this.offers.redeem(cart.offer.id, customerId, id, t);
       // Points before the wallet, as a cancellation gives them back: one lock order for a customer's accounts.
       const spent = await this.loyalty.redeem({ orderId: id, customerId, points }, actor, t);

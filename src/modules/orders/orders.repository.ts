@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { completeRow, jsonRows } from '../../db/json-rows.js';
 import { withTx } from '../../db/transaction.js';
 import { moveStatus } from '../../db/transitions.js';
 import {
@@ -33,7 +34,11 @@ export class OrdersRepository {
     return withTx(this.db, tx, fn);
   }
 
-  /** The order, its lines and its first history row, in the caller's transaction. */
+  /**
+   * The order, its lines, the uploads it names and its first history row, in the caller's transaction and in
+   * one statement (checkout's hot path): each row is built here in full (defaults included) and sent as JSON
+   * that PostgreSQL reads into the table's own row type, so a column added to a table needs no change here.
+   */
   async insert(
     order: NewOrder & { id: string },
     lines: NewOrderLine[],
@@ -41,15 +46,20 @@ export class OrdersRepository {
     tx: DbOrTx,
     prescriptionIds: readonly string[] = [],
   ): Promise<OrderWithLines> {
-    const [row] = await tx.insert(orders).values(order).returning();
-    if (prescriptionIds.length > 0)
-      await tx.insert(orderPrescriptions).values(prescriptionIds.map((uploadId) => ({ orderId: order.id, uploadId })));
-    const lineRows = await tx
-      .insert(orderLines)
-      .values(lines.map((l) => ({ ...l, orderId: order.id })))
-      .returning();
-    await tx.insert(orderTransitions).values({ orderId: order.id, fromStatus: null, toStatus: order.status, actorId });
-    return { order: row!, lines: lineRows.sort((a, b) => a.lineNo - b.lineNo) };
+    const now = new Date();
+    const row = completeRow(orders, order, now);
+    const lineRows = lines
+      .map((l) => completeRow(orderLines, { ...l, orderId: order.id }, now))
+      .sort((a, b) => a.lineNo - b.lineNo);
+    const links = prescriptionIds.map((uploadId) => completeRow(orderPrescriptions, { orderId: order.id, uploadId }));
+    const history = completeRow(orderTransitions, { orderId: order.id, toStatus: order.status, actorId }, now);
+    await tx.execute(sql`
+      with o as (insert into ${orders} select * from jsonb_populate_recordset(null::orders, ${jsonRows(orders, [row])}::jsonb)),
+      l as (insert into ${orderLines} select * from jsonb_populate_recordset(null::order_lines, ${jsonRows(orderLines, lineRows)}::jsonb)),
+      p as (insert into ${orderPrescriptions} select * from jsonb_populate_recordset(null::order_prescriptions, ${jsonRows(orderPrescriptions, links)}::jsonb)),
+      h as (insert into ${orderTransitions} select * from jsonb_populate_recordset(null::order_transitions, ${jsonRows(orderTransitions, [history])}::jsonb))
+      select 1`);
+    return { order: row, lines: lineRows };
   }
 
   async find(id: string, tx: DbOrTx = this.db): Promise<OrderRow | undefined> {

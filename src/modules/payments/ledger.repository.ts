@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import { DB, type Db, type DbOrTx } from '../../db/client.js';
+import { jsonRows } from '../../db/json-rows.js';
 import { withTx } from '../../db/transaction.js';
 import { journalEntries, ledgerAccounts, ledgerBalanceShards, postings } from './payments.tables.js';
 
@@ -62,6 +63,17 @@ export class LedgerRepository {
       .for('update');
   }
 
+  /** lockAccounts by code: the accounts that exist, locked in id order. */
+  lockAccountsByCode(codes: readonly string[], tx: DbOrTx): Promise<AccountRow[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return tx
+      .select()
+      .from(ledgerAccounts)
+      .where(inArray(ledgerAccounts.code, [...codes]))
+      .orderBy(asc(ledgerAccounts.id))
+      .for('update');
+  }
+
   /** Creates the accounts that do not exist yet (in code order); an existing code is left as it is. */
   async insertAccounts(rows: NewAccount[], tx: DbOrTx): Promise<void> {
     if (rows.length === 0) return;
@@ -90,6 +102,51 @@ export class LedgerRepository {
         target: [ledgerBalanceShards.accountId, ledgerBalanceShards.shard],
         set: { balanceMinor: sql`${ledgerBalanceShards.balanceMinor} + excluded.balance_minor` },
       });
+  }
+
+  /**
+   * An entry with its postings and the cached balances it changes, in one statement (every money movement's
+   * hot path): the entry under its key, or nothing at all when the key is taken (`inserted` false). A held
+   * account's balance moves only while it stays within its limit (`applied` counts those that moved; the
+   * caller checked them under lock, so fewer means roll back); a house account adds to the shard given.
+   * Shards are upserted in account id order, so two entries never wait on each other's shards in a cycle.
+   */
+  async writeEntry(
+    entry: EntryRow,
+    rows: PostingRow[],
+    balances: { accountId: string; delta: number }[],
+    shards: { accountId: string; shard: number; delta: number }[],
+    tx: DbOrTx,
+  ): Promise<{ inserted: boolean; applied: number }> {
+    const held = JSON.stringify(balances.map((b) => ({ id: b.accountId, delta: b.delta })));
+    const house = JSON.stringify(
+      [...shards]
+        .sort((a, b) => (a.accountId < b.accountId ? -1 : 1))
+        .map((s) => ({ id: s.accountId, shard: s.shard, delta: s.delta })),
+    );
+    const result = (await tx.execute(sql`
+      with e as (
+        insert into ${journalEntries} select * from jsonb_populate_recordset(null::journal_entries, ${jsonRows(journalEntries, [entry])}::jsonb)
+        on conflict (key) do nothing returning id
+      ), p as (
+        insert into ${postings} select r.* from jsonb_populate_recordset(null::postings, ${jsonRows(postings, rows)}::jsonb) r
+        where exists (select 1 from e)
+      ), b as (
+        update ${ledgerAccounts} a set balance_minor = a.balance_minor + v.delta
+        from jsonb_to_recordset(${held}::jsonb) as v(id uuid, delta bigint)
+        where a.id = v.id and exists (select 1 from e) and (a.may_go_negative or a.balance_minor + v.delta >= 0)
+        returning a.id
+      ), s as (
+        insert into ${ledgerBalanceShards} (account_id, shard, balance_minor)
+        select v.id, v.shard, v.delta from jsonb_to_recordset(${house}::jsonb) as v(id uuid, shard int, delta bigint)
+        where exists (select 1 from e)
+        on conflict (account_id, shard) do update set balance_minor = ${ledgerBalanceShards}.balance_minor + excluded.balance_minor
+      )
+      select (select count(*) from e)::int as inserted, (select count(*) from b)::int as applied`)) as unknown as {
+      rows: { inserted: number; applied: number }[];
+    };
+    const row = result.rows[0];
+    return { inserted: Number(row.inserted) > 0, applied: Number(row.applied) };
   }
 
   /** The new entry, or undefined when its key is already taken (then nothing was written). */

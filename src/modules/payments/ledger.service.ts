@@ -2,48 +2,34 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { CONFIG, type Config } from '../../config/index.js';
 import type { DbOrTx } from '../../db/client.js';
-import { isForeignKeyViolation } from '../../db/refusal.js';
+import { completeRow } from '../../db/json-rows.js';
 import type { Actor } from '../../kernel/auth/index.js';
 import { UUID_RE } from '../../kernel/ids.js';
 import { PaymentErrors } from './payments.errors.js';
 import {
   LedgerRepository,
-  type AccountRow,
   type EntryRow,
   type HistoryRow as LedgerHistoryRow,
   type PostingRow,
 } from './ledger.repository.js';
+import { LedgerAccounts, type LedgerAccount } from './ledger-accounts.js';
+import { journalEntries, postings } from './payments.tables.js';
 
 export type { LedgerHistoryRow };
 import {
-  ACCOUNT_SPECS,
   ENTRY_KIND_RE,
   LedgerInvariantError,
   accountCode,
   balanceChanges,
   checkLines,
-  currencyOf,
-  ownerOf,
-  type AccountKind,
   type AccountRef,
   type EntryLine,
-  type NormalSide,
 } from './payments.rules.js';
 
 /** Shards of a house account's cached balance (migration 0016 allows up to 64). */
 const BALANCE_SHARDS = 16;
 
-export interface LedgerAccount {
-  id: string;
-  code: string;
-  kind: AccountKind;
-  ownerId: string | null;
-  currency: string;
-  normalSide: NormalSide;
-  mayGoNegative: boolean;
-  /** Cached sum of the account's postings, in its normal sense (a wallet holding 500 has 500). */
-  balanceMinor: number;
-}
+export type { LedgerAccount } from './ledger-accounts.js';
 
 export interface PostEntry {
   /** The natural key of this money movement (`order:<id>:capture`): posting a key again posts nothing. */
@@ -85,6 +71,7 @@ export class LedgerService {
 
   constructor(
     private readonly repo: LedgerRepository,
+    private readonly accounts: LedgerAccounts,
     @Inject(CONFIG) config: Config,
   ) {
     this.currency = config.payments.currency;
@@ -101,38 +88,37 @@ export class LedgerService {
    * below zero refuses the whole entry (409 `payments/insufficient-funds`) before anything is written, so
    * even a caller that catches the error and goes on commits no part of it.
    *
-   * Order of work: the accounts a person holds are locked in id order (their balance decides), then the key
-   * is checked (a retry sees the first attempt once it commits, because it waits on the same locks), then
-   * the entry, its postings and the cached balances are written. House accounts that may go negative
-   * (revenue, clearing) add to one of their balance shards, picked at random, last: parallel entries on them
-   * rarely wait for each other, and never for long.
+   * Order of work: the accounts a person holds are locked in id order (their balance decides; a retry waits
+   * on the same locks, so it sees the first attempt once that commits), their balances checked, then the
+   * entry, its postings and the cached balances are written in one statement that writes nothing when the
+   * key is taken (a replay). House accounts that may go negative (revenue, clearing) add to one of their
+   * balance shards, picked at random: parallel entries on them rarely wait for each other, and never for long.
    */
   async post(entry: PostEntry, tx?: DbOrTx): Promise<PostedEntry> {
     this.check(entry);
     return this.repo.transaction(async (t) => {
-      const accounts = await this.resolve(
+      const { accounts, locked } = await this.accounts.lock(
         entry.lines.map((l) => l.account),
         t,
       );
       const changes = balanceChanges(entry.lines);
-      const held = [...accounts.values()].filter((a) => !a.mayGoNegative);
-      const locked = await this.repo.lockAccounts(
-        held.map((a) => a.id),
-        t,
-      );
       const lines = entry.lines.map((l) => {
         const account = accounts.get(accountCode(l.account))!;
         return { accountId: account.id, code: account.code, currency: account.currency, amountMinor: l.amountMinor };
       });
 
-      const existing = await this.repo.entryByKey(entry.key, t);
-      if (existing) return this.replay(entry, lines, existing);
-
+      // A key posted before answers as a replay even when the money is no longer there.
       for (const account of locked) {
-        if (account.balanceMinor + changes.get(account.code)! < 0) throw PaymentErrors.insufficientFunds();
+        if (account.balanceMinor + changes.get(account.code)! < 0) {
+          const existing = await this.repo.entryByKey(entry.key, t);
+          if (existing) return this.replay(entry, lines, existing);
+          throw PaymentErrors.insufficientFunds();
+        }
       }
 
-      const row = await this.repo.insertEntry(
+      const now = new Date();
+      const row = completeRow(
+        journalEntries,
         {
           key: entry.key,
           kind: entry.kind,
@@ -141,35 +127,29 @@ export class LedgerService {
           memo: entry.memo ?? null,
           createdBy: entry.actor?.kind === 'user' ? entry.actor.userId : null,
         },
-        t,
+        now,
       );
+      const written = lines.map((l) =>
+        completeRow(
+          postings,
+          { entryId: row.id, accountId: l.accountId, currency: l.currency, amountMinor: l.amountMinor },
+          now,
+        ),
+      );
+      // Nothing decides on a house account's balance: one of its shards, picked at random, takes the change
+      // (migration 0016); a held account's cached balance moves with it.
+      const moves = [...accounts.values()].filter((a) => changes.get(a.code)! !== 0);
+      const balances = moves
+        .filter((a) => !a.mayGoNegative)
+        .map((a) => ({ accountId: a.id, delta: changes.get(a.code)! }));
+      const shards = moves
+        .filter((a) => a.mayGoNegative)
+        .map((a) => ({ accountId: a.id, shard: randomInt(BALANCE_SHARDS), delta: changes.get(a.code)! }));
+      const done = await this.repo.writeEntry(row, written, balances, shards, t);
       // Taken in the meantime by an entry on other accounts (which our locks do not serialise with).
-      if (!row) return this.replay(entry, lines, (await this.repo.entryByKey(entry.key, t))!);
-
-      const written = await this.repo.insertPostings(
-        lines.map((l) => ({
-          entryId: row.id,
-          accountId: l.accountId,
-          currency: l.currency,
-          amountMinor: l.amountMinor,
-        })),
-        t,
-      );
-      const order = [...accounts.values()].sort(
-        (a, b) => Number(a.mayGoNegative) - Number(b.mayGoNegative) || (a.id < b.id ? -1 : 1),
-      );
-      for (const account of order) {
-        const delta = changes.get(account.code)!;
-        if (delta === 0) continue;
-        // Nothing decides on a house account's balance: one of its shards takes the change (migration 0016).
-        if (account.mayGoNegative) {
-          await this.repo.addToShard(account.id, randomInt(BALANCE_SHARDS), delta, t);
-          continue;
-        }
-        // Cannot be refused after the check above (the rows are locked); if it is, nothing may commit.
-        if ((await this.repo.applyBalance(account.id, delta, t)) === undefined)
-          throw new LedgerInvariantError(`balance of ${account.code} refused after its check`);
-      }
+      if (!done.inserted) return this.replay(entry, lines, (await this.repo.entryByKey(entry.key, t))!);
+      // Cannot be refused after the check above (the rows are locked); if it is, nothing may commit.
+      if (done.applied !== balances.length) throw new LedgerInvariantError('a balance was refused after its check');
       return toPosted(row, written, accounts, false);
     }, tx);
   }
@@ -179,20 +159,20 @@ export class LedgerService {
     const found = await this.repo.entryByKey(key, tx);
     if (!found) return undefined;
     const accounts = await Promise.all(found.postings.map((p) => this.repo.accountById(p.accountId, tx)));
-    const byCode = new Map(accounts.map((a) => [a!.code, toAccount(a!)]));
+    const byCode = new Map(accounts.map((a) => [a!.code, this.accounts.checked(a!)]));
     return toPosted(found.entry, found.postings, byCode, true);
   }
 
   /** The account, created (empty) on first use. An owned account needs an existing user (404 otherwise). */
   async account(ref: AccountRef, tx?: DbOrTx): Promise<LedgerAccount> {
-    const accounts = await this.repo.transaction((t) => this.resolve([ref], t), tx);
+    const accounts = await this.repo.transaction((t) => this.accounts.resolve([ref], t), tx);
     return accounts.get(accountCode(ref))!;
   }
 
   /** The account if it exists (a read never creates one). */
   async findAccount(ref: AccountRef, tx?: DbOrTx): Promise<LedgerAccount | undefined> {
     const [row] = await this.repo.accountsByCode([accountCode(ref)], tx);
-    return row ? toAccount(row) : undefined;
+    return row ? this.accounts.checked(row) : undefined;
   }
 
   /** The cached balance of an account, in its normal sense. */
@@ -223,47 +203,6 @@ export class LedgerService {
     checkLines(entry.lines, this.currency);
   }
 
-  /** Every account the lines name, by code, created when missing. */
-  private async resolve(refs: readonly AccountRef[], tx: DbOrTx): Promise<Map<string, LedgerAccount>> {
-    const codes = [...new Set(refs.map(accountCode))];
-    let rows = await this.repo.accountsByCode(codes, tx);
-    if (rows.length < codes.length) {
-      const have = new Set(rows.map((r) => r.code));
-      const missing = refs.filter((r) => !have.has(accountCode(r)));
-      try {
-        await this.repo.insertAccounts(
-          missing.map((ref) => {
-            const spec = ACCOUNT_SPECS[ref.kind];
-            return {
-              code: accountCode(ref),
-              kind: ref.kind,
-              ownerId: ownerOf(ref),
-              currency: currencyOf(ref.kind, this.currency),
-              normalSide: spec.normalSide,
-              mayGoNegative: spec.mayGoNegative,
-            };
-          }),
-          tx,
-        );
-      } catch (err) {
-        if (isForeignKeyViolation(err, 'ledger_accounts_owner_fk')) throw PaymentErrors.accountHolderNotFound();
-        throw err;
-      }
-      rows = await this.repo.accountsByCode(codes, tx);
-    }
-    const out = new Map<string, LedgerAccount>();
-    for (const row of rows) {
-      const kind = row.kind as AccountKind;
-      // Money accounts were opened in the deployment's currency; a changed CURRENCY must not mix into them.
-      if (row.currency !== currencyOf(kind, this.currency))
-        throw new LedgerInvariantError(
-          `account ${row.code} holds ${row.currency}, not ${currencyOf(kind, this.currency)}`,
-        );
-      out.set(row.code, toAccount(row));
-    }
-    return out;
-  }
-
   /** A key posted before: the same movement answers the first entry; another movement under it is refused. */
   private replay(
     entry: PostEntry,
@@ -291,17 +230,6 @@ export class LedgerService {
     };
   }
 }
-
-const toAccount = (row: AccountRow): LedgerAccount => ({
-  id: row.id,
-  code: row.code,
-  kind: row.kind as AccountKind,
-  ownerId: row.ownerId,
-  currency: row.currency,
-  normalSide: row.normalSide as NormalSide,
-  mayGoNegative: row.mayGoNegative,
-  balanceMinor: row.balanceMinor,
-});
 
 const entryFields = (e: EntryRow) => ({
   id: e.id,

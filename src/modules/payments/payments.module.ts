@@ -9,6 +9,7 @@ import { CardWebhooksService } from './card-webhooks.service.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { PaymentsJobs } from './payments.jobs.js';
+import { LedgerAccounts } from './ledger-accounts.js';
 import { LedgerService } from './ledger.service.js';
 import { StripeGateway } from './stripe.gateway.js';
 import { WalletAdminController } from './wallet.admin.controller.js';
@@ -28,6 +29,7 @@ const gatewayProvider = {
   providers: [
     LedgerRepository,
     LedgerService,
+    LedgerAccounts,
     WalletService,
     CardPaymentsRepository,
     CardPaymentsService,
