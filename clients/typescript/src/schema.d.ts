@@ -1184,6 +1184,146 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/prescriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller’s e-prescriptions, newest first
+     * @description Requires permission `prescriptions:read`. Always the caller’s own, with each line’s dispensed units, what is left and refills left.
+     */
+    get: operations['listMyPrescriptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/prescriptions/verify/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Verify an e-prescription by its code (public: any pharmacy)
+     * @description Public. The code from the prescription (or its QR content). Answers `valid`, `expired`, `revoked`, or `invalid` when the stored body no longer matches the server’s signature, with the issue and expiry dates, the doctor’s name and each line’s name, quantity and what is left: no patient identity, dose or consultation. An unknown code 404 `prescriptions/not-found`. Rate-limited per address like every public route.
+     */
+    get: operations['verifyPrescription'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/prescriptions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One e-prescription, with its signature, code, QR content and refills left
+     * @description Requires permission `prescriptions:read`. Its patient, its doctor, and a pharmacist of a branch where an order was filled against it (an admin: any); each read by someone other than the patient is audited with its purpose and request id. Anyone else gets 404 `prescriptions/not-found` like a missing id (audited).
+     */
+    get: operations['getPrescription'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/prescriptions/{id}/cart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Fill the cart from an e-prescription
+     * @description Requires permission `cart:write`. The patient’s own prescription (else 404). Each line with units left goes to the cart linked to the prescription line (checkout then needs no photo): the prescribed product, or, where substitution is allowed (or for a generic line), the cheapest equivalent (same ingredients, strength and form) in stock at `branchId` when given. 409 `prescriptions/revoked`, `prescriptions/expired`, `prescriptions/fully-dispensed`, `prescriptions/not-in-stock`, or `prescriptions/early-refill` before 75% (config) of the line’s duration has passed since its last fill.
+     */
+    post: operations['prescriptionToCart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/consultations/{id}/prescriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue a signed e-prescription in a consultation
+     * @description Requires permission `practice:write`. Only the consultation’s doctor (its id is its appointment’s; anyone else 404 `prescriptions/consultation-not-found`), while it is in progress or completed (else 409 `prescriptions/consultation-not-open`), approved with a licence valid today (409 `providers/license-expired`). For the consultation’s patient. Each line names a product or a generic ingredient + strength + form. Valid 90 days, 30 when a line is a controlled drug (config). Signed with the server’s Ed25519 key; carries a verification code and QR content. Immutable once issued.
+     */
+    post: operations['issuePrescription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/prescriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The e-prescriptions the signed-in doctor wrote, newest first
+     * @description Requires permission `practice:write`.
+     */
+    get: operations['listDoctorPrescriptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/doctor/prescriptions/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke an e-prescription the caller wrote
+     * @description Requires permission `practice:write`. Its doctor only (anyone else 404, audited). Issued → revoked with the reason; verification then answers `revoked` and no further fill is accepted. 409 `prescriptions/not-revocable` when already revoked.
+     */
+    post: operations['revokePrescription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders': {
     parameters: {
       query?: never;
@@ -2107,6 +2247,7 @@ export interface components {
         discontinued: boolean;
         available: boolean | null;
         availableQuantity: number | null;
+        prescriptionLineId: string | null;
         addedAt: string;
       }[];
       coupon: {
@@ -2168,6 +2309,69 @@ export interface components {
       note: string | null;
       createdAt: string;
     };
+    Prescription: {
+      id: string;
+      appointmentId: string;
+      doctorId: string;
+      doctorName: string;
+      patientId: string;
+      /** @enum {string} */
+      status: 'issued' | 'revoked';
+      /** @enum {string} */
+      state: 'valid' | 'expired' | 'revoked';
+      controlled: boolean;
+      issuedAt: string;
+      validUntil: string;
+      code: string;
+      qrContent: string;
+      signature: {
+        keyId: string;
+        value: string;
+        signedBody: string;
+      };
+      revokedAt: string | null;
+      revokeReason: string | null;
+      lines: {
+        id: string;
+        lineNo: number;
+        productId: string | null;
+        ingredient: string | null;
+        strength: string | null;
+        form: string;
+        name: string;
+        controlled: boolean;
+        dose: string;
+        frequency: string;
+        durationDays: number;
+        quantity: number;
+        refills: number;
+        substitutionAllowed: boolean;
+        dispensed: number;
+        remaining: number;
+        refillsLeft: number;
+        nextFillAt: string | null;
+      }[];
+    };
+    PrescriptionVerification: {
+      code: string;
+      /** @enum {string} */
+      status: 'valid' | 'expired' | 'revoked' | 'invalid';
+      signatureValid: boolean;
+      issuedAt: string;
+      validUntil: string;
+      revokedAt: string | null;
+      doctorName: string;
+      lines: {
+        lineNo: number;
+        name: string;
+        form: string;
+        quantity: number;
+        refills: number;
+        refillsLeft: number;
+        remaining: number;
+        substitutionAllowed: boolean;
+      }[];
+    };
     Order: {
       id: string;
       /** @enum {string} */
@@ -2207,6 +2411,7 @@ export interface components {
         discountMinor: number;
         rxRequired: boolean;
         prescriptionId: string | null;
+        prescriptionLineId: string | null;
         /** @enum {string|null} */
         verification: 'approved' | 'rejected' | null;
         verifiedAt: string | null;
@@ -2278,6 +2483,7 @@ export interface components {
         discountMinor: number;
         rxRequired: boolean;
         prescriptionId: string | null;
+        prescriptionLineId: string | null;
         /** @enum {string|null} */
         verification: 'approved' | 'rejected' | null;
         verifiedAt: string | null;
@@ -2299,6 +2505,7 @@ export interface components {
       payment?: components['schemas']['CardPayment'];
       customerId: string;
       prescriptions: components['schemas']['PrescriptionUpload'][];
+      ePrescriptions: components['schemas']['Prescription'][];
       prescriptionUses: {
         prescriptionId: string;
         orderId: string;
@@ -7713,6 +7920,540 @@ export interface operations {
       };
       /** @description Not found (also for objects that are not yours) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listMyPrescriptions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Prescription'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  verifyPrescription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PrescriptionVerification'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPrescription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prescription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  prescriptionToCart: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uuid
+           * @description Fill from this branch’s stock (an allowed substitute when the prescribed product is out)
+           */
+          branchId?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            filled: {
+              lineNo: number;
+              productId: string;
+              quantity: number;
+              substituted: boolean;
+              substitutionReason: string | null;
+            }[];
+            cart: components['schemas']['Cart'];
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  issuePrescription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          lines: {
+            /**
+             * Format: uuid
+             * @description A catalog product; or name a generic ingredient, strength and form
+             */
+            productId?: string;
+            /** @description Generic active ingredient (with strength and form, no productId) */
+            ingredient?: string;
+            /** @description e.g. `500 mg` */
+            strength?: string;
+            /** @description Dosage form, e.g. `tablet`; taken from the product when productId is given */
+            form?: string;
+            /** @description e.g. `1 tablet` */
+            dose: string;
+            /** @description e.g. `every 8 hours` */
+            frequency: string;
+            durationDays: number;
+            /** @description Units (packs) per fill */
+            quantity: number;
+            /** @default 0 */
+            refills?: number;
+            /**
+             * @description The pharmacy may give a generic equivalent (same ingredients, strength and form)
+             * @default true
+             */
+            substitutionAllowed?: boolean;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prescription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listDoctorPrescriptions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Prescription'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  revokePrescription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prescription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
