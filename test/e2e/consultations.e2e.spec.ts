@@ -80,6 +80,22 @@ describe('waiting room and lifecycle', () => {
     expect(events.map((e) => e.to)).toEqual(['booked', 'checked_in', 'in_progress', 'completed']);
   });
 
+  it('both participants see the waiting room live (consultation.updated over Socket.IO)', async () => {
+    const patient = await registerUser(t);
+    const c = await bookConsultation(t, patient.accessToken);
+    const [patientSocket, doctorSocket] = [
+      await connect(urlOf(t), patient.accessToken),
+      await connect(urlOf(t), c.doctor.accessToken),
+    ];
+    sockets.push(patientSocket, doctorSocket);
+    const arrived = next(doctorSocket, 'consultation.updated');
+    await t.http.post(`/v1/appointments/${c.id}/check-in`, undefined, patient.accessToken);
+    expect(await arrived).toEqual({ consultationId: c.id, from: 'booked', status: 'checked_in' });
+    const admitted = next(patientSocket, 'consultation.updated');
+    await t.http.post(`/v1/doctor/consultations/${c.id}/start`, undefined, c.doctor.accessToken);
+    expect(await admitted).toEqual({ consultationId: c.id, from: 'checked_in', status: 'in_progress' });
+  });
+
   it('the doctor may admit straight from booked, not long before the start', async () => {
     const patient = await registerUser(t);
     const later = await bookConsultation(t, patient.accessToken, 120);
@@ -362,26 +378,31 @@ describe('only the two participants', () => {
       }
     }
     // Doctor routes: another doctor 404 (audited); a patient or a pharmacist lacks practice:write (403).
-    for (const path of ['start', 'complete', 'notes/sign']) {
-      expect(
-        (await t.http.post(`/v1/doctor/consultations/${c.id}/${path}`, undefined, intruders.doctor.accessToken)).status,
-      ).toBe(404);
-      expect(
-        (await t.http.post(`/v1/doctor/consultations/${c.id}/${path}`, undefined, intruders.pharmacist.accessToken))
-          .status,
-      ).toBe(403);
+    const doctorRoutes: [method: 'POST' | 'PUT', path: string, body?: unknown][] = [
+      ['POST', 'start'],
+      ['POST', 'complete'],
+      ['PUT', 'notes', { plan: 'x' }],
+      ['POST', 'notes/sign'],
+      ['POST', 'notes/addenda', { text: 'x' }],
+    ];
+    for (const [method, path, body] of doctorRoutes) {
+      const url = `/v1/doctor/consultations/${c.id}/${path}`;
+      expect((await t.http.request(method, url, { body, token: intruders.doctor.accessToken })).status).toBe(404);
+      expect((await t.http.request(method, url, { body, token: intruders.pharmacist.accessToken })).status).toBe(403);
+      expect((await t.http.request(method, url, { body, token: intruders.patient.accessToken })).status).toBe(403);
     }
     const denied = await rows<{ actor_id: string; n: number }>(
       sql`select actor_id, count(*)::int as n from audit_log where action = 'access.denied' and subject_type = 'consultation' and subject_id = ${c.id} group by actor_id`,
     );
     expect(Object.fromEntries(denied.map((d) => [d.actor_id, d.n]))).toEqual({
       [intruders.patient.user.id]: routes.length,
-      [intruders.doctor.user.id]: routes.length + 3,
+      [intruders.doctor.user.id]: routes.length + doctorRoutes.length,
       [intruders.pharmacist.user.id]: routes.length,
     });
     // Nothing moved, nothing was written, no health data was read by them.
     expect((await t.http.get(`/v1/consultations/${c.id}`, patient.accessToken)).body.status).toBe('in_progress');
     expect((await t.http.get(`/v1/consultations/${c.id}/messages`, patient.accessToken)).body.items).toHaveLength(1);
     expect(await auditOf(c.id, 'health_data.read')).toEqual([]);
+    expect((await t.http.get(`/v1/consultations/${c.id}/notes`, c.doctor.accessToken)).body.note).toBeNull();
   });
 });

@@ -1963,7 +1963,7 @@ export interface paths {
     put?: never;
     /**
      * The patient enters the waiting room (booked → checked_in)
-     * @description Requires permission `appointments:write`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Only the patient (the doctor: 404). From CONSULTATION_CHECK_IN_EARLY_MINUTES before the start until its end (else 409 `consultations/check-in-closed` with `opensAt`/`closesAt`); a booking that is not `booked` 409 `common/illegal-transition`. Writes `appointment.updated`.
+     * @description Requires permission `appointments:write`. Only its patient and its doctor; anyone else (another patient or doctor, staff) gets 404 `consultations/not-found` like a missing id (audited). Only the patient (the doctor: 404). From CONSULTATION_CHECK_IN_EARLY_MINUTES before the start until its end (else 409 `consultations/check-in-closed` with `opensAt`/`closesAt`); a booking that is not `booked` 409 `common/illegal-transition`. Writes `appointment.updated`; both participants get the Socket.IO event `consultation.updated` (`{ consultationId, from, status }`).
      */
     post: operations['checkInAppointment'];
     delete?: never;
@@ -1983,7 +1983,7 @@ export interface paths {
     put?: never;
     /**
      * Admit the patient: the consultation starts (booked or checked_in → in_progress)
-     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Not before CONSULTATION_CHECK_IN_EARLY_MINUTES ahead of the start (409 `consultations/too-early`); another state 409 `common/illegal-transition`. Writes `appointment.updated`.
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Not before CONSULTATION_CHECK_IN_EARLY_MINUTES ahead of the start (409 `consultations/too-early`); another state 409 `common/illegal-transition`. Writes `appointment.updated`; both participants get the Socket.IO event `consultation.updated`.
      */
     post: operations['startConsultation'];
     delete?: never;
@@ -2003,7 +2003,7 @@ export interface paths {
     put?: never;
     /**
      * End the consultation (in_progress → completed)
-     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Another state 409 `common/illegal-transition`. Writes `appointment.updated`; the patient may rate it from then on.
+     * @description Requires permission `practice:write`. Only the consultation’s doctor; anyone else (its patient, another doctor) gets 404 `consultations/not-found` like a missing id (audited). Another state 409 `common/illegal-transition`. Writes `appointment.updated` (and `consultation.updated` to both participants); the patient may rate it from then on.
      */
     post: operations['completeConsultation'];
     delete?: never;

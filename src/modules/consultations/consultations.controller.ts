@@ -161,7 +161,7 @@ export class CheckInController {
   @Route({
     operationId: 'checkInAppointment',
     summary: 'The patient enters the waiting room (booked → checked_in)',
-    description: `${NOT_YOURS} Only the patient (the doctor: 404). From CONSULTATION_CHECK_IN_EARLY_MINUTES before the start until its end (else 409 \`consultations/check-in-closed\` with \`opensAt\`/\`closesAt\`); a booking that is not \`booked\` 409 \`common/illegal-transition\`. Writes \`appointment.updated\`.`,
+    description: `${NOT_YOURS} Only the patient (the doctor: 404). From CONSULTATION_CHECK_IN_EARLY_MINUTES before the start until its end (else 409 \`consultations/check-in-closed\` with \`opensAt\`/\`closesAt\`); a booking that is not \`booked\` 409 \`common/illegal-transition\`. Writes \`appointment.updated\`; both participants get the Socket.IO event \`consultation.updated\` (\`{ consultationId, from, status }\`).`,
     auth: { permission: 'appointments:write' },
     response: consultationView,
     errors: [404, 409],

@@ -32,7 +32,7 @@ export class DoctorConsultationsController {
   @Route({
     operationId: 'startConsultation',
     summary: 'Admit the patient: the consultation starts (booked or checked_in → in_progress)',
-    description: `${DOCTOR_ONLY} Not before CONSULTATION_CHECK_IN_EARLY_MINUTES ahead of the start (409 \`consultations/too-early\`); another state 409 \`common/illegal-transition\`. Writes \`appointment.updated\`.`,
+    description: `${DOCTOR_ONLY} Not before CONSULTATION_CHECK_IN_EARLY_MINUTES ahead of the start (409 \`consultations/too-early\`); another state 409 \`common/illegal-transition\`. Writes \`appointment.updated\`; both participants get the Socket.IO event \`consultation.updated\`.`,
     auth: { permission: 'practice:write' },
     response: consultationView,
     errors: [404, 409],
@@ -51,7 +51,7 @@ export class DoctorConsultationsController {
   @Route({
     operationId: 'completeConsultation',
     summary: 'End the consultation (in_progress → completed)',
-    description: `${DOCTOR_ONLY} Another state 409 \`common/illegal-transition\`. Writes \`appointment.updated\`; the patient may rate it from then on.`,
+    description: `${DOCTOR_ONLY} Another state 409 \`common/illegal-transition\`. Writes \`appointment.updated\` (and \`consultation.updated\` to both participants); the patient may rate it from then on.`,
     auth: { permission: 'practice:write' },
     response: consultationView,
     errors: [404, 409],

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
+import { RealtimeService } from '../../kernel/realtime/index.js';
 import {
   AppointmentsService,
   toAppointmentView,
@@ -17,6 +18,9 @@ import { ConsultationErrors } from './consultations.errors.js';
 import { ConsultationsRepository } from './consultations.repository.js';
 import { VIDEO_STATUSES, chatOpen, checkInWindow, tokenExpiry, videoWindow, within } from './consultations.rules.js';
 import { VIDEO_ROOM_PROVIDER, type VideoRoomProvider } from './video-room.provider.js';
+
+/** Sent to both participants after each lifecycle step: { consultationId, from, status }. */
+export const CONSULTATION_UPDATED_EVENT = 'consultation.updated';
 
 /** What another module (prescriptions) learns of a consultation its caller is the doctor of. */
 export interface ConsultationRef {
@@ -38,6 +42,7 @@ export class ConsultationsService {
     private readonly appointments: AppointmentsService,
     private readonly providers: ProvidersService,
     @Inject(VIDEO_ROOM_PROVIDER) private readonly video: VideoRoomProvider,
+    private readonly realtime: RealtimeService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -113,9 +118,15 @@ export class ConsultationsService {
     const moved = await this.repo.transaction(async (t) => {
       const { row } = await this.access.participant(actor, id, meta, t, only);
       guard(row);
-      return this.appointments.advance(actor, row, to, null, t);
+      return { from: row.status, moved: await this.appointments.advance(actor, row, to, null, t) };
     });
-    return this.view(moved, only, actor);
+    // The waiting room live (after the commit): the doctor sees the patient arrive, the patient is admitted.
+    this.realtime.toUsers([moved.moved.patientId, moved.moved.doctorId], CONSULTATION_UPDATED_EVENT, {
+      consultationId: moved.moved.id,
+      from: moved.from,
+      status: moved.moved.status,
+    });
+    return this.view(moved.moved, only, actor);
   }
 
   /**
