@@ -145,36 +145,45 @@ async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctor
   };
 }
 
-/** LedgerService.post of `appointment:<id>:payment`: debit the wallet, credit the doctor's payable (both held). */
+/**
+ * LedgerService.post of `appointment:<id>:payment`: debit the wallet, credit the doctor's payable. Both are
+ * held accounts: locked by code in id order, then the entry, postings and both balances in one statement.
+ */
 async function pay(t: pg.PoolClient, id: string, patientId: string, doctorId: string, fee: number) {
-  const entryKey = `appointment:${id}:payment`;
-  const accounts = (await t.query(Q.accountsByCode(2), [`wallet:${patientId}`, `doctor_payable:${doctorId}`])).rows;
-  const wallet = accounts.find((a) => a.kind === 'wallet');
-  const payable = accounts.find((a) => a.kind === 'doctor_payable');
+  const locked = (await t.query(Q.accountsLockByCode(2), [`wallet:${patientId}`, `doctor_payable:${doctorId}`])).rows;
+  const wallet = locked.find((a) => a.kind === 'wallet');
+  const payable = locked.find((a) => a.kind === 'doctor_payable');
   if (!wallet || !payable) throw new Error('the bench fixture creates the wallet and payable accounts');
-  const locked = (await t.query(Q.accountsLock(2), [wallet.id, payable.id].sort())).rows;
-  await t.query(Q.ENTRY_BY_KEY, [entryKey]);
-  if (Number(locked.find((a) => a.id === wallet.id).balance_minor) < fee)
-    throw new Refused(409, 'payments/insufficient-funds');
-  const entry = (
-    await t.query(Q.ENTRY_INSERT, [uuidv7(), entryKey, 'appointment.payment', 'appointment', id, null, patientId])
+  if (Number(wallet.balance_minor) < fee) throw new Refused(409, 'payments/insufficient-funds');
+  const now = new Date();
+  const entry = {
+    id: uuidv7(),
+    key: `appointment:${id}:payment`,
+    kind: 'appointment.payment',
+    ref_type: 'appointment',
+    ref_id: id,
+    memo: null,
+    created_by: patientId,
+    created_at: now,
+  };
+  const posting = (account: string, amount: number) => ({
+    id: uuidv7(),
+    entry_id: entry.id,
+    account_id: account,
+    currency: 'EGP',
+    amount_minor: amount,
+    created_at: now,
+  });
+  const written = (
+    await t.query(Q.LEDGER_WRITE, [
+      JSON.stringify([entry]),
+      JSON.stringify([posting(wallet.id, fee), posting(payable.id, -fee)]),
+      JSON.stringify([
+        { id: wallet.id, delta: -fee },
+        { id: payable.id, delta: fee },
+      ]),
+      '[]',
+    ])
   ).rows[0];
-  await t.query(Q.postingsInsert(2), [
-    uuidv7(),
-    entry.id,
-    wallet.id,
-    'EGP',
-    fee,
-    uuidv7(),
-    entry.id,
-    payable.id,
-    'EGP',
-    -fee,
-  ]);
-  // Both are held accounts: their balances move in id order (LedgerService's order).
-  for (const [account, delta] of [
-    [wallet.id, -fee],
-    [payable.id, fee],
-  ].sort((a, b) => (a[0] < b[0] ? -1 : 1)) as [string, number][])
-    await t.query(Q.BALANCE_APPLY, [delta, account, delta]);
+  if (written.inserted !== 1 || written.applied !== 2) throw new Error('the payment was refused after its check');
 }

@@ -6,16 +6,12 @@
  * repositories). When a repository changes, copy the statement again from the capture the bench prints.
  */
 export {
-  ENTRY_BY_KEY,
-  ENTRY_INSERT,
   IDEMPOTENCY_CLAIM,
   IDEMPOTENCY_COMPLETE,
+  LEDGER_WRITE,
   OUTBOX_INSERT,
   SESSION_STATE,
-  BALANCE_APPLY,
-  accountsByCode,
-  accountsLock,
-  postingsInsert,
+  accountsLockByCode,
 } from '../commerce/queries.js';
 
 export const AVAILABILITY_OF = `select "doctor_id", "time_zone", "slot_minutes", "buffer_minutes", "min_notice_minutes", "max_days_ahead", "weekly", "overrides", "created_at", "updated_at" from "doctor_availability" where "doctor_availability"."doctor_id" = $1`;
