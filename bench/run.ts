@@ -306,7 +306,7 @@ async function catalog(): Promise<Row[]> {
       const mine = s.uncached ? uncached : ours;
       const same = await sameAnswer(mine, base, s);
       // The active branch set is loaded once per node (the baseline loads it at start), not per request.
-      const sqlSame = sameSql(captured.get(s.path), s.sql, [Q.ACTIVE_BRANCHES]);
+      const sqlSame = sameSql(captured.get(s.path), s.sql, [Q.ACTIVE_BRANCHES], s.name);
       if (!sqlSame)
         console.warn(`  ${s.name}: the baseline's SQL differs from ours; copy it again into bench/baseline/queries.ts`);
       const measured: Measured[] = [];
