@@ -100,7 +100,11 @@ async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctor
     row && (await bookable(t, body.doctorId, new Date(now)))
       ? (await freeIn(t, row, at, at + 1, now)).find((s) => s.startsAt === at)
       : undefined;
-  if (!slot) throw new Refused(409, 'appointments/slot-not-offered');
+  if (!slot) {
+    // As the service tells a taken slot from one never offered.
+    const taken = await t.query(Q.BUSY_BETWEEN, [body.doctorId, ...Q.ACTIVE, new Date(at + 1), startsAt]);
+    throw new Refused(409, taken.rows.length > 0 ? 'appointments/slot-taken' : 'appointments/slot-not-offered');
+  }
   const fee = doctor.video_fee_minor as number;
   const id = uuidv7();
   const endsAt = new Date(slot.endsAt);

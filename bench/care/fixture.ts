@@ -56,32 +56,41 @@ export async function prepareCare(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('BEGIN');
-    const approver = uuidv7();
-    await client.query(
-      `INSERT INTO users (id, type, name, email, password_hash) VALUES ($1, 'staff', 'Bench admin', 'admin@bench.medyour.test', 'not-a-hash')`,
-      [approver],
-    );
-    const searchDoctorId = uuidv7();
-    const doctors = Array.from({ length: opts.doctors }, () => uuidv7());
-    await addDoctors(client, [searchDoctorId], approver, DEMO_WEEK, 10);
-    await addDoctors(client, doctors, approver, ALL_DAY, 0);
-    const now = Date.now();
-    const from = localDate(now + DAY_MS);
-    const to = localDate(now + 14 * DAY_MS);
-    await bookEveryThird(client, searchDoctorId, now);
-    const patients = await addPatients(client, opts.patients);
-    await addPayables(client, doctors);
-    await client.query('COMMIT');
-    await client.query('VACUUM ANALYZE');
-    const secret = new TextEncoder().encode(loadConfig({ JWT_SECRET: jwtSecret }).auth.keys.tokens);
-    const signed: Patient[] = [];
-    for (const p of patients)
-      signed.push({ id: p.id, token: await signAccessToken({ sub: p.id, sid: p.session, sv: 0 }, secret, 3600) });
-    return { searchDoctorId, from, to, patients: signed, slots: slotsOf(doctors, now, opts.slotsNeeded) };
+    return await fillCare(client, jwtSecret, opts);
   } finally {
     await client.end();
   }
+}
+
+/** The same on a freshly migrated database the caller holds. */
+export async function fillCare(
+  client: pg.ClientBase,
+  jwtSecret: string,
+  opts: { doctors: number; patients: number; slotsNeeded: number },
+): Promise<CareFixture> {
+  await client.query('BEGIN');
+  const approver = uuidv7();
+  await client.query(
+    `INSERT INTO users (id, type, name, email, password_hash) VALUES ($1, 'staff', 'Bench admin', 'admin@bench.medyour.test', 'not-a-hash')`,
+    [approver],
+  );
+  const searchDoctorId = uuidv7();
+  const doctors = Array.from({ length: opts.doctors }, () => uuidv7());
+  await addDoctors(client, [searchDoctorId], approver, DEMO_WEEK, 10);
+  await addDoctors(client, doctors, approver, ALL_DAY, 0);
+  const now = Date.now();
+  const from = localDate(now + DAY_MS);
+  const to = localDate(now + 14 * DAY_MS);
+  await bookEveryThird(client, searchDoctorId, now);
+  const patients = await addPatients(client, opts.patients);
+  await addPayables(client, doctors);
+  await client.query('COMMIT');
+  await client.query('VACUUM ANALYZE');
+  const secret = new TextEncoder().encode(loadConfig({ JWT_SECRET: jwtSecret }).auth.keys.tokens);
+  const signed: Patient[] = [];
+  for (const p of patients)
+    signed.push({ id: p.id, token: await signAccessToken({ sub: p.id, sid: p.session, sv: 0 }, secret, 3600) });
+  return { searchDoctorId, from, to, patients: signed, slots: slotsOf(doctors, now, opts.slotsNeeded) };
 }
 
 const localDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date(ms));
@@ -97,7 +106,7 @@ const rules = (weekly: typeof ALL_DAY, bufferMinutes: number) => ({
 });
 
 async function addDoctors(
-  client: pg.Client,
+  client: pg.ClientBase,
   ids: string[],
   approver: string,
   weekly: typeof ALL_DAY,
@@ -126,7 +135,7 @@ async function addDoctors(
 }
 
 /** Every third offered slot of the search doctor's next 15 days, booked (free of charge: no money rows). */
-async function bookEveryThird(client: pg.Client, doctorId: string, now: number): Promise<void> {
+async function bookEveryThird(client: pg.ClientBase, doctorId: string, now: number): Promise<void> {
   const patient = uuidv7();
   await client.query(
     `INSERT INTO users (id, type, name, email, password_hash) VALUES ($1, 'customer', 'Bench regular', 'regular@bench.medyour.test', 'not-a-hash')`,
@@ -151,7 +160,7 @@ async function bookEveryThird(client: pg.Client, doctorId: string, now: number):
   );
 }
 
-async function addPatients(client: pg.Client, count: number): Promise<{ id: string; session: string }[]> {
+async function addPatients(client: pg.ClientBase, count: number): Promise<{ id: string; session: string }[]> {
   const ids = Array.from({ length: count }, () => uuidv7());
   const sessions = ids.map(() => uuidv7());
   const wallets = ids.map(() => uuidv7());
@@ -196,7 +205,7 @@ async function addPatients(client: pg.Client, count: number): Promise<{ id: stri
 }
 
 /** The booking doctors' payable accounts (a doctor booked before has one). */
-async function addPayables(client: pg.Client, doctors: string[]): Promise<void> {
+async function addPayables(client: pg.ClientBase, doctors: string[]): Promise<void> {
   await client.query(
     `INSERT INTO ledger_accounts (id, code, kind, owner_id, currency, normal_side, may_go_negative)
      SELECT gen_random_uuid(), 'doctor_payable:' || d.id, 'doctor_payable', d.id, 'EGP', 'credit', false
