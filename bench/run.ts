@@ -1,5 +1,5 @@
 import autocannon, { type Result } from 'autocannon';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -206,6 +206,8 @@ function targets(rows: Row[]): void {
 const oursBaseEnv = () => ({
   NODE_ENV: 'production',
   VIDEO_JITSI_SECRET: randomBytes(24).toString('hex'),
+  // Production refuses to boot without a prescription signing key: a fresh Ed25519 key each run.
+  PRESCRIPTION_SIGNING_KEYS: `bench:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
   DATABASE_POOL_MAX: POOL,
   REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
   REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
