@@ -128,6 +128,7 @@ describe('cart: lines', () => {
         discontinued: false,
         available: null,
         availableQuantity: null,
+        prescriptionLineId: null,
         addedAt: expect.any(String),
       },
     ]);

@@ -33,8 +33,8 @@ import {
   type PrescriptionLineRow,
   type PrescriptionRow,
 } from './e-prescriptions.repository.js';
-import { canonicalJson, newCode, normaliseCode, validUntil } from './e-prescriptions.rules.js';
-import { doctorNameOf, prescriptionViewOf, verificationViewOf } from './e-prescriptions.view.js';
+import { newCode, normaliseCode, validUntil } from './e-prescriptions.rules.js';
+import { doctorNameOf, prescriptionViewOf, signedBodyOf, verificationViewOf } from './e-prescriptions.view.js';
 import { PrescriptionSigner } from './prescription-signer.js';
 import { PrescriptionErrors } from './prescriptions.errors.js';
 import { PrescriptionEvents } from './prescriptions.events.js';
@@ -42,38 +42,6 @@ import { PrescriptionEvents } from './prescriptions.events.js';
 const idCursor = cursorShape(cursorField.id);
 /** A consultation may be prescribed from while it runs and after it (DOMAIN). */
 const PRESCRIBABLE = ['in_progress', 'completed'];
-
-/**
- * The body that is signed: everything a pharmacy relies on, rebuilt from the stored row the same way, so
- * a changed column (a validity, a quantity) fails verification just like a changed body.
- */
-export function signedBodyOf(row: PrescriptionRow, lines: readonly PrescriptionLineRow[], doctorName: string): string {
-  return canonicalJson({
-    v: 1,
-    id: row.id,
-    code: row.code,
-    appointmentId: row.appointmentId,
-    doctor: { id: row.doctorId, name: doctorName },
-    patientId: row.patientId,
-    issuedAt: row.issuedAt.toISOString(),
-    validUntil: row.validUntil.toISOString(),
-    controlled: row.controlled,
-    lines: lines.map((l) => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      ingredient: l.ingredient,
-      strength: l.strength,
-      form: l.form,
-      name: l.name,
-      dose: l.dose,
-      frequency: l.frequency,
-      durationDays: l.durationDays,
-      quantity: l.quantity,
-      refills: l.refills,
-      substitutionAllowed: l.substitutionAllowed,
-    })),
-  });
-}
 
 /**
  * E-prescriptions (exported from index.ts): issued by the doctor of a consultation (its id is its

@@ -1,7 +1,39 @@
 import type { PrescriptionView, VerificationView } from './e-prescriptions.dto.js';
 import type { PrescriptionStatus } from './e-prescriptions.machine.js';
 import type { PrescriptionLineRow, PrescriptionRow } from './e-prescriptions.repository.js';
-import { nextFillAt, publicStatus, refillsLeftOf, remainingOf } from './e-prescriptions.rules.js';
+import { canonicalJson, nextFillAt, publicStatus, refillsLeftOf, remainingOf } from './e-prescriptions.rules.js';
+
+/**
+ * The body that is signed: everything a pharmacy relies on, rebuilt from the stored row the same way, so
+ * a changed column (a validity, a quantity) fails verification just like a changed body.
+ */
+export function signedBodyOf(row: PrescriptionRow, lines: readonly PrescriptionLineRow[], doctorName: string): string {
+  return canonicalJson({
+    v: 1,
+    id: row.id,
+    code: row.code,
+    appointmentId: row.appointmentId,
+    doctor: { id: row.doctorId, name: doctorName },
+    patientId: row.patientId,
+    issuedAt: row.issuedAt.toISOString(),
+    validUntil: row.validUntil.toISOString(),
+    controlled: row.controlled,
+    lines: lines.map((l) => ({
+      lineNo: l.lineNo,
+      productId: l.productId,
+      ingredient: l.ingredient,
+      strength: l.strength,
+      form: l.form,
+      name: l.name,
+      dose: l.dose,
+      frequency: l.frequency,
+      durationDays: l.durationDays,
+      quantity: l.quantity,
+      refills: l.refills,
+      substitutionAllowed: l.substitutionAllowed,
+    })),
+  });
+}
 
 /** The doctor's name as signed (the body is the record; a later rename does not change a prescription). */
 export function doctorNameOf(row: PrescriptionRow): string {

@@ -11,6 +11,7 @@ import { createApprovedDoctor } from '../../factories/providers.factory.js';
 import { bookAppointment, createBookableDoctor } from '../../factories/appointments.factory.js';
 import { startedConsultation } from '../../factories/consultations.factory.js';
 import { fuzzConsultation } from './consultations-world.js';
+import { PRESCRIPTION_HINTS } from './prescriptions-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -415,6 +416,7 @@ export const HINTS: Record<string, Hint> = {
     caller: (w) => w.doctor,
     params: async (w) => ({ id: await draftedNote(w, true) }),
   },
+  ...PRESCRIPTION_HINTS,
 };
 
 /** A consultation of the world's doctor in progress with a draft note (signed when `signed`). */
