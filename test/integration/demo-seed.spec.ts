@@ -34,7 +34,8 @@ const counts = () =>
     (select count(*)::int from orders) as orders, (select count(*)::int from journal_entries) as entries,
     (select count(*)::int from specialties) as specialties, (select count(*)::int from doctor_profiles) as doctors,
     (select count(*)::int from doctor_specialties) as doctorSpecialties,
-    (select count(*)::int from doctor_availability) as availability`);
+    (select count(*)::int from doctor_availability) as availability,
+    (select count(*)::int from appointments) as appointments, (select count(*)::int from prescriptions) as prescriptions`);
 
 describe('demo seed', () => {
   it('seeds categories, ~30 products, 3 branches, spread lots (one expired) and an offer, consistently', async () => {
@@ -135,9 +136,12 @@ describe('demo seed', () => {
     const order = orders.body.items[0];
     expect(order).toMatchObject({ status: 'completed', paymentMethod: 'wallet', branchId: DEMO_BRANCH.cairo });
     expect(order.lines).toHaveLength(2);
+    // The wallet paid the order, then the past consultation's fee (care.seed.ts).
+    const [appointment] = (await t.http.get('/v1/appointments', token)).body.items;
     const wallet = await t.http.get('/v1/wallet', token);
-    expect(wallet.body.balanceMinor).toBe(DEMO_WALLET_MINOR - order.totalMinor);
+    expect(wallet.body.balanceMinor).toBe(DEMO_WALLET_MINOR - order.totalMinor - appointment.feeMinor);
     expect(wallet.body.entries.items.map((e: { amountMinor: number }) => e.amountMinor)).toEqual([
+      -appointment.feeMinor,
       -order.totalMinor,
       DEMO_WALLET_MINOR,
     ]);
@@ -182,6 +186,32 @@ describe('demo seed', () => {
       expect(res.body.items.length).toBeGreaterThanOrEqual(5 * 12);
       for (const s of res.body.items) expect(weekday.format(new Date(s.startsAt))).not.toBe('Fri');
     }
+  });
+
+  it('gives the demo customer a past video consultation: chat, signed notes, a rating and a signed prescription', async () => {
+    const login = await t.http.post('/v1/auth/login', {
+      identifier: 'customer@medyour.local',
+      password: 'Nile-Health-2026!',
+    });
+    const token = login.body.accessToken as string;
+    const appointments = (await t.http.get('/v1/appointments', token)).body.items;
+    expect(appointments).toHaveLength(1);
+    const [past] = appointments;
+    expect(past).toMatchObject({ status: 'completed', type: 'video', feeMinor: expect.any(Number) });
+    expect(past.feeMinor).toBeGreaterThan(0);
+    expect(Date.parse(past.startsAt)).toBeLessThan(Date.now() - 4 * 86_400_000);
+    const consultation = await t.http.get(`/v1/consultations/${past.id}`, token);
+    expect(consultation.body).toMatchObject({ status: 'completed', rated: true });
+    expect((await t.http.get(`/v1/consultations/${past.id}/messages`, token)).body.items).toHaveLength(2);
+    const notes = await t.http.get(`/v1/consultations/${past.id}/notes`, token);
+    expect(notes.body.note).toMatchObject({ signedAt: expect.any(String), assessment: expect.any(String) });
+
+    const prescriptions = (await t.http.get('/v1/prescriptions', token)).body.items;
+    expect(prescriptions).toHaveLength(1);
+    expect(prescriptions[0]).toMatchObject({ appointmentId: past.id, state: 'valid', doctorName: 'Dr. Mona Hassan' });
+    expect(prescriptions[0].lines[0]).toMatchObject({ remaining: 2, refillsLeft: 1 });
+    const verified = await t.http.get(`/v1/prescriptions/verify/${prescriptions[0].code}`);
+    expect(verified.body).toMatchObject({ status: 'valid', signatureValid: true });
   });
 
   it('is idempotent: a second run adds nothing', async () => {

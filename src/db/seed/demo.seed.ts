@@ -6,6 +6,7 @@ import { seedDemoCatalog } from './catalog.seed.js';
 import { seedDemoCommerce } from './commerce.seed.js';
 import { seedDemoProviders } from './providers.seed.js';
 import { seedDemoAvailability } from './availability.seed.js';
+import { seedDemoCare } from './care.seed.js';
 import { DEMO_BRANCH } from './demo-catalog.data.js';
 
 /** The demo accounts listed in the README. Idempotent: existing accounts are left alone. */
@@ -46,7 +47,7 @@ export const DEMO_ACCOUNTS: ProvisionInput[] = [
  * The demo catalogue, branches, stock and offer (catalog.seed.ts), the demo accounts, then the demo customer's
  * wallet credit and one completed order (commerce.seed.ts), specialties and three approved doctors
  * (providers.seed.ts) with weekly availability in Cairo (availability.seed.ts), so a newcomer can log in and
- * book. Idempotent.
+ * book, and the demo customer's past consultation with its signed prescription (care.seed.ts). Idempotent.
  */
 export async function seedDemo(app: INestApplication, logger: Logger): Promise<void> {
   const rows = await seedDemoCatalog(app.get<Db>(DB));
@@ -56,10 +57,8 @@ export async function seedDemo(app: INestApplication, logger: Logger): Promise<v
   const commerce = await seedDemoCommerce(app);
   const providers = await seedDemoProviders(app);
   const availability = await seedDemoAvailability(app);
-  // HOOK (issue 17, the lead): the demo customer's past consultation with one of the demo doctors (completed,
-  // notes signed) and its signed e-prescription go here, once consultations and e-prescriptions have landed:
-  // seed them through those modules' services (not SQL), idempotently, and list them in the README's demo data.
-  if (created > 0 || rows > 0 || commerce > 0 || providers > 0 || availability > 0)
-    logger.info({ accounts: created, catalogRows: rows, commerce, providers, availability }, 'demo data seeded');
+  const care = await seedDemoCare(app);
+  if (created > 0 || rows > 0 || commerce > 0 || providers > 0 || availability > 0 || care > 0)
+    logger.info({ accounts: created, catalogRows: rows, commerce, providers, availability, care }, 'demo data seeded');
   else logger.info('demo data already present');
 }

@@ -5,3 +5,6 @@ export { ConsultationsService, CONSULTATION_UPDATED_EVENT, type ConsultationRef 
 export { ConsultationsMessages } from './consultations.errors.js';
 export { CONSULTATION_MESSAGE_EVENT } from './consultation-chat.service.js';
 export type { VideoRoomProvider, VideoJoin, RoomParticipant } from './video-room.provider.js';
+// For the demo seed (and any caller speaking for a participant): the chat and the clinical notes.
+export { ConsultationChatService } from './consultation-chat.service.js';
+export { ConsultationNotesService } from './consultation-notes.service.js';
