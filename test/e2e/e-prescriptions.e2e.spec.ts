@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOCK, type Clock } from '../../src/kernel/clock.js';
-import { PrescriptionSigner } from '../../src/modules/prescriptions/index.js';
+import type { UserActor } from '../../src/kernel/auth/index.js';
+import { PrescriptionSigner, RxFillService } from '../../src/modules/prescriptions/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { bookAppointment, createBookableDoctor } from '../factories/appointments.factory.js';
 import { quietAutomaticOffers } from '../factories/cart.factory.js';
@@ -364,7 +365,7 @@ describe('GET /v1/prescriptions/verify/:code (public)', () => {
 
 describe('Rx to cart, checkout, dispensing', () => {
   it('fills the cart with an in-stock substitute, checks out without a photo, the pharmacist sees it, refills decrease', async () => {
-    const { rx, patient } = await issued([line({ quantity: 2, refills: 1, durationDays: 10 })]);
+    const { rx, patient, doctor } = await issued([line({ quantity: 2, refills: 1, durationDays: 10 })]);
     const stranger = await registerUser(t);
     expect((await toCart(stranger, rx.id)).status).toBe(404);
     const filled = await toCart(patient, rx.id);
@@ -390,6 +391,16 @@ describe('Rx to cart, checkout, dispensing', () => {
     expect(purposes.sort()).toEqual(['dispensing', 'order verification']);
     expect((await t.http.get(`/v1/prescriptions/${rx.id}`, strangerPharmacist.accessToken)).status).toBe(404);
 
+    // The verifier is never the prescriber (a doctor who also works as a pharmacist).
+    const fills = t.app.get(RxFillService);
+    await expect(
+      fills.assertNotPrescriber({ userId: doctor.user.id } as UserActor, order.body.id),
+    ).rejects.toMatchObject({
+      code: 'prescriptions/verifier-is-prescriber',
+    });
+    await expect(
+      fills.assertNotPrescriber({ userId: pharmacist.user.id } as UserActor, order.body.id),
+    ).resolves.toBeUndefined();
     await verifyAndReady(order.body.id);
     expect((await complete(order.body.id)).status).toBe(200);
     const after = await t.http.get(`/v1/prescriptions/${rx.id}`, patient.accessToken);

@@ -52,6 +52,7 @@ export class OrderVerificationService {
       if (!canAtBranch(actor, 'prescriptions:verify', order.branchId))
         throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notYourBranch());
       if (order.customerId === actor.userId) throw OrderErrors.selfVerification();
+      await this.rx.assertNotPrescriber(actor, id, t);
       if (order.status !== 'pending_verification') throw OrderErrors.notAwaitingVerification(order.status);
       const lines = (await this.repo.linesOf([id], t)).get(id) ?? [];
       const prescriptionIds = (await this.repo.prescriptionsOf([id], t)).get(id) ?? [];

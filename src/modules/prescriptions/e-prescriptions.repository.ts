@@ -183,6 +183,17 @@ export class EPrescriptionsRepository {
     return true;
   }
 
+  /** Whether `doctorId` wrote a prescription the order's lines fill. */
+  async prescribedBy(orderId: string, doctorId: string, tx: DbOrTx = this.db): Promise<boolean> {
+    const rows = await tx
+      .select({ id: prescriptions.id })
+      .from(prescriptionFills)
+      .innerJoin(prescriptions, eq(prescriptions.id, prescriptionFills.prescriptionId))
+      .where(and(eq(prescriptionFills.orderId, orderId), eq(prescriptions.doctorId, doctorId)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
   async dispensedForOrder(orderId: string, tx: DbOrTx): Promise<number> {
     const rows = await tx
       .select({ id: prescriptionDispensings.id })

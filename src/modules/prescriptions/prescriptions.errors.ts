@@ -41,10 +41,12 @@ export const PrescriptionErrors = {
       'prescriptions/over-dispensed',
       'Dispensing this order would exceed what the prescription allows',
     ),
-  branchRequired: () =>
-    new AppError('validation', 'prescriptions/branch-required', 'Name the branch to fill at', {
-      errors: [{ field: 'branchId', code: 'required', message: 'is required to choose in-stock products' }],
-    }),
+  verifierIsPrescriber: () =>
+    new AppError(
+      'forbidden',
+      'prescriptions/verifier-is-prescriber',
+      'The pharmacist verifying a prescription may not be the doctor who wrote it',
+    ),
 };
 
 export const PrescriptionsMessages = defineMessages({
@@ -91,5 +93,8 @@ export const PrescriptionsMessages = defineMessages({
     en: 'This would dispense more than the prescription allows',
     ar: 'سيؤدي ذلك إلى صرف أكثر مما تسمح به الوصفة',
   },
-  'prescriptions/branch-required': { en: 'Choose a branch', ar: 'اختر فرعاً' },
+  'prescriptions/verifier-is-prescriber': {
+    en: 'You wrote this prescription; another pharmacist must verify it',
+    ar: 'أنت من كتب هذه الوصفة؛ يجب أن يتحقق منها صيدلي آخر',
+  },
 });

@@ -184,6 +184,14 @@ export class RxFillService {
   }
 
   /**
+   * The pharmacist's verification (orders, in its transaction): the verifier is never the prescriber (DOMAIN),
+   * so a doctor who also works as a pharmacist cannot approve a fill of their own prescription.
+   */
+  async assertNotPrescriber(actor: UserActor, orderId: string, tx?: DbOrTx): Promise<void> {
+    if (await this.repo.prescribedBy(orderId, actor.userId, tx)) throw PrescriptionErrors.verifierIsPrescriber();
+  }
+
+  /**
    * The order completed (orders' completion step, in its transaction): each fill is dispensed against its
    * line. A fill that would take a line past quantity × (1 + refills) refuses the completion (409
    * `prescriptions/over-dispensed`; of two orders racing for the last units, one completes). Once per order.
