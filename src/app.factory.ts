@@ -163,7 +163,7 @@ async function afterInit(
       });
   }
   if (config.seedDemo) await seedDemo(app, logger);
-  if (runJobs) startSchedules(app);
+  if (runJobs) await startSchedules(app);
 }
 
 /**

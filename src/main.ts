@@ -4,8 +4,8 @@ import { configFromProcess, ConfigError } from './config/index.js';
 async function main(): Promise<void> {
   const started = performance.now();
   const config = configFromProcess();
-  // Without Redis there is no BullMQ worker to hand jobs to: this process runs the schedules itself.
-  const { app, logger, close } = await createApp(config, { runJobs: !config.redis });
+  // With BullMQ this process only enqueues (`npm run worker` consumes); in process it runs the schedules itself.
+  const { app, logger, close } = await createApp(config, { runJobs: config.jobs.driver === 'in-process' });
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(
     {

@@ -74,6 +74,11 @@ export const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(15000),
   REDIS_URL: z.url().optional(),
   REDIS_KEY_PREFIX: z.string().default('medyour:'),
+  // With REDIS_URL jobs go to BullMQ (consumed by `npm run worker`); `in-process` keeps them in this process.
+  JOBS_DRIVER: z.enum(['bullmq', 'in-process']).optional(),
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // A running job whose worker stops renewing its lock this long (a crash) is taken over by another worker.
+  JOBS_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   MIGRATE_ON_BOOT: bool.optional(),
   SEED_DEMO: bool.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),

@@ -37,6 +37,11 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       migrateOnBoot: env.MIGRATE_ON_BOOT ?? !production,
     },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
+    jobs: {
+      driver: env.REDIS_URL && env.JOBS_DRIVER !== 'in-process' ? ('bullmq' as const) : ('in-process' as const),
+      concurrency: env.JOBS_CONCURRENCY,
+      lockMs: env.JOBS_LOCK_MS,
+    },
     seedDemo: env.SEED_DEMO && !production,
     auth: {
       // JWT_SECRET itself signs nothing: each use gets its own key, so a link signature or a code hash

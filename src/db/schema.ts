@@ -3,6 +3,7 @@ export * from '../modules/identity/identity.tables.js';
 export * from '../modules/audit/audit.tables.js';
 export * from '../modules/files/files.tables.js';
 export * from '../kernel/events/outbox.tables.js';
+export * from '../kernel/queue/jobs.tables.js';
 export * from '../kernel/http/idempotency.tables.js';
 export * from '../modules/catalog/catalog.tables.js';
 export * from '../modules/branches/branches.tables.js';

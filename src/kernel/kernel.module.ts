@@ -11,8 +11,11 @@ import { IdempotencyRepository } from './http/idempotency.repository.js';
 import { RateLimiterService } from './http/rate-limiter.service.js';
 import { RouteIndex } from './http/route-index.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { JobFailuresRepository } from './queue/job-failures.repository.js';
 import { JobQueue } from './queue/job-queue.js';
 import { JobRegistry } from './queue/job-registry.js';
+import { JobsAdminController } from './queue/jobs.admin.controller.js';
+import { JobsAdminService } from './queue/jobs-admin.service.js';
 import { RedisService } from './redis/redis.service.js';
 import { RealtimeService } from './realtime/realtime.service.js';
 
@@ -24,6 +27,7 @@ const shared = [
   IdempotencyInterceptor,
   OutboxRepository,
   OutboxService,
+  JobFailuresRepository,
   JobQueue,
   JobRegistry,
   // The one source of "now" for every module's time rules (reservation expiry, code lifetimes, offer windows).
@@ -36,7 +40,8 @@ const shared = [
 @Global()
 @Module({
   imports: [MessagingModule, DiscoveryModule],
-  providers: [...shared, OutboxJobs, IdempotencyJobs],
+  controllers: [JobsAdminController],
+  providers: [...shared, JobsAdminService, OutboxJobs, IdempotencyJobs],
   exports: [...shared, MessagingModule],
 })
 export class KernelModule {}

@@ -223,6 +223,9 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
   'POST /v1/admin/doctors/{id}/approve': staffOnly('doctors:approve'),
   'POST /v1/admin/users/{id}/suspend': staffOnly('users:write'),
   'POST /v1/admin/users/{id}/reactivate': staffOnly('users:write'),
+  'POST /v1/admin/jobs/{id}/retry': staffOnly(
+    'jobs:manage (admins); a dead letter belongs to the system, not to a user',
+  ),
   'GET /v1/admin/offers/{id}': staffOnly('offers:write; offers belong to the shop, not to a user'),
   'PATCH /v1/admin/offers/{id}': staffOnly('offers:write; offers belong to the shop, not to a user'),
   'GET /v1/branches/{id}': { exempt: 'public by design: a branch is a shop front (address, hours, location)' },
@@ -362,6 +365,9 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
     'users:read: admin and support list every account; a branch manager only the staff of their branches, customers by exact email or phone (audited): admin-integrity e2e',
   ),
   'GET /v1/admin/offers': staffOnly('offers:write: lists every offer by design'),
+  'GET /v1/admin/jobs/failed': staffOnly(
+    'jobs:manage (admins): every failed job, whoever caused it (bullmq-jobs spec)',
+  ),
   'GET /v1/offers': {
     exempt: 'public list of the running offers; no per-user rows (coupon offers are never listed: offers e2e)',
   },

@@ -20,6 +20,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     DATABASE_URL: process.env.TEST_DATABASE_URL,
     REDIS_URL: process.env.TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `t:${randomUUID().slice(0, 8)}:`,
+    // A test app has no worker beside it: its jobs run in process unless a spec asks for BullMQ.
+    JOBS_DRIVER: 'in-process',
     MIGRATE_ON_BOOT: 'false',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',

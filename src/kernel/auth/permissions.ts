@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'appointments:read',
   'appointments:write',
   'prescriptions:read',
+  // The job queue's dead letters: list failed jobs and run them again (admins only).
+  'jobs:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

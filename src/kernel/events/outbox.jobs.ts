@@ -5,17 +5,22 @@ import { OutboxService } from './outbox.service.js';
 declare module '../queue/jobs.js' {
   interface JobMap {
     'outbox.relay': Record<string, never>;
+    /** One committed event to its subscribers (BullMQ; in process the relay delivers inline). */
+    'outbox.deliver': { eventId: string };
   }
 }
 
-/** The outbox is a kernel part, but declares its job like any module does. */
+/** The outbox is a kernel part, but declares its jobs like any module does. */
 @ModuleJobs()
 @Injectable()
 export class OutboxJobs implements JobSource {
   constructor(private readonly outbox: OutboxService) {}
 
   jobs(): JobDefinition[] {
-    // Committed events leave within a second (the relay is idempotent: a second runner delivers nothing twice).
-    return [{ name: 'outbox.relay', handler: () => this.outbox.relaySafely(), every: { ms: 1_000, payload: {} } }];
+    return [
+      // Committed events leave within a second (SKIP LOCKED: a second relay takes other rows, never the same).
+      { name: 'outbox.relay', handler: () => this.outbox.relaySafely(), every: { ms: 1_000, payload: {} } },
+      { name: 'outbox.deliver', handler: ({ eventId }) => this.outbox.deliverById(eventId) },
+    ];
   }
 }

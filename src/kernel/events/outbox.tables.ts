@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, pk, tsz } from '../../db/columns.js';
 
@@ -19,4 +19,15 @@ export const outbox = pgTable(
       .on(t.id)
       .where(sql`${t.publishedAt} IS NULL`),
   ],
+);
+
+/** One row per (subscriber, event) handled: the relay delivers at least once, each subscriber acts once. */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    handler: text('handler').notNull(),
+    eventId: uuid('event_id').notNull(),
+    processedAt: tsz('processed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'processed_events_pk', columns: [t.handler, t.eventId] })],
 );

@@ -43,8 +43,9 @@ export class JobRegistry implements OnModuleInit {
     return this.definitions.flatMap((d) => (d.every ? [{ name: d.name, everyMs: d.every.ms }] : []));
   }
 
-  /** Starts every schedule on the queue (until shutdown). */
-  start(): void {
-    for (const d of this.definitions) if (d.every) this.queue.every(d.name, d.every.ms, d.every.payload as never);
+  /** Starts every schedule on the queue (until shutdown); with BullMQ, drops schedules no module declares now. */
+  async start(): Promise<void> {
+    for (const d of this.definitions) if (d.every) await this.queue.every(d.name, d.every.ms, d.every.payload as never);
+    await this.queue.pruneSchedules();
   }
 }

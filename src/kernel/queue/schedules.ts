@@ -1,11 +1,18 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobRegistry } from './job-registry.js';
+import { JobQueue } from './job-queue.js';
 
 /**
- * Starts the repeatable schedules the modules declare (each in its own `*.jobs.ts`). They run in the worker
- * process, and in the API process when there is no separate worker (embedded mode). Every handler is
- * idempotent, so two runners never do harm.
+ * Starts the repeatable schedules the modules declare (each in its own `*.jobs.ts`). In embedded mode the API
+ * process runs them on timers; with BullMQ every worker upserts the same job schedulers (one per job name),
+ * so however many workers run, each schedule fires once per period.
  */
-export function startSchedules(app: INestApplicationContext): void {
-  app.get(JobRegistry).start();
+export async function startSchedules(app: INestApplicationContext): Promise<void> {
+  await app.get(JobRegistry).start();
+}
+
+/** The worker's part: consume jobs here, and keep the schedules. */
+export async function startWorker(app: INestApplicationContext): Promise<void> {
+  await app.get(JobQueue).startConsumers();
+  await startSchedules(app);
 }
