@@ -6,6 +6,7 @@ import { bootTestApp, type TestApp } from '../setup/app.js';
 import { walletBalance } from '../support/stock-and-money.js';
 import { creditWallet } from '../factories/payments.factory.js';
 import { createApprovedDoctor } from '../factories/providers.factory.js';
+import { createBranch } from '../factories/inventory.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 
 const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
@@ -210,7 +211,7 @@ describe('POST /v1/appointments', () => {
 });
 
 describe('GET /v1/appointments/:id', () => {
-  it('answers another patient and another doctor 404 like a missing id, with an audit row', async () => {
+  it('answers another patient, another doctor and a pharmacist of an unrelated branch 404 like a missing id, with an audit row', async () => {
     const doctor = await doctorWith();
     const patient = await patientWith(100000);
     const slot = await slotAfter(doctor.user.id, 2 * DAY);
@@ -221,6 +222,11 @@ describe('GET /v1/appointments/:id', () => {
     });
     const otherPatient = await registerUser(t);
     const otherDoctor = await registerUser(t, { type: 'doctor' });
+    const branch = await createBranch(t, (await admin()).accessToken, {
+      lat: -10 - Math.random() * 9,
+      lng: 60 + Math.random() * 9,
+    });
+    const pharmacist = await createStaff(t, [{ role: 'pharmacist', branchId: branch.id }]);
     const missing = await t.http.get(`/v1/appointments/${MISSING}`, otherPatient.accessToken);
     expect([missing.status, missing.body.code]).toEqual([404, 'appointments/not-found']);
     for (const who of [otherPatient, otherDoctor]) {
@@ -232,11 +238,23 @@ describe('GET /v1/appointments/:id', () => {
     }
     expect((await t.http.get('/v1/doctor/appointments', otherDoctor.accessToken)).body.items).toEqual([]);
     expect((await t.http.get('/v1/doctor/appointments', otherPatient.accessToken)).status).toBe(403);
+    // Staff hold no appointment of anyone's: a pharmacist's id probe is a missing id too, and audited.
+    const probe = await t.http.get(`/v1/appointments/${booked.body.id}`, pharmacist.accessToken);
+    expect({ status: probe.status, code: probe.body.code }).toEqual({ status: 404, code: 'appointments/not-found' });
+    expect((await cancel(pharmacist.accessToken, booked.body.id)).status).toBe(404);
+    expect((await t.http.get('/v1/appointments', pharmacist.accessToken)).body.items).toEqual([]);
     const audit = await rows<{ actor_id: string }>(
       sql`select actor_id from audit_log where action = 'access.denied' and subject_id = ${booked.body.id}`,
     );
     expect(audit.map((a) => a.actor_id).sort()).toEqual(
-      [otherPatient.user.id, otherPatient.user.id, otherDoctor.user.id, otherDoctor.user.id].sort(),
+      [
+        otherPatient.user.id,
+        otherPatient.user.id,
+        otherDoctor.user.id,
+        otherDoctor.user.id,
+        pharmacist.user.id,
+        pharmacist.user.id,
+      ].sort(),
     );
     expect((await t.http.get(`/v1/appointments/${booked.body.id}`, patient.accessToken)).body.status).toBe('booked');
   });
