@@ -463,6 +463,21 @@ describe('Rx to cart, checkout, dispensing', () => {
     expect([refused.status, refused.body.code]).toEqual([409, 'prescriptions/revoked']);
   });
 
+  it('a prescription revoked after checkout is not dispensed: completion answers 409 and hands nothing over', async () => {
+    const { rx, patient, doctor } = await issued([line({ productId: p.fixed, refills: 0 })]);
+    expect((await toCart(patient, rx.id)).status).toBe(200);
+    const order = await checkout(patient);
+    await verifyAndReady(order.body.id);
+    await t.http.post(`/v1/doctor/prescriptions/${rx.id}/revoke`, { reason: 'allergy' }, doctor.accessToken, key());
+    const done = await complete(order.body.id);
+    expect([done.status, done.body.code]).toEqual([409, 'prescriptions/revoked']);
+    const [lineRow] = await rows<{ dispensed: number }>(
+      sql`select dispensed from prescription_lines where prescription_id = ${rx.id}`,
+    );
+    expect(lineRow!.dispensed).toBe(0);
+    expect((await t.http.get(`/v1/orders/${order.body.id}`, patient.accessToken)).body.status).toBe('ready');
+  });
+
   it('of two orders completing in parallel for the last units of a line, exactly one dispenses', async () => {
     const { rx, patient } = await issued([line({ productId: p.fixed, quantity: 2, refills: 0 })]);
     const orders: string[] = [];

@@ -194,11 +194,17 @@ export class RxFillService {
   /**
    * The order completed (orders' completion step, in its transaction): each fill is dispensed against its
    * line. A fill that would take a line past quantity × (1 + refills) refuses the completion (409
-   * `prescriptions/over-dispensed`; of two orders racing for the last units, one completes). Once per order.
+   * `prescriptions/over-dispensed`; of two orders racing for the last units, one completes), nor is a
+   * prescription revoked since checkout (409 `prescriptions/revoked`). Once per order.
    */
   async dispenseForOrder(orderId: string, actor: Actor, tx: DbOrTx): Promise<void> {
     const fills = await this.repo.fillsOfOrder(orderId, tx);
     if (fills.length === 0 || (await this.repo.dispensedForOrder(orderId, tx)) > 0) return;
+    const ids = [...new Set(fills.map((f) => f.prescriptionId))];
+    const rows = await Promise.all(ids.map((id) => this.repo.find(id, tx)));
+    // A prescription revoked after checkout is not handed over (staff cancel the order); one that expired after
+    // its fill was accepted still is: the fill was checked while it was valid.
+    if (rows.some((p) => p?.status === 'revoked')) throw PrescriptionErrors.revoked();
     const at = this.clock.now();
     // One lock order (by line id) for every completion: two orders sharing lines cannot deadlock.
     for (const fill of [...fills].sort((a, b) => a.lineId.localeCompare(b.lineId))) {
@@ -207,7 +213,6 @@ export class RxFillService {
     }
     const byPrescription = new Map<string, typeof fills>();
     for (const f of fills) byPrescription.set(f.prescriptionId, [...(byPrescription.get(f.prescriptionId) ?? []), f]);
-    const rows = await Promise.all([...byPrescription.keys()].map((id) => this.repo.find(id, tx)));
     for (const p of rows)
       if (p)
         await this.outbox.publish(
