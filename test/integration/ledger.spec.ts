@@ -381,4 +381,25 @@ describe('the ledger on PGlite', () => {
     expect((await e.app.get(WalletService).walletOf(c)).balanceMinor).toBe(0);
     expect(await invariantViolations(e.database)).toEqual([]);
   });
+
+  it('forgets a house account first used in a transaction that rolled back (its row never existed)', async () => {
+    const l = e.app.get(LedgerService);
+    // A fresh database: these house accounts are created by the first posting below, in the transaction.
+    const entry = (amount: number): PostEntry => ({
+      key: `test.house:${randomUUID()}`,
+      kind: 'test.house',
+      lines: [debit(Accounts.discounts, amount), credit(Accounts.refunds, amount)],
+    });
+    await expect(
+      e.database.db.transaction(async (tx) => {
+        await l.post(entry(5), tx);
+        // The second posting reads the accounts the first one created, not yet committed.
+        await l.post(entry(6), tx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const posted = await l.post(entry(7));
+    expect(posted.replayed).toBe(false);
+    expect(await invariantViolations(e.database)).toEqual([]);
+  });
 });

@@ -65,6 +65,11 @@ export class LedgerAccounts {
   }
   /** House accounts by code, as read from committed rows (an account created in a transaction that may roll back is not kept). */
   private readonly houseAccounts = new Map<string, LedgerAccount>();
+  /**
+   * Codes this process inserted, by the transaction that inserted them: a later read in that transaction
+   * sees them before they commit (a second posting of the same use case), so they are not cached from it.
+   */
+  private readonly createdIn = new WeakMap<DbOrTx, Set<string>>();
 
   /** The account as the ledger uses it; money accounts were opened in the deployment's currency. */
   checked(row: AccountRow): LedgerAccount {
@@ -81,7 +86,9 @@ export class LedgerAccounts {
   async resolve(refs: readonly AccountRef[], tx: DbOrTx): Promise<Map<string, LedgerAccount>> {
     const codes = [...new Set(refs.map(accountCode))];
     let rows = await this.repo.accountsByCode(codes, tx);
-    for (const row of rows) if (row.mayGoNegative) this.houseAccounts.set(row.code, this.checked(row));
+    const uncommitted = this.createdIn.get(tx);
+    for (const row of rows)
+      if (row.mayGoNegative && !uncommitted?.has(row.code)) this.houseAccounts.set(row.code, this.checked(row));
     if (rows.length < codes.length) {
       const have = new Set(rows.map((r) => r.code));
       const missing = refs.filter((r) => !have.has(accountCode(r)));
@@ -100,6 +107,9 @@ export class LedgerAccounts {
           }),
           tx,
         );
+        const created = uncommitted ?? new Set<string>();
+        for (const ref of missing) created.add(accountCode(ref));
+        this.createdIn.set(tx, created);
       } catch (err) {
         if (isForeignKeyViolation(err, 'ledger_accounts_owner_fk')) throw PaymentErrors.accountHolderNotFound();
         throw err;
