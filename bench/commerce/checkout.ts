@@ -90,7 +90,7 @@ async function inTransaction(t: pg.PoolClient, customerId: string, branchId: str
   const touched = await t.query(Q.CART_TOUCH, [new Date(), customerId]);
   if (touched.rows.length === 0) throw new Refused(409, 'orders/empty-cart');
   const held = () => t.query(Q.BRANCH_HELD, [branchId]);
-  const cart = await priceCart(t, customerId, branchId, held, 'pickup', true);
+  const cart = await priceCart(t, customerId, branchId, held, 'pickup', true, false);
   if (cart.lines.length === 0) throw new Refused(409, 'orders/empty-cart');
   const id = uuidv7();
   const ref = `order:${id}`;
@@ -145,8 +145,7 @@ async function inTransaction(t: pg.PoolClient, customerId: string, branchId: str
     'order.updated',
     JSON.stringify({ orderId: id, customerId, branchId, from: null, to: 'confirmed' }),
   ]);
-  await t.query(Q.CART_ITEMS_DELETE, [customerId]);
-  await t.query(Q.CART_COUPON_CLEAR, [null, customerId]);
+  await t.query(Q.CART_EMPTY, [customerId, customerId]);
   return {
     id,
     status: order.status,

@@ -52,6 +52,8 @@ export async function priceCart(
   branch: () => Promise<unknown>,
   fulfilment: 'delivery' | 'pickup',
   inTx: boolean,
+  /** Read the spendable points (GET /v1/cart); a checkout spending none skips it, as ours does. */
+  withPoints = true,
 ): Promise<Priced> {
   const [, cart] = await pair(inTx, branch, () => db.query(Q.CART_ITEMS, [customerId]));
   const rows = cart.rows.filter((r) => r.product_id !== null);
@@ -89,11 +91,9 @@ export async function priceCart(
       available: units.get(r.product_id) ?? 0,
     };
   });
-  const points = await db.query({
-    text: Q.POINTS_SPENDABLE,
-    values: [customerId, 0, new Date()],
-    rowMode: 'array',
-  });
+  const points = withPoints
+    ? await db.query({ text: Q.POINTS_SPENDABLE, values: [customerId, 0, new Date()], rowMode: 'array' })
+    : { rows: [[0]] };
   const subtotalMinor = lines.reduce((s, l) => s + l.unitPriceMinor * l.quantity, 0);
   return {
     lines,

@@ -79,9 +79,8 @@ export const SHARD_ADD = `insert into "ledger_balance_shards" ("account_id", "sh
 
 export const OUTBOX_INSERT = `insert into "outbox" ("id", "topic", "payload", "created_at", "published_at", "attempts", "last_error") values ($1, $2, $3, default, default, default, default)`;
 
-export const CART_ITEMS_DELETE = `delete from "cart_items" where "cart_items"."customer_id" = $1`;
-
-export const CART_COUPON_CLEAR = `update "carts" set "coupon_code" = $1 where "carts"."customer_id" = $2`;
+/** The cart's lines and coupon gone in one statement (cart's empty). */
+export const CART_EMPTY = `with gone as (delete from "cart_items" where "cart_items"."customer_id" = $1) update "carts" set coupon_code = null where "carts"."customer_id" = $2`;
 
 export const IDEMPOTENCY_COMPLETE = `update "idempotency_keys" set "status_code" = $1, "response_body" = $2, "completed_at" = $3 where ("idempotency_keys"."scope" = $4 and "idempotency_keys"."key" = $5 and "idempotency_keys"."claim_id" = $6)`;
 

@@ -19,7 +19,14 @@ export interface PricingContext {
   fulfilment?: Fulfilment;
   /** The delivery point (for the distance part of the fee and the delivery radius). */
   point?: GeoPoint;
+  /**
+   * Read how many points the customer could spend (default). Checkout spending none says false and skips
+   * that read: the points fields are then 0.
+   */
+  points?: boolean;
 }
+
+const NO_POINTS = { balance: 0, cap: 0, points: 0, valueMinor: 0 };
 
 /** A priced cart: what GET /v1/cart answers and what checkout turns into an order. */
 export type PricedCart = CartView;
@@ -87,11 +94,14 @@ export class CartPricingService {
       empty: priced.length === 0,
       distanceKm: distance,
     });
-    const points = await this.loyalty.redeemable(
-      customerId,
-      offerLines.map((l) => ({ ...l, discountMinor: discountByProduct.get(l.productId) ?? 0 })),
-      tx,
-    );
+    const points =
+      context.points === false
+        ? NO_POINTS
+        : await this.loyalty.redeemable(
+            customerId,
+            offerLines.map((l) => ({ ...l, discountMinor: discountByProduct.get(l.productId) ?? 0 })),
+            tx,
+          );
     return {
       items,
       coupon: quote.coupon && {

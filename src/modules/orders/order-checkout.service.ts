@@ -65,7 +65,12 @@ export class OrderCheckoutService {
     const view = await this.repo.transaction(async (t) => {
       // One cart, one order: parallel checkouts of it (other keys, other tabs) wait here and find it empty.
       await this.cart.lock(customerId, t);
-      const cart = await this.pricing.price(customerId, { branchId, fulfilment: body.fulfilment, point }, t);
+      const points = body.pointsToRedeem ?? 0;
+      const cart = await this.pricing.price(
+        customerId,
+        { branchId, fulfilment: body.fulfilment, point, points: points > 0 },
+        t,
+      );
       assertOrderable(cart, body.prescriptionIds);
       // Photos are linked only when a line needs one; each must be the caller's (else 404, audited).
       const prescriptionIds = cart.needsPrescription
@@ -73,7 +78,6 @@ export class OrderCheckoutService {
         : [];
       if (body.fulfilment === 'delivery' && cart.withinDeliveryRadius === false)
         throw OrderErrors.outsideDeliveryRadius();
-      const points = body.pointsToRedeem ?? 0;
       if (points > cart.pointsCap) throw OrderErrors.pointsUnavailable(cart.pointsCap);
 
       const id = newId();
@@ -169,7 +173,7 @@ export class OrderCheckoutService {
     point: GeoPoint | undefined,
     prescriptionIds: readonly string[] | undefined,
   ): Promise<string> {
-    const cart = await this.pricing.price(customerId, { fulfilment, point });
+    const cart = await this.pricing.price(customerId, { fulfilment, point, points: false });
     assertOrderable(cart, prescriptionIds);
     const lines = cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
     const [nearest] = await this.inventory.branchesFilling(lines, point, {
