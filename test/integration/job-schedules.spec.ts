@@ -11,6 +11,8 @@ afterAll(async () => {
 });
 
 describe('schedules declared by the modules', () => {
+  // Those the jobs issue asks for where the feature exists: expired reservations, unpaid and unverified orders
+  // (one job, both waits), no-shows, expired points.
   it("collects each module's jobs with their intervals (the kernel names none of them)", () => {
     expect(t.app.get(JobRegistry).schedules()).toEqual(
       expect.arrayContaining([
@@ -20,6 +22,8 @@ describe('schedules declared by the modules', () => {
         { name: 'inventory.integrity-check', everyMs: 3_600_000 },
         { name: 'loyalty.expire', everyMs: 900_000 },
         { name: 'orders.expire-overdue', everyMs: 60_000 },
+        { name: 'appointments.mark-no-shows', everyMs: 60_000 },
+        { name: 'appointments.expire-unpaid', everyMs: 60_000 },
       ]),
     );
   });

@@ -12,6 +12,7 @@ import { bookAppointment, createBookableDoctor } from '../../factories/appointme
 import { startedConsultation } from '../../factories/consultations.factory.js';
 import { fuzzConsultation } from './consultations-world.js';
 import { PRESCRIPTION_HINTS } from './prescriptions-world.js';
+import { JOBS_HINTS } from './jobs-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -417,6 +418,7 @@ export const HINTS: Record<string, Hint> = {
     params: async (w) => ({ id: await draftedNote(w, true) }),
   },
   ...PRESCRIPTION_HINTS,
+  ...JOBS_HINTS,
 };
 
 /** A consultation of the world's doctor in progress with a draft note (signed when `signed`). */
