@@ -478,6 +478,23 @@ describe('Rx to cart, checkout, dispensing', () => {
     expect((await t.http.get(`/v1/orders/${order.body.id}`, patient.accessToken)).body.status).toBe('ready');
   });
 
+  it('one fill per order: a linked cart line raised to take the refills too is refused at checkout', async () => {
+    const { rx, patient } = await issued([line({ productId: p.fixed, quantity: 2, refills: 2, durationDays: 30 })]);
+    expect((await toCart(patient, rx.id)).status).toBe(200);
+    // The cart keeps the link when the customer changes the quantity: all three fills in one order.
+    const raised = await t.http.request('PUT', `/v1/cart/items/${p.fixed}`, {
+      token: patient.accessToken,
+      body: { quantity: 6 },
+    });
+    expect(raised.status).toBe(200);
+    const order = await checkout(patient);
+    expect([order.status, order.body.code]).toEqual([409, 'prescriptions/over-dispensed']);
+    const fills = await rows<{ n: number }>(
+      sql`select count(*)::int as n from prescription_fills where prescription_id = ${rx.id}`,
+    );
+    expect(fills[0]!.n).toBe(0);
+  });
+
   it('of two orders completing in parallel for the last units of a line, exactly one dispenses', async () => {
     const { rx, patient } = await issued([line({ productId: p.fixed, quantity: 2, refills: 0 })]);
     const orders: string[] = [];

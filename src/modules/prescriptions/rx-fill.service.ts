@@ -142,6 +142,8 @@ export class RxFillService {
     );
     const wrong: string[] = [];
     const fills = [];
+    // Units each prescription line gives in this order: at most one fill (a refill waits for its time).
+    const taken = new Map<string, number>();
     for (const ol of order.lines) {
       const hit = byId.get(ol.prescriptionLineId);
       if (!hit || hit.prescription.patientId !== actor.userId) {
@@ -149,7 +151,10 @@ export class RxFillService {
         continue;
       }
       assertFillable(hit.prescription, now);
-      if (ol.quantity > remainingOf(hit.line)) throw PrescriptionErrors.overDispensed();
+      // One fill at a time (a cart line's quantity is the customer's to change, its link stays).
+      const units = (taken.get(hit.line.id) ?? 0) + ol.quantity;
+      if (units > nextFillUnits(hit.line)) throw PrescriptionErrors.overDispensed();
+      taken.set(hit.line.id, units);
       this.assertNotEarly(hit.line, now);
       const same = hit.line.productId === ol.productId;
       if (!same && !(await this.isEquivalent(hit.line, ol.productId, products.get(ol.productId)))) {
