@@ -53,7 +53,7 @@ const verify = (token: string, id: string, body: unknown) =>
 const stockOf = (productId: string) => stockOfProduct(t, productId);
 const entriesOf = async (orderId: string) =>
   (
-    await rows<{ key: string }>(sql`select key from journal_entries where ref_id = ${orderId} order by created_at, key`)
+    await rows<{ key: string }>(sql`select key from journal_entries where ref_id = ${orderId} order by created_at, id`)
   ).map((r) => r.key);
 const balance = (token: string) => walletBalance(t, token);
 
@@ -298,7 +298,8 @@ describe('pharmacist verification', () => {
       expect(res.body.status, JSON.stringify(res.body)).toBe(to);
     }
     expect(await stockOf(rx.id)).toEqual({ onHand: 3, reserved: 0 });
-    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:capture`, `order:${order.id}:points:earn`]);
+    // In the completion's order: the points earned, then the cash captured (each entry stamped when posted).
+    expect(await entriesOf(order.id)).toEqual([`order:${order.id}:points:earn`, `order:${order.id}:capture`]);
     // Points on the OTC line only (1000 → 10 by default): Rx-only lines earn none.
     const points = await t.http.get('/v1/loyalty', c.token);
     expect(points.body).toMatchObject({ balance: 10, history: { items: [{ kind: 'loyalty.earn', points: 10 }] } });
