@@ -1,7 +1,8 @@
 import { SignJWT, decodeJwt } from 'jose';
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIG, type Config } from '../../src/config/index.js';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../src/kernel/auth/index.js';
 import { RealtimeService } from '../../src/kernel/realtime/index.js';
 import { createBranch } from '../factories/inventory.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
@@ -101,6 +102,30 @@ describe('realtime gateway (/realtime)', () => {
     const still = next(staying, 'notification.created');
     realtime.toUsers([u.user.id], 'notification.created', { id: 'n-1' });
     expect(await still).toEqual({ id: 'n-1' });
+  });
+
+  it('drops a socket whose session ended while its handshake was being checked', async () => {
+    const u = await registerUser(t);
+    const verifier = t.app.get<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER, { strict: false });
+    const real = verifier.verify.bind(verifier);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The handshake reads the session as live, then the logout lands before the socket is registered.
+    const spy = vi.spyOn(verifier, 'verify').mockImplementationOnce(async (token: string) => {
+      const actor = await real(token);
+      await gate;
+      return actor;
+    });
+    try {
+      const connecting = connect(url, u.accessToken);
+      await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
+      expect((await t.http.post('/v1/auth/logout', {}, u.accessToken)).status).toBe(200);
+      release();
+      const s = track(await connecting);
+      expect(await disconnected(s, 1_000)).toBe('io server disconnect');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('disconnects every socket of a user whose sessions all end (logout everywhere)', async () => {

@@ -20,6 +20,11 @@ interface SocketData {
   token: string;
   actor: UserActor;
   expiry?: NodeJS.Timeout;
+  handshake: Handshake;
+}
+/** A handshake between its token check and its socket's registration: a session change then is not missed. */
+interface Handshake {
+  changed: boolean;
 }
 type RealtimeSocket = Socket<Record<string, never>, Record<string, (payload: unknown) => void>, never, SocketData>;
 
@@ -62,6 +67,9 @@ export function attachRealtime(app: NestFastifyApplication, config: Config): voi
     io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: `${config.redis!.keyPrefix}realtime` }));
 
   const bySession = new Map<string, Set<RealtimeSocket>>();
+  // A session ended while its handshake was checked was read live before it ended, and its socket is not in
+  // bySession yet: every session change marks the handshakes in flight, which check again once registered.
+  const handshakes = new Set<Handshake>();
   let stopping = false;
 
   const verify = async (token: string): Promise<UserActor> => {
@@ -108,21 +116,29 @@ export function attachRealtime(app: NestFastifyApplication, config: Config): voi
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token === '')
       return next(refusal('auth/missing-token', 'Send the access token as auth.token'));
+    const handshake: Handshake = { changed: false };
+    handshakes.add(handshake);
+    socket.conn.once('close', () => handshakes.delete(handshake));
     verify(token).then(
       (actor) => {
-        socket.data = { token, actor };
+        socket.data = { token, actor, handshake };
         next();
       },
-      (err: Error) => next(err),
+      (err: Error) => {
+        handshakes.delete(handshake);
+        next(err);
+      },
     );
   });
 
   io.on('connection', (socket: RealtimeSocket) => {
-    const { actor } = socket.data;
+    const { actor, handshake } = socket.data;
     void socket.join(roomsOf(actor));
     const peers = bySession.get(actor.sessionId) ?? new Set();
     peers.add(socket);
     bySession.set(actor.sessionId, peers);
+    handshakes.delete(handshake);
+    if (handshake.changed) void recheck(socket);
     armExpiry(socket);
     socket.on('disconnect', () => {
       clearTimeout(socket.data.expiry);
@@ -135,6 +151,7 @@ export function attachRealtime(app: NestFastifyApplication, config: Config): voi
   void realtime.attach({
     server: io,
     recheckSessions: (sessionIds) => {
+      for (const handshake of handshakes) handshake.changed = true;
       for (const id of sessionIds) for (const socket of bySession.get(id) ?? []) void recheck(socket);
     },
     async close() {
