@@ -495,6 +495,26 @@ describe('Rx to cart, checkout, dispensing', () => {
     expect(fills[0]!.n).toBe(0);
   });
 
+  it('two orders checked out before either completes: the second is an early refill and is not handed over', async () => {
+    const { rx, patient } = await issued([line({ productId: p.fixed, quantity: 2, refills: 1, durationDays: 30 })]);
+    const orders: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      // Nothing dispensed yet, so neither Rx to cart nor checkout sees a refill.
+      expect((await toCart(patient, rx.id)).status).toBe(200);
+      const order = await checkout(patient);
+      expect(order.status, JSON.stringify(order.body)).toBe(201);
+      orders.push(order.body.id);
+      await verifyAndReady(order.body.id);
+    }
+    expect((await complete(orders[0])).status).toBe(200);
+    const second = await complete(orders[1]);
+    expect([second.status, second.body.code]).toEqual([409, 'prescriptions/early-refill']);
+    const [lineRow] = await rows<{ dispensed: number }>(
+      sql`select dispensed from prescription_lines where prescription_id = ${rx.id}`,
+    );
+    expect(lineRow!.dispensed).toBe(2);
+  });
+
   it('of two orders completing in parallel for the last units of a line, exactly one dispenses', async () => {
     const { rx, patient } = await issued([line({ productId: p.fixed, quantity: 2, refills: 0 })]);
     const orders: string[] = [];

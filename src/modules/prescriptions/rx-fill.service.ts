@@ -199,7 +199,8 @@ export class RxFillService {
   /**
    * The order completed (orders' completion step, in its transaction): each fill is dispensed against its
    * line. A fill that would take a line past quantity × (1 + refills) refuses the completion (409
-   * `prescriptions/over-dispensed`; of two orders racing for the last units, one completes), nor is a
+   * `prescriptions/over-dispensed`; of two orders racing for the last units, one completes), as does one a
+   * dispense of another order made early (409 `prescriptions/early-refill`), nor is a
    * prescription revoked since checkout (409 `prescriptions/revoked`). Once per order.
    */
   async dispenseForOrder(orderId: string, actor: Actor, tx: DbOrTx): Promise<void> {
@@ -211,7 +212,17 @@ export class RxFillService {
     // its fill was accepted still is: the fill was checked while it was valid.
     if (rows.some((p) => p?.status === 'revoked')) throw PrescriptionErrors.revoked();
     const at = this.clock.now();
-    // One lock order (by line id) for every completion: two orders sharing lines cannot deadlock.
+    // The lines locked at once, in one order (by line id): two completions sharing a line run one after the
+    // other, and neither deadlocks. A line dispensed by another order since this one's checkout makes this
+    // fill an early refill (checkout saw no fill yet): refused like one past what is left.
+    const locked = new Map(
+      (await this.repo.linesById([...new Set(fills.map((f) => f.lineId))], tx, true)).map((r) => [r.line.id, r.line]),
+    );
+    for (const fill of fills) {
+      const line = locked.get(fill.lineId)!;
+      if (fill.quantity > remainingOf(line)) throw PrescriptionErrors.overDispensed();
+      this.assertNotEarly(line, at);
+    }
     for (const fill of [...fills].sort((a, b) => a.lineId.localeCompare(b.lineId))) {
       const ok = await this.repo.dispense(fill, actor.kind === 'user' ? actor.userId : null, at, tx);
       if (!ok) throw PrescriptionErrors.overDispensed();
