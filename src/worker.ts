@@ -5,6 +5,8 @@ import { createWorker } from './worker.factory.js';
 async function main(): Promise<void> {
   const config = configFromProcess();
   const { logger, close } = await createWorker(config);
+  if (config.jobs.driver === 'in-process')
+    logger.warn('no BullMQ (REDIS_URL unset or JOBS_DRIVER=in-process): this worker runs the schedules on its own');
   logger.info(
     { mode: config.database.url ? 'production' : 'embedded', jobs: config.jobs.driver },
     'Medyour worker ready',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxService } from '../../src/kernel/events/index.js';
 import { JobQueue } from '../../src/kernel/queue/index.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
-import { bootTestApp, type TestApp } from '../setup/app.js';
+import { bootTestApp, type Res, type TestApp } from '../setup/app.js';
 import { ProbeModule, probeLog } from '../support/job-probe.js';
 
 // Embedded mode: the in-process driver dead-letters in the same table, and the same routes retry.
@@ -26,7 +26,10 @@ async function failedJobs(): Promise<Failed[]> {
   const items: Failed[] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.http.get(`/v1/admin/jobs/failed?limit=1${cursor ? `&cursor=${cursor}` : ''}`, admin);
+    const res: Res<{ items: Failed[]; nextCursor: string | null }> = await t.http.get(
+      `/v1/admin/jobs/failed?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      admin,
+    );
     expect(res.status).toBe(200);
     items.push(...res.body.items);
     cursor = res.body.nextCursor;
@@ -84,6 +87,23 @@ describe('failed jobs in process (no Redis)', () => {
       sql`select published_at is not null as sent from outbox where id = ${dead.payload.eventId as string}`,
     )) as unknown as { rows: { sent: boolean }[] };
     expect(row.rows).toEqual([{ sent: true }]);
+  });
+
+  it('forgets handled-event keys and retried dead letters after 30 days, and nothing younger', async () => {
+    const [old, young] = [crypto.randomUUID(), crypto.randomUUID()];
+    const db = t.database.db;
+    await db.execute(sql`insert into processed_events (handler, event_id, processed_at) values
+      ('test.prune', ${old}, now() - interval '31 days'), ('test.prune', ${young}, now() - interval '29 days')`);
+    await db.execute(sql`insert into job_failures (id, name, payload, attempts, last_error, retried_at) values
+      (${old}, 'probe.work', '{}', 1, 'x', now() - interval '31 days'), (${young}, 'probe.work', '{}', 1, 'x', null)`);
+    const queue = t.app.get(JobQueue);
+    await queue.enqueue('jobs.prune', {});
+    await queue.drain();
+    const left = (await db.execute(
+      sql`select (select count(*)::int from processed_events where event_id in (${old}, ${young})) as keys,
+                 (select count(*)::int from job_failures where id in (${old}, ${young})) as letters`,
+    )) as unknown as { rows: { keys: number; letters: number }[] };
+    expect(left.rows).toEqual([{ keys: 1, letters: 1 }]);
   });
 
   it('answers 403 to anyone without jobs:manage, 404 to an unknown failure', async () => {

@@ -92,6 +92,15 @@ export class OutboxRepository {
     return rows.length > 0;
   }
 
+  /** Forgets handled-event keys older than `before` (published events are never relayed again by then). */
+  async pruneProcessed(before: Date): Promise<number> {
+    const rows = await this.db
+      .delete(processedEvents)
+      .where(sql`${processedEvents.processedAt} < ${before.toISOString()}::timestamptz`)
+      .returning({ eventId: processedEvents.eventId });
+    return rows.length;
+  }
+
   /** A transaction of its own, or a savepoint inside `outer`. */
   transaction<T>(fn: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
     return outer ? outer.transaction(fn) : this.db.transaction(fn);

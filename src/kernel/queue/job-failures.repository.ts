@@ -61,6 +61,15 @@ export class JobFailuresRepository {
     return row;
   }
 
+  /** Drops dead letters retried before `before`: their retry is a job of its own (and may have failed anew). */
+  async pruneRetried(before: Date): Promise<number> {
+    const rows = await this.db
+      .delete(jobFailures)
+      .where(sql`${jobFailures.retriedAt} < ${before.toISOString()}::timestamptz`)
+      .returning({ id: jobFailures.id });
+    return rows.length;
+  }
+
   transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
   }
