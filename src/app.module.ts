@@ -25,6 +25,7 @@ import { AvailabilityModule } from './modules/availability/index.js';
 import { AppointmentsModule } from './modules/appointments/index.js';
 import { ConsultationsModule } from './modules/consultations/index.js';
 import { ProvidersModule } from './modules/providers/index.js';
+import { SupportModule } from './modules/support/index.js';
 
 @Module({})
 export class ConfigModule {
@@ -64,6 +65,7 @@ export class AppModule {
         ProvidersModule,
         AppointmentsModule,
         ConsultationsModule,
+        SupportModule,
         SearchModule,
         HealthModule,
         ...extra,

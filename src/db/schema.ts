@@ -19,3 +19,4 @@ export * from '../modules/providers/providers.tables.js';
 export * from '../modules/availability/availability.tables.js';
 export * from '../modules/appointments/appointments.tables.js';
 export * from '../modules/consultations/consultations.tables.js';
+export * from '../modules/support/support.tables.js';

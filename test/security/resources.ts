@@ -9,6 +9,7 @@ import { registerUser } from '../factories/user.factory.js';
 import { bookAppointment, createBookableDoctor } from '../factories/appointments.factory.js';
 import { issuePrescription } from '../factories/prescriptions.factory.js';
 import { bookConsultation, startedConsultation } from '../factories/consultations.factory.js';
+import { openTicket, resolvedTicket, staffStep, supportAgent } from '../factories/support.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -127,6 +128,42 @@ const doctorTimeOff: OwnedResource = {
 const staffOnly = (why: string): Exempt => ({
   exempt: `staff-only route (${why}); customers get 403 in the function-level matrix`,
 });
+
+/**
+ * A support ticket with an internal note on it: the proof is that nothing of it moved and no one but its
+ * customer wrote in it (another customer's reads, replies and reopens answer 404).
+ */
+const ticketSnapshot = async (t: TestApp, id: string) =>
+  (
+    (await t.database.db.execute(
+      sql`select s.status, s.resolved_at, s.assignee_id,
+                 (select count(*) from support_ticket_messages m where m.ticket_id = s.id) as messages,
+                 (select count(*) from support_ticket_transitions x where x.ticket_id = s.id and x.actor_id is distinct from s.customer_id) as others_steps
+          from support_tickets s where s.id = ${id}`,
+    )) as unknown as { rows: unknown[] }
+  ).rows;
+const tickets: OwnedResource = {
+  create: async (t, token) => {
+    const id = await openTicket(t, token);
+    await staffStep(t, id, 'notes', { body: 'internal: customer is a VIP' });
+    return { id };
+  },
+  snapshot: (t, { id }) => ticketSnapshot(t, id),
+};
+/** For the customer's reopen: the owner's call moves it, so the proof is that no one else left a step. */
+const resolvedTickets: OwnedResource = {
+  create: async (t, token) => ({ id: await resolvedTicket(t, token) }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select (select count(*) from support_ticket_transitions x where x.ticket_id = s.id and x.actor_id is distinct from s.customer_id) as others_steps,
+                   (select count(*) from support_ticket_messages m where m.ticket_id = s.id and m.author_id is distinct from s.customer_id) as others_messages
+            from support_tickets s where s.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+const SUPPORT_E2E =
+  "support e2e ('shows a customer only their own tickets'): another customer's reply answers 404 like a missing id, audited, and writes nothing";
 
 /**
  * Every operation with a path parameter must be registered here, either with a way to create its object
@@ -357,6 +394,20 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       },
     ]),
   ),
+  'GET /v1/tickets/{id}': tickets,
+  'POST /v1/tickets/{id}/messages': {
+    exempt: `a message needs a body, which the matrix's empty body is not (400); ${SUPPORT_E2E}`,
+  },
+  'POST /v1/tickets/{id}/reopen': resolvedTickets,
+  ...Object.fromEntries(
+    ['GET', 'POST assign', 'POST messages', 'POST notes', 'POST transition'].map((m) => {
+      const [method, tail] = m.split(' ');
+      return [
+        `${method} /v1/admin/tickets/{id}${tail ? `/${tail}` : ''}`,
+        staffOnly('tickets:read / tickets:write: support agents and admins work every ticket (support e2e)'),
+      ];
+    }),
+  ),
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
@@ -545,4 +596,30 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
         throw new Error(`${url}: another doctor sees A's appointment: ${JSON.stringify(theirs.body)}`);
     }
   },
+  // The caller's own tickets (no id in the path): B's list never holds A's, even with A's cursor; and the
+  // internal notes support wrote on A's ticket never appear in A's own list or ticket (nor B's, of course).
+  'GET /v1/tickets': async (t, a, b) => {
+    const first = await openTicket(t, a);
+    await openTicket(t, a);
+    const SECRET = `internal-note-${first}`;
+    const note = await staffStep(t, first, 'notes', { body: SECRET }, await supportAgent(t));
+    const mine = await t.http.get('/v1/tickets?limit=1', a);
+    if (mine.body.items?.length !== 1 || !mine.body.nextCursor) throw new Error('GET /v1/tickets: the owner sees none');
+    const own = [
+      mine,
+      await t.http.get(`/v1/tickets?cursor=${mine.body.nextCursor as string}`, a),
+      await t.http.get(`/v1/tickets/${first}`, a),
+    ];
+    for (const res of own) {
+      const seen = JSON.stringify(res.body);
+      if (res.status !== 200 || seen.includes(SECRET) || seen.includes(note.id as string))
+        throw new Error(`an internal note reached the customer: ${seen}`);
+    }
+    for (const url of ['/v1/tickets', `/v1/tickets?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || theirs.body.items.length !== 0 || JSON.stringify(theirs.body).includes(first))
+        throw new Error(`${url}: another customer sees A's ticket: ${JSON.stringify(theirs.body)}`);
+    }
+  },
+  'GET /v1/admin/tickets': staffOnly('tickets:read: the support queue lists every ticket by design'),
 };

@@ -23,8 +23,11 @@ export const PERMISSIONS = [
   'prescriptions:verify',
   'prescriptions:dispense',
   'offers:write',
+  // Staff working the support queue (support.admin.controller): read, and reply, note, assign, transition.
   'tickets:read',
   'tickets:write',
+  // One's own support tickets (every account: a doctor or staff member may need help too).
+  'support:use',
   'wallet:read',
   'wallet:adjust',
   'cart:read',
@@ -52,6 +55,8 @@ const SELF: Permission[] = [
   'appointments:write',
   // A patient's own e-prescriptions; others' only as their doctor or their pharmacist (the service's check).
   'prescriptions:read',
+  // A customer's own tickets; others' answer 404 (the service's check).
+  'support:use',
 ];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */

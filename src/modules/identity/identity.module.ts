@@ -17,6 +17,7 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { MeController } from './me.controller.js';
 import { OtpService } from './otp.service.js';
 import { SessionStateService } from './session-state.service.js';
+import { StaffPermissions } from './staff-permissions.service.js';
 import { UserDirectory } from './user-directory.service.js';
 
 @Module({
@@ -38,7 +39,8 @@ import { UserDirectory } from './user-directory.service.js';
     UserDirectory,
     AdminBootstrapService,
     DoctorAccountHooks,
+    StaffPermissions,
   ],
-  exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService, DoctorAccountHooks],
+  exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService, DoctorAccountHooks, StaffPermissions],
 })
 export class IdentityModule {}

@@ -4,3 +4,4 @@ export { AuthService } from './auth.service.js';
 export { hashPassword } from './identity.passwords.js';
 export { IdentityMessages } from './identity.errors.js';
 export { DoctorAccountHooks, type DoctorStatusChange } from './doctor-account.hooks.js';
+export { StaffPermissions } from './staff-permissions.service.js';

@@ -13,6 +13,7 @@ import { startedConsultation } from '../../factories/consultations.factory.js';
 import { fuzzConsultation } from './consultations-world.js';
 import { PRESCRIPTION_HINTS } from './prescriptions-world.js';
 import { JOBS_HINTS } from './jobs-world.js';
+import { SUPPORT_HINTS } from './support-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -419,6 +420,7 @@ export const HINTS: Record<string, Hint> = {
   },
   ...PRESCRIPTION_HINTS,
   ...JOBS_HINTS,
+  ...SUPPORT_HINTS,
 };
 
 /** A consultation of the world's doctor in progress with a draft note (signed when `signed`). */
