@@ -18,7 +18,9 @@ const DELIVERY_RETRIES = 5;
  * transaction; the relay moves committed rows on, at least once. With BullMQ it hands each event to the queue
  * (`outbox.deliver`, keyed by the event id) and marks it sent in the same transaction, so Redis being away
  * keeps the events in the outbox; in process it delivers them inline. Each subscriber is keyed by
- * (its name, event id) in `processed_events`, so a repeated delivery runs it once.
+ * (its name, event id) in `processed_events`, so a repeated delivery runs it once. With BullMQ, events are
+ * delivered concurrently, so not necessarily in commit order: a subscriber reads the state it needs from the
+ * payload (`to`, a version) rather than from the order of arrival.
  */
 @Injectable()
 export class OutboxService {
