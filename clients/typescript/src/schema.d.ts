@@ -2112,6 +2112,210 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller’s tickets, newest first
+     * @description Requires permission `support:use`.
+     */
+    get: operations['listTickets'];
+    put?: never;
+    /**
+     * Open a support ticket (its first message, optional links and files)
+     * @description Requires permission `support:use`. Priority and the SLA due time follow the category (adverse_reaction urgent, payment and prescription high, ...). `orderId`, `appointmentId` (as its patient) and `prescriptionId` (as its patient) must be the caller’s own: another customer’s answers 404 `support/link-not-found` like a missing one (audited). Files must be the caller’s uploads (else 404 `files/not-found`). Writes `ticket.updated`.
+     */
+    post: operations['createTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tickets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One ticket and its thread (replies both ways, oldest first; never internal notes)
+     * @description Requires permission `support:use`. Only the ticket’s customer; anyone else’s answers 404 `support/not-found` like a missing id (audited).
+     */
+    get: operations['getTicket'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tickets/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The customer writes in the thread (text and files they uploaded)
+     * @description Requires permission `support:use`. Only the ticket’s customer; anyone else’s answers 404 `support/not-found` like a missing id (audited). A reply while we wait on the customer (waiting_customer) hands the ticket back (in_progress). A resolved ticket 409 `support/ticket-resolved` (reopen it first), a closed one 409 `support/ticket-closed`. Writes `ticket.message` for the assignee.
+     */
+    post: operations['replyToTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tickets/{id}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reopen a resolved ticket (resolved → in_progress), within 7 days of its resolution
+     * @description Requires permission `support:use`. Only the ticket’s customer; anyone else’s answers 404 `support/not-found` like a missing id (audited). After the window 409 `support/reopen-window-closed` (the job closes it then); a ticket not resolved 409 `common/illegal-transition`.
+     */
+    post: operations['reopenTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The support queue, newest first
+     * @description Requires permission `tickets:read`. Filters: `status`, `assignee` (an id, `me`, or `none`), `overdue` (true: past the SLA due time while open or in progress; false: the others), `category`, `priority`.
+     */
+    get: operations['listTicketsForStaff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One ticket with its whole thread, internal notes included (the read is audited)
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['getTicketForStaff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets/{id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign a ticket to a staff member who works tickets (an open ticket moves to in_progress)
+     * @description Requires permission `tickets:write`. The assignee must be an active staff account holding tickets:write (else 409 `support/assignee-not-staff`); a closed ticket 409 `support/ticket-closed`. Writes `ticket.updated` (change `assigned`) for the assignee.
+     */
+    post: operations['assignTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reply to the customer (the ticket then waits on them unless keepWorking)
+     * @description Requires permission `tickets:write`. Files must be the writer’s uploads. A resolved ticket 409 `support/ticket-resolved`, a closed one 409 `support/ticket-closed`. Writes `ticket.message` for the customer.
+     */
+    post: operations['replyToTicketAsStaff'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An internal note: staff only, never in any customer answer
+     * @description Requires permission `tickets:write`. Writes `ticket.note` for the assignee (when someone else wrote it); the customer is never told.
+     */
+    post: operations['addTicketNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tickets/{id}/transition': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move a ticket along its lifecycle (resolve, close, ask the customer, take back)
+     * @description Requires permission `tickets:write`. open → in_progress | waiting_customer | resolved; in_progress → waiting_customer | resolved; waiting_customer → in_progress | resolved; resolved → in_progress (reopen) | closed. A step the table does not have 409 `common/illegal-transition`; a concurrent step won 409 `common/transition-conflict`. Writes `ticket.updated` for the customer (and the assignee).
+     */
+    post: operations['transitionTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -2742,6 +2946,142 @@ export interface components {
       stars: number;
       comment: string | null;
       createdAt: string;
+    };
+    Ticket: {
+      id: string;
+      /** @enum {string} */
+      status: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+      subject: string;
+      /** @enum {string} */
+      category:
+        'order' | 'delivery' | 'payment' | 'prescription' | 'appointment' | 'adverse_reaction' | 'account' | 'other';
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      orderId: string | null;
+      appointmentId: string | null;
+      prescriptionId: string | null;
+      /** @description When we promise to have resolved it (by category) */
+      slaDueAt: string;
+      resolvedAt: string | null;
+      /** @description While resolved: the customer may reopen it until then */
+      reopenableUntil: string | null;
+      closedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+      /** @description Oldest first; no internal notes */
+      messages: components['schemas']['TicketMessage'][];
+    };
+    TicketMessage: {
+      id: string;
+      ticketId: string;
+      authorId: string;
+      fromStaff: boolean;
+      body: string;
+      attachments: {
+        id: string;
+        purpose: string;
+        contentType: string;
+        sizeBytes: number;
+        originalName: string | null;
+        createdAt: string;
+        downloadUrl: string;
+        downloadUrlExpiresAt: string;
+      }[];
+      createdAt: string;
+    };
+    TicketSummary: {
+      id: string;
+      /** @enum {string} */
+      status: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+      subject: string;
+      /** @enum {string} */
+      category:
+        'order' | 'delivery' | 'payment' | 'prescription' | 'appointment' | 'adverse_reaction' | 'account' | 'other';
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      orderId: string | null;
+      appointmentId: string | null;
+      prescriptionId: string | null;
+      /** @description When we promise to have resolved it (by category) */
+      slaDueAt: string;
+      resolvedAt: string | null;
+      /** @description While resolved: the customer may reopen it until then */
+      reopenableUntil: string | null;
+      closedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    StaffTicketSummary: {
+      id: string;
+      /** @enum {string} */
+      status: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+      subject: string;
+      /** @enum {string} */
+      category:
+        'order' | 'delivery' | 'payment' | 'prescription' | 'appointment' | 'adverse_reaction' | 'account' | 'other';
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      orderId: string | null;
+      appointmentId: string | null;
+      prescriptionId: string | null;
+      /** @description When we promise to have resolved it (by category) */
+      slaDueAt: string;
+      resolvedAt: string | null;
+      /** @description While resolved: the customer may reopen it until then */
+      reopenableUntil: string | null;
+      closedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+      customerId: string;
+      assigneeId: string | null;
+      overdue: boolean;
+    };
+    StaffTicket: {
+      id: string;
+      /** @enum {string} */
+      status: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+      subject: string;
+      /** @enum {string} */
+      category:
+        'order' | 'delivery' | 'payment' | 'prescription' | 'appointment' | 'adverse_reaction' | 'account' | 'other';
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      orderId: string | null;
+      appointmentId: string | null;
+      prescriptionId: string | null;
+      /** @description When we promise to have resolved it (by category) */
+      slaDueAt: string;
+      resolvedAt: string | null;
+      /** @description While resolved: the customer may reopen it until then */
+      reopenableUntil: string | null;
+      closedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+      customerId: string;
+      assigneeId: string | null;
+      overdue: boolean;
+      /** @description Oldest first, internal notes included */
+      messages: components['schemas']['StaffTicketMessage'][];
+    };
+    StaffTicketMessage: {
+      id: string;
+      ticketId: string;
+      authorId: string;
+      fromStaff: boolean;
+      body: string;
+      attachments: {
+        id: string;
+        purpose: string;
+        contentType: string;
+        sizeBytes: number;
+        originalName: string | null;
+        createdAt: string;
+        downloadUrl: string;
+        downloadUrlExpiresAt: string;
+      }[];
+      createdAt: string;
+      /** @description An internal note: never shown to the customer */
+      internal: boolean;
     };
     ProductSummary: {
       id: string;
@@ -11964,6 +12304,910 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConsultationNotes'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listTickets: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['TicketSummary'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          subject: string;
+          /** @description The first message of the thread */
+          body: string;
+          /**
+           * @description Sets the priority and the SLA due time
+           * @enum {string}
+           */
+          category:
+            | 'order'
+            | 'delivery'
+            | 'payment'
+            | 'prescription'
+            | 'appointment'
+            | 'adverse_reaction'
+            | 'account'
+            | 'other';
+          /**
+           * Format: uuid
+           * @description One of the caller’s orders (another customer’s answers 404)
+           */
+          orderId?: string;
+          /**
+           * Format: uuid
+           * @description One of the caller’s appointments, as its patient
+           */
+          appointmentId?: string;
+          /**
+           * Format: uuid
+           * @description One of the caller’s e-prescriptions, as its patient
+           */
+          prescriptionId?: string;
+          /** @description Files the writer uploaded (POST /v1/files); anyone else’s answers 404 `files/not-found` */
+          fileIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  replyToTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          body: string;
+          /** @description Files the writer uploaded (POST /v1/files); anyone else’s answers 404 `files/not-found` */
+          fileIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketMessage'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reopenTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Ticket'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listTicketsForStaff: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        status?: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+        /** @description A staff account’s id, `me`, or `none` (unassigned) */
+        assignee?: 'none' | 'me' | string;
+        /** @description true: past the SLA due time while open or in progress */
+        overdue?: boolean;
+        category?:
+          'order' | 'delivery' | 'payment' | 'prescription' | 'appointment' | 'adverse_reaction' | 'account' | 'other';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['StaffTicketSummary'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTicketForStaff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffTicket'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  assignTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uuid
+           * @description A staff account holding tickets:write
+           */
+          assigneeId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffTicket'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  replyToTicketAsStaff: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          body: string;
+          /** @description Files the writer uploaded (POST /v1/files); anyone else’s answers 404 `files/not-found` */
+          fileIds?: string[];
+          /** @description A reply moves the ticket to waiting_customer; true keeps it (or puts it) in_progress instead */
+          keepWorking?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffTicketMessage'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addTicketNote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          body: string;
+          /** @description Files the writer uploaded (POST /v1/files); anyone else’s answers 404 `files/not-found` */
+          fileIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffTicketMessage'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  transitionTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The ticket’s id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          to: 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'closed';
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffTicket'];
         };
       };
       /** @description Invalid input (problem+json with errors[]) */
