@@ -251,6 +251,34 @@ describe('concurrency', () => {
     expect(await invariantViolations(t.database)).toEqual([]);
   });
 
+  it('reserveNew (checkout): of 40 parallel orders of two products, one over two lots, exactly as many as the scarcer allows win', async () => {
+    const a = await stocked([
+      { lotNumber: 'A1', expiresOn: inDays(60), quantity: 5 },
+      { lotNumber: 'A2', expiresOn: inDays(70), quantity: 5 },
+    ]);
+    const productB = await createStockProduct(t, admin);
+    await receive(t, admin, a.branchId, { productId: productB, lotNumber: 'B1', expiresOn: inDays(80), quantity: 7 });
+    const lines = [
+      { productId: a.productId, quantity: 1 },
+      { productId: productB, quantity: 1 },
+    ];
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, () =>
+        t.database.db.transaction((tx) => inventory.reserveNew(a.branchId, lines, ref(), 600, SYSTEM_ACTOR, tx)),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'inventory/insufficient-stock' });
+    expect(await lotsOf(a.productId)).toEqual([
+      { lot_number: 'A1', on_hand: 5, reserved: 5 },
+      { lot_number: 'A2', on_hand: 5, reserved: 2 },
+    ]);
+    expect(await lotsOf(productB)).toEqual([{ lot_number: 'B1', on_hand: 7, reserved: 7 }]);
+    expect(await invariantViolations(t.database)).toEqual([]);
+    expect(await inventory.integrityCheck()).toEqual([]);
+  });
+
   it('replays one reference sent 20 times at once as a single reservation', async () => {
     const { branchId, productId } = await stocked([{ lotNumber: 'L1', expiresOn: inDays(60), quantity: 10 }]);
     const key = ref();
