@@ -309,3 +309,13 @@ WHERE p.signed_body::jsonb ->> 'id' IS DISTINCT FROM p.id::text
      WHERE l.prescription_id = p.id
        AND ((p.signed_body::jsonb -> 'lines' -> (l.line_no - 1) ->> 'quantity')::int IS DISTINCT FROM l.quantity
          OR (p.signed_body::jsonb -> 'lines' -> (l.line_no - 1) ->> 'refills')::int IS DISTINCT FROM l.refills));
+
+-- support: a ticket links only to its customer's own order, appointment (as patient) and e-prescription (as
+-- patient); a reply not from staff is the ticket's customer's; its status is the last step of its history
+SELECT 'support ticket linked to another customer''s record, or written in by another customer' AS invariant, s.id::text AS subject
+FROM support_tickets s
+WHERE EXISTS (SELECT 1 FROM orders o WHERE o.id = s.order_id AND o.customer_id <> s.customer_id)
+   OR EXISTS (SELECT 1 FROM appointments a WHERE a.id = s.appointment_id AND a.patient_id <> s.customer_id)
+   OR EXISTS (SELECT 1 FROM prescriptions p WHERE p.id = s.prescription_id AND p.patient_id <> s.customer_id)
+   OR EXISTS (SELECT 1 FROM support_ticket_messages m WHERE m.ticket_id = s.id AND NOT m.from_staff AND m.author_id <> s.customer_id)
+   OR s.status IS DISTINCT FROM (SELECT x.to_status FROM support_ticket_transitions x WHERE x.ticket_id = s.id ORDER BY x.id DESC LIMIT 1);

@@ -9,6 +9,7 @@ import { createBranch } from '../factories/inventory.factory.js';
 import { placeOrder } from '../factories/orders.factory.js';
 import { issuePrescription } from '../factories/prescriptions.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
+import { invariantViolations } from '../support/invariants.js';
 
 const MISSING = '0190a0c8-0000-7000-8000-00000000dead';
 
@@ -372,5 +373,20 @@ describe('working a ticket', () => {
       agent.accessToken,
     );
     expect(next.body.items[0].id < page.body.items[0].id).toBe(true);
+  });
+
+  it('keeps the invariants: links and replies are the customer’s own, the status is the history’s last step', async () => {
+    const [a, b] = [await registerUser(t), await registerUser(t)];
+    const id = await open(a.accessToken, { orderId: await placeOrder(t, a.accessToken) });
+    await t.http.post(`/v1/admin/tickets/${id.id}/assign`, { assigneeId: agent.user.id }, agent.accessToken);
+    await t.http.post(`/v1/admin/tickets/${id.id}/messages`, { body: 'On it' }, agent.accessToken);
+    await t.http.post(`/v1/tickets/${id.id}/messages`, { body: 'Thanks' }, a.accessToken);
+    const ours = async () => (await invariantViolations(t.database)).filter((v) => v.includes(id.id));
+    expect(await ours()).toEqual([]);
+    await t.database.db.execute(
+      sql`insert into support_ticket_messages (id, ticket_id, author_id, from_staff, body)
+          values (${randomUUID()}, ${id.id}, ${b.user.id}, false, 'planted')`,
+    );
+    expect(await ours()).toEqual([expect.stringMatching(/^support ticket linked to another customer's record/)]);
   });
 });

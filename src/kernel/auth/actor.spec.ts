@@ -14,6 +14,8 @@ const SELF: Permission[] = [
   'cart:write',
   'appointments:read',
   'appointments:write',
+  'prescriptions:read',
+  'support:use',
 ];
 
 const actor = (accountType: AccountType, roles: RoleGrant[] = []) =>

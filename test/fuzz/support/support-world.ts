@@ -9,7 +9,9 @@ import type { World } from './world.js';
 const adminTicket = async (w: World) => ({ id: await openTicket(w.t, w.admin.accessToken) });
 
 export const SUPPORT_HINTS = {
-  'POST /v1/tickets': { body: () => ({ subject: 'Fuzz ticket', body: 'Fuzz body', category: 'other' }) },
+  'POST /v1/tickets': {
+    body: (w: World) => ({ subject: 'Fuzz ticket', body: 'Fuzz body', category: 'other', fileIds: [w.adminFile.id] }),
+  },
   'GET /v1/tickets/{id}': { owned: true, params: adminTicket },
   'POST /v1/tickets/{id}/messages': {
     owned: true,
@@ -38,4 +40,3 @@ export const SUPPORT_HINTS = {
     body: () => ({ to: 'resolved' }),
   },
 };
-
