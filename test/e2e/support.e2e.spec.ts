@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../src/kernel/queue/job-queue.js';
 import { SupportJobs } from '../../src/modules/support/support.jobs.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { uploadFile } from '../security/resources.js';
@@ -388,5 +389,34 @@ describe('working a ticket', () => {
           values (${randomUUID()}, ${id.id}, ${b.user.id}, false, 'planted')`,
     );
     expect(await ours()).toEqual([expect.stringMatching(/^support ticket linked to another customer's record/)]);
+  });
+
+  it('takes one of two parallel steps, keeps working on request, answers in Arabic, and schedules the auto-close', async () => {
+    const customer = await registerUser(t);
+    const ticket = await open(customer.accessToken);
+    const [x, y] = await Promise.all(
+      ['resolved', 'resolved'].map((to) =>
+        t.http.post(`/v1/admin/tickets/${ticket.id}/transition`, { to }, agent.accessToken),
+      ),
+    );
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const history = await rows(sql`select id from support_ticket_transitions where ticket_id = ${ticket.id}`);
+    expect(history).toHaveLength(2);
+
+    const other = await open(customer.accessToken);
+    const kept = await t.http.post(
+      `/v1/admin/tickets/${other.id}/messages`,
+      { body: 'Looking into it', keepWorking: true },
+      agent.accessToken,
+    );
+    expect(kept.status).toBe(201);
+    expect((await t.http.get(`/v1/tickets/${other.id}`, customer.accessToken)).body.status).toBe('in_progress');
+
+    const ar = await t.http.request('GET', `/v1/tickets/${MISSING}`, {
+      token: customer.accessToken,
+      headers: { 'accept-language': 'ar' },
+    });
+    expect(ar.body).toMatchObject({ code: 'support/not-found', detail: 'لم نتمكن من العثور على هذه التذكرة' });
+    expect(t.app.get(JobQueue).has('support.auto-close')).toBe(true);
   });
 });
