@@ -25,6 +25,7 @@ import { AvailabilityModule } from './modules/availability/index.js';
 import { AppointmentsModule } from './modules/appointments/index.js';
 import { ConsultationsModule } from './modules/consultations/index.js';
 import { ProvidersModule } from './modules/providers/index.js';
+import { NotificationsModule } from './modules/notifications/index.js';
 import { SupportModule } from './modules/support/index.js';
 
 @Module({})
@@ -66,6 +67,7 @@ export class AppModule {
         AppointmentsModule,
         ConsultationsModule,
         SupportModule,
+        NotificationsModule,
         SearchModule,
         HealthModule,
         ...extra,

@@ -142,6 +142,15 @@ export const envSchema = z.object({
   EMAIL_FROM: z.string().default('Medyour <no-reply@medyour.local>'),
   SMTP_URL: z.string().optional(),
   SMS_DRIVER: z.enum(['console']).default('console'),
+  /**
+   * Push notifications (module notifications): `expo` sends through Expo's push service (EXPO_ACCESS_TOKEN
+   * when the project requires one; EXPO_PUSH_URL only to reach another endpoint, e.g. a local fake in tests);
+   * `console` logs them. Receipts are asked for PUSH_RECEIPT_DELAY_SECONDS after sending (Expo keeps them a day).
+   */
+  PUSH_DRIVER: z.enum(['console', 'expo']).default('console'),
+  EXPO_ACCESS_TOKEN: z.string().optional(),
+  EXPO_PUSH_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUSH_RECEIPT_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   SHUTDOWN_GRACE_MS: int(8000),
   /** Nearest-branch lists are served from an in-process index up to this many active branches, by SQL past it. */
   BRANCHES_IN_MEMORY_MAX: int(5000),

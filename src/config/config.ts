@@ -171,6 +171,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       smtpUrl: env.SMTP_URL,
       smsDriver: env.SMS_DRIVER,
     },
+    notifications: {
+      pushDriver: env.PUSH_DRIVER,
+      expoAccessToken: env.EXPO_ACCESS_TOKEN,
+      expoPushUrl: env.EXPO_PUSH_URL,
+      pushReceiptDelayMs: env.PUSH_RECEIPT_DELAY_SECONDS * 1000,
+    },
   } as const;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../setup/app.js';
+import { OutboxService } from '../../src/kernel/events/index.js';
 import { filePart, multipartBody, PNG } from '../support/multipart.js';
 import { creditWallet, insertPendingIntent, placePendingCardOrder } from '../factories/payments.factory.js';
 import { insertProduct } from '../factories/offers.factory.js';
@@ -408,6 +409,10 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       ];
     }),
   ),
+  'DELETE /v1/devices/{id}': {
+    exempt:
+      "the owner's call deletes it, so the matrix's owner-first order cannot apply; notifications e2e: another account's DELETE answers 404 like a missing one, audited, and the device stays",
+  },
 };
 
 /** Every list operation (`{ items, nextCursor }`) must say how a second user is kept from the first's rows. */
@@ -622,4 +627,25 @@ export const LIST_ROUTES: Record<string, ((t: TestApp, a: string, b: string) => 
     }
   },
   'GET /v1/admin/tickets': staffOnly('tickets:read: the support queue lists every ticket by design'),
+  // The caller's own inbox (no id in the path): B's list never holds A's notifications, even with A's cursor,
+  // and B marking A's ids read leaves them unread (POST /v1/notifications/read matches only the caller's rows).
+  'GET /v1/notifications': async (t, a, b) => {
+    await placeOrder(t, a);
+    await placeOrder(t, a);
+    await t.app.get(OutboxService).relay();
+    const mine = await t.http.get('/v1/notifications?limit=1', a);
+    const id = mine.body.items?.[0]?.id as string | undefined;
+    if (!id || !mine.body.nextCursor) throw new Error('GET /v1/notifications: the owner sees no notification');
+    for (const url of ['/v1/notifications', `/v1/notifications?cursor=${mine.body.nextCursor as string}`]) {
+      const theirs = await t.http.get(url, b);
+      if (theirs.status !== 200 || JSON.stringify(theirs.body).includes(id))
+        throw new Error(`${url}: another user sees A's notification: ${JSON.stringify(theirs.body)}`);
+    }
+    const unread = (await t.http.get('/v1/notifications/unread-count', a)).body.count as number;
+    const read = await t.http.post('/v1/notifications/read', { ids: [id] }, b);
+    if (read.status !== 200 || read.body.updated !== 0)
+      throw new Error(`B marked A's notification read: ${read.status}`);
+    const after = (await t.http.get('/v1/notifications/unread-count', a)).body.count as number;
+    if (after !== unread) throw new Error(`B's read changed A's unread count: ${unread} -> ${after}`);
+  },
 };

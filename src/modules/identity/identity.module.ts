@@ -18,6 +18,7 @@ import { MeController } from './me.controller.js';
 import { OtpService } from './otp.service.js';
 import { SessionStateService } from './session-state.service.js';
 import { StaffPermissions } from './staff-permissions.service.js';
+import { UserContacts } from './user-contacts.service.js';
 import { UserDirectory } from './user-directory.service.js';
 
 @Module({
@@ -39,8 +40,16 @@ import { UserDirectory } from './user-directory.service.js';
     UserDirectory,
     AdminBootstrapService,
     DoctorAccountHooks,
+    UserContacts,
     StaffPermissions,
   ],
-  exports: [ACCESS_TOKEN_VERIFIER, AdminBootstrapService, AuthService, DoctorAccountHooks, StaffPermissions],
+  exports: [
+    ACCESS_TOKEN_VERIFIER,
+    AdminBootstrapService,
+    AuthService,
+    DoctorAccountHooks,
+    StaffPermissions,
+    UserContacts,
+  ],
 })
 export class IdentityModule {}

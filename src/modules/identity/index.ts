@@ -5,3 +5,4 @@ export { hashPassword } from './identity.passwords.js';
 export { IdentityMessages } from './identity.errors.js';
 export { DoctorAccountHooks, type DoctorStatusChange } from './doctor-account.hooks.js';
 export { StaffPermissions } from './staff-permissions.service.js';
+export { UserContacts, type UserContact } from './user-contacts.service.js';

@@ -12,6 +12,7 @@ import { bookAppointment, createBookableDoctor } from '../../factories/appointme
 import { startedConsultation } from '../../factories/consultations.factory.js';
 import { fuzzConsultation } from './consultations-world.js';
 import { PRESCRIPTION_HINTS } from './prescriptions-world.js';
+import { NOTIFICATION_HINTS } from './notifications-world.js';
 import { JOBS_HINTS } from './jobs-world.js';
 import { SUPPORT_HINTS } from './support-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
@@ -419,6 +420,7 @@ export const HINTS: Record<string, Hint> = {
     params: async (w) => ({ id: await draftedNote(w, true) }),
   },
   ...PRESCRIPTION_HINTS,
+  ...NOTIFICATION_HINTS,
   ...JOBS_HINTS,
   ...SUPPORT_HINTS,
 };
