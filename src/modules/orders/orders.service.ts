@@ -172,14 +172,27 @@ export class OrdersService {
 
   /** The caller's own order; another customer's answers 404 like a missing one. */
   async mine(actor: UserActor, id: string, meta?: RequestMeta): Promise<OrderView> {
-    const order = await this.repo.find(id);
-    if (!order) throw OrderErrors.notFound();
-    if (order.customerId !== actor.userId)
-      throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
+    const order = await this.ownRow(actor, id, meta);
     const view = await this.withLines(order);
     // A card order waiting for its payment carries the page to pay on (the same page while it is open).
     const intent = order.status === 'pending_payment' ? await this.cardPayments.openIntentOf(order.id) : undefined;
     return intent ? { ...view, payment: await this.cardPayments.checkoutPage(intent.id, `Order ${order.id}`) } : view;
+  }
+
+  /**
+   * For support (a ticket linked to an order): that the order is the caller's, without building its view or
+   * opening a card payment page. Another customer's answers 404 like a missing one, audited.
+   */
+  async assertOwn(actor: UserActor, id: string, meta?: RequestMeta): Promise<void> {
+    await this.ownRow(actor, id, meta);
+  }
+
+  private async ownRow(actor: UserActor, id: string, meta?: RequestMeta): Promise<OrderRow> {
+    const order = await this.repo.find(id);
+    if (!order) throw OrderErrors.notFound();
+    if (order.customerId !== actor.userId)
+      throw await this.audit.notYours(actor, 'order', id, meta, OrderErrors.notFound());
+    return order;
   }
 
   async listMine(actor: UserActor, query: OrdersQuery): Promise<Page<OrderView>> {

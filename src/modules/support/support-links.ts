@@ -30,8 +30,8 @@ export class SupportLinks {
     meta?: RequestMeta,
   ): Promise<void> {
     if (links.orderId !== undefined) {
-      // OrdersService.mine audits another customer's order itself.
-      await this.orders.mine(actor, links.orderId, meta).catch(asLink('order'));
+      // OrdersService audits another customer's order itself.
+      await this.orders.assertOwn(actor, links.orderId, meta).catch(asLink('order'));
     }
     if (links.appointmentId !== undefined) {
       const row = await this.appointments.findRow(links.appointmentId);
