@@ -8,7 +8,7 @@ import { JobQueue } from '../../src/kernel/queue/index.js';
 import { NotificationDelivery } from '../../src/modules/notifications/index.js';
 import { NotificationIntake } from '../../src/modules/notifications/notification-intake.service.js';
 import { placeOrder } from '../factories/orders.factory.js';
-import { PASSWORD, registerUser, registerVerifiedUser } from '../factories/user.factory.js';
+import { createStaff, PASSWORD, registerUser, registerVerifiedUser } from '../factories/user.factory.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { FakeExpo } from '../support/fake-expo.js';
 import { connect, next, pause, record, urlOf } from './support/realtime.js';
@@ -302,6 +302,47 @@ describe('notifications', () => {
     expect(await rows(sql`select id from push_tickets where device_id = ${ids.live}`)).toEqual([]);
     // Receipts read are forgotten: a second pass asks for nothing of these.
     expect((await t.app.get(NotificationDelivery).checkReceipts()).removedDevices).toBe(0);
+  });
+
+  it('a support reply reaches the customer (the recipients support names), in the support category', async () => {
+    const u = await person(true);
+    const agent = await createStaff(t, [{ role: 'support_agent', branchId: null }]);
+    const ticket = await t.http.post(
+      '/v1/tickets',
+      { subject: 'Where is my order?', body: 'It is late.', category: 'order' },
+      u.accessToken,
+    );
+    expect(ticket.status).toBe(201);
+    const reply = await t.http.post(
+      `/v1/admin/tickets/${ticket.body.id as string}/messages`,
+      { body: 'On its way.' },
+      agent.accessToken,
+    );
+    expect(reply.status).toBeLessThan(300);
+    await settle();
+    const inbox = await t.http.get('/v1/notifications?unread=true', u.accessToken);
+    const replies = inbox.body.items.filter((n: { kind: string }) => n.kind === 'ticket.reply_from_support');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ category: 'support', data: { ticketId: ticket.body.id } });
+    expect(mailsTo(u.input.email).some((m) => m.raw.includes('Support replied'))).toBe(true);
+  });
+
+  it('the sweep announces a record whose deliver job was lost, once', async () => {
+    const u = await person(false);
+    const [welcome] = await rows<{ id: string }>(sql`select id from notifications where user_id = ${u.user.id}`);
+    // As if the process died after the commit and before its job ran.
+    await t.database.db.execute(
+      sql`update notifications set announced_at = null, created_at = now() - interval '1 minute' where id = ${welcome.id}`,
+    );
+    const socket = await connect(url, u.accessToken);
+    open.push(socket);
+    const seen = record(socket);
+    const live = next<{ id: string }>(socket, 'notification.created', 5_000);
+    await t.app.get(NotificationDelivery).deliverDue();
+    expect((await live).id).toBe(welcome.id);
+    await t.app.get(NotificationDelivery).deliverDue();
+    await pause(200);
+    expect(seen.get('notification.created')).toHaveLength(1);
   });
 
   it('devices: re-registering refreshes, another account’s delete answers 404 and the device stays', async () => {

@@ -270,7 +270,6 @@ export class AppointmentsService implements OnModuleInit {
           },
           t,
         );
-        await this.seams.scheduleChanged(row.doctorId);
         return appointmentView(moved);
       });
     } catch (err) {
@@ -334,14 +333,11 @@ export class AppointmentsService implements OnModuleInit {
     return marked;
   }
 
-  private async publish(row: AppointmentRow, from: AppointmentStatus | null, t: DbOrTx): Promise<void> {
-    await this.outbox.publish(
+  private publish(row: AppointmentRow, from: AppointmentStatus | null, t: DbOrTx): Promise<void> {
+    return this.outbox.publish(
       AppointmentEvents.updated,
       { appointmentId: row.id, doctorId: row.doctorId, patientId: row.patientId, from, to: row.status },
       t,
     );
-    // The doctor's busy time changed: the slot search forgets its copy now, and again once the event is
-    // delivered after commit (availability subscribes), in case a search read it in between.
-    await this.seams.scheduleChanged(row.doctorId);
   }
 }

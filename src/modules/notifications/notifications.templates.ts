@@ -103,6 +103,10 @@ export function draftsOf(topic: string, p: P): Draft[] {
           data: { prescriptionId: str(p.prescriptionId), orderId: str(p.orderId) },
         },
       ];
+    case 'ticket.updated':
+    case 'ticket.message':
+    case 'ticket.note':
+      return ticketDrafts(topic, p);
     case 'identity.user.registered':
       return [account(p, 'account.welcome', false)];
     case 'identity.doctor.approved':
@@ -127,6 +131,9 @@ export const NOTIFIED_TOPICS = [
   'appointment.rescheduled',
   'prescription.updated',
   'prescription.dispensed',
+  'ticket.updated',
+  'ticket.message',
+  'ticket.note',
   'identity.user.registered',
   'identity.doctor.approved',
   'identity.password.changed',
@@ -171,4 +178,18 @@ function appointmentDrafts(p: P): Draft[] {
     default:
       return [];
   }
+}
+
+/** Support names its recipients (`recipientIds`): the customer never among those of an internal note. */
+function ticketDrafts(topic: string, p: P): Draft[] {
+  const recipients = Array.isArray(p.recipientIds) ? p.recipientIds.filter((r) => typeof r === 'string') : [];
+  let kind: string;
+  if (topic === 'ticket.message')
+    kind = p.fromStaff === true ? 'ticket.reply_from_support' : 'ticket.reply_from_customer';
+  else if (topic === 'ticket.note') kind = 'ticket.note';
+  else if (p.change === 'created') kind = 'ticket.created';
+  else if (p.change === 'assigned') kind = 'ticket.assigned';
+  else kind = 'ticket.status';
+  const data = { ticketId: str(p.ticketId), ...(str(p.status ?? p.to) ? { status: str(p.status ?? p.to) } : {}) };
+  return recipients.map((userId) => ({ userId, kind, category: 'support' as const, urgent: false, data }));
 }

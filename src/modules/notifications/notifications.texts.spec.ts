@@ -32,6 +32,12 @@ describe('notification texts', () => {
       ['prescription.updated', { patientId: 'p', to: 'issued' }],
       ['prescription.updated', { patientId: 'p', to: 'revoked' }],
       ['prescription.dispensed', { patientId: 'p' }],
+      ['ticket.updated', { ticketId: 't', change: 'created', status: 'open', recipientIds: ['s'] }],
+      ['ticket.updated', { ticketId: 't', change: 'assigned', status: 'open', recipientIds: ['s'] }],
+      ['ticket.updated', { ticketId: 't', change: 'status', to: 'resolved', status: 'resolved', recipientIds: ['c'] }],
+      ['ticket.message', { ticketId: 't', fromStaff: true, recipientIds: ['c'] }],
+      ['ticket.message', { ticketId: 't', fromStaff: false, recipientIds: ['s'] }],
+      ['ticket.note', { ticketId: 't', recipientIds: ['s'] }],
       ...NOTIFIED_TOPICS.filter((t) => t.startsWith('identity.')).map(
         (t) => [t, { userId: 'u' }] as [string, Record<string, unknown>],
       ),
@@ -54,5 +60,14 @@ describe('notification texts', () => {
     expect(draftsOf('order.updated', { customerId: 'c', from: 'x', to: 'confirmed' })[0].urgent).toBe(false);
     expect(draftsOf('order.updated', { customerId: 'c', from: 'x', to: 'nonsense' })).toEqual([]);
     expect(draftsOf('something.else', {})).toEqual([]);
+  });
+
+  it('tells a ticket’s named recipients only, in the support category', () => {
+    const drafts = draftsOf('ticket.message', { ticketId: 't', fromStaff: true, recipientIds: ['c1', 'c2', 3] });
+    expect(drafts.map((d) => [d.userId, d.kind, d.category])).toEqual([
+      ['c1', 'ticket.reply_from_support', 'support'],
+      ['c2', 'ticket.reply_from_support', 'support'],
+    ]);
+    expect(draftsOf('ticket.note', { ticketId: 't' })).toEqual([]);
   });
 });

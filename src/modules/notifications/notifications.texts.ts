@@ -128,6 +128,33 @@ const TEXTS: Record<string, Record<Lang, Render>> = {
     en: () => ({ title: 'Prescription dispensed', body: 'Medicine from your prescription was handed over.' }),
     ar: () => ({ title: 'تم صرف الوصفة', body: 'تم صرف دواء من وصفتك.' }),
   },
+  'ticket.created': {
+    en: (d) => ({ title: 'Support request received', body: `Support request ${ref(d.ticketId)} was opened.` }),
+    ar: (d) => ({ title: 'تم استلام طلب الدعم', body: `تم فتح طلب الدعم ${ref(d.ticketId)}.` }),
+  },
+  'ticket.assigned': {
+    en: (d) => ({ title: 'Support request assigned', body: `Support request ${ref(d.ticketId)} was assigned.` }),
+    ar: (d) => ({ title: 'تم إسناد طلب الدعم', body: `تم إسناد طلب الدعم ${ref(d.ticketId)}.` }),
+  },
+  'ticket.status': {
+    en: (d) => ({
+      title: 'Support request updated',
+      body: `Support request ${ref(d.ticketId)} is now ${String(d.status ?? '').replace(/_/g, ' ')}.`,
+    }),
+    ar: (d) => ({ title: 'تم تحديث طلب الدعم', body: `تم تحديث حالة طلب الدعم ${ref(d.ticketId)}.` }),
+  },
+  'ticket.reply_from_support': {
+    en: (d) => ({ title: 'Support replied', body: `There is a new reply to your support request ${ref(d.ticketId)}.` }),
+    ar: (d) => ({ title: 'رد من الدعم', body: `يوجد رد جديد على طلب الدعم ${ref(d.ticketId)}.` }),
+  },
+  'ticket.reply_from_customer': {
+    en: (d) => ({ title: 'Customer replied', body: `The customer replied on support request ${ref(d.ticketId)}.` }),
+    ar: (d) => ({ title: 'رد من العميل', body: `رد العميل على طلب الدعم ${ref(d.ticketId)}.` }),
+  },
+  'ticket.note': {
+    en: (d) => ({ title: 'Internal note', body: `A colleague added a note to support request ${ref(d.ticketId)}.` }),
+    ar: (d) => ({ title: 'ملاحظة داخلية', body: `أضاف زميل ملاحظة على طلب الدعم ${ref(d.ticketId)}.` }),
+  },
   'account.welcome': {
     en: () => ({ title: 'Welcome to Medyour', body: 'Your account is ready.' }),
     ar: () => ({ title: 'مرحباً بك في ميديور', body: 'حسابك جاهز.' }),

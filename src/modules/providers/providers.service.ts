@@ -11,7 +11,6 @@ import {
   type RequestMeta,
 } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
-import { AvailabilitySeams } from '../availability/index.js';
 import type {
   AdminSpecialtyView,
   CreateSpecialtyBody,
@@ -49,7 +48,6 @@ export class ProvidersService {
     private readonly repo: ProvidersRepository,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly seams: AvailabilitySeams,
   ) {}
 
   async createSpecialty(
@@ -163,8 +161,6 @@ export class ProvidersService {
         return { row, specialties: (await this.repo.specialtiesOf([actor.userId], tx)).get(actor.userId) ?? [] };
       })
       .catch(rethrow);
-    // A licence reviewed again takes the doctor out of booking: the slot search reads the gate again.
-    await this.seams.scheduleChanged(actor.userId);
     return { profile: toOwnProfileView(row, specialties) };
   }
 
