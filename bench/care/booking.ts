@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { bookable, freeIn } from './slots.js';
+import { bookable, forgetSchedule, freeIn } from './slots.js';
 import * as Q from './queries.js';
 
 export interface Booked {
@@ -135,6 +135,8 @@ async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctor
     'appointment.updated',
     JSON.stringify({ appointmentId: id, doctorId: body.doctorId, patientId, from: null, to: 'booked' }),
   ]);
+  // As ours tells its slot search (the schedule cache's delete).
+  forgetSchedule(body.doctorId);
   return {
     id,
     doctorId: saved.doctor_id,

@@ -338,6 +338,8 @@ describe('GET /v1/doctors/:id/slots', () => {
       busyBetween: async (doctorId, from, to) =>
         doctorId === doctor.user.id && booked.startsAt < to && from < booked.endsAt ? [booked] : [],
     });
+    // A source registered after boot: the search's kept schedule is told, as a booking's change tells it.
+    await t.app.get(AvailabilitySeams).scheduleChanged(doctor.user.id);
     const after = (await slots(doctor.user.id, `?from=${day}&to=${day}`)).body.items;
     expect(after).toEqual([all[0], all[1], all[3], all[4], all[5]]);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvailabilitySeams } from '../../src/modules/availability/index.js';
 import { ProvidersService } from '../../src/modules/providers/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { buildUser, createStaff, registerUser } from '../factories/user.factory.js';
@@ -226,6 +227,9 @@ describe('doctor profile and approval', () => {
     await t.database.db.execute(
       sql`update doctor_profiles set license_expires_on = ${daysFromNow(-1)} where user_id = ${doctor.user.id}`,
     );
+    // Written here behind providers' back (a licence changes through PUT /v1/doctor/profile, which tells the
+    // slot search's cache): told the same way.
+    await t.app.get(AvailabilitySeams).scheduleChanged(doctor.user.id);
     expect((await t.http.get(`/v1/doctors/${doctor.user.id}/slots${window}`)).status).toBe(404);
   });
 

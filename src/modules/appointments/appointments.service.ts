@@ -270,6 +270,7 @@ export class AppointmentsService implements OnModuleInit {
           },
           t,
         );
+        await this.seams.scheduleChanged(row.doctorId);
         return appointmentView(moved);
       });
     } catch (err) {
@@ -333,11 +334,14 @@ export class AppointmentsService implements OnModuleInit {
     return marked;
   }
 
-  private publish(row: AppointmentRow, from: AppointmentStatus | null, t: DbOrTx): Promise<void> {
-    return this.outbox.publish(
+  private async publish(row: AppointmentRow, from: AppointmentStatus | null, t: DbOrTx): Promise<void> {
+    await this.outbox.publish(
       AppointmentEvents.updated,
       { appointmentId: row.id, doctorId: row.doctorId, patientId: row.patientId, from, to: row.status },
       t,
     );
+    // The doctor's busy time changed: the slot search forgets its copy now, and again once the event is
+    // delivered after commit (availability subscribes), in case a search read it in between.
+    await this.seams.scheduleChanged(row.doctorId);
   }
 }

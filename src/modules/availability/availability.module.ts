@@ -3,10 +3,11 @@ import { DoctorAvailabilityController, DoctorSlotsController } from './availabil
 import { AvailabilityRepository } from './availability.repository.js';
 import { AvailabilitySeams } from './availability.seams.js';
 import { AvailabilityService } from './availability.service.js';
+import { DoctorSchedules } from './doctor-schedules.js';
 
 @Module({
   controllers: [DoctorAvailabilityController, DoctorSlotsController],
-  providers: [AvailabilityRepository, AvailabilitySeams, AvailabilityService],
+  providers: [AvailabilityRepository, AvailabilitySeams, AvailabilityService, DoctorSchedules],
   exports: [AvailabilityService, AvailabilitySeams],
 })
 export class AvailabilityModule {}

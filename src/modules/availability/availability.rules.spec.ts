@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   firstOverlap,
   freeSlots,
+  freeSlotsAhead,
   isOffered,
+  offeredIn,
   spanOf,
   type AvailabilityRules,
   type LocalInterval,
@@ -359,6 +361,20 @@ describe('free slots: properties over zones with daylight saving', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('a search cut from the slots of a longer span ahead (offeredIn over freeSlotsAhead) is the search itself', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 0, max: 48 }), ({ rules: r, query: q }, lead) => {
+        // Known from `lead` hours before the search's now through its horizon and a day more (as the slot
+        // search keeps a doctor's schedule, loaded a while before).
+        const from = Math.min(q.from, q.now) - lead * HOUR;
+        const to = Math.max(q.to, q.now + r.maxDaysAhead * DAY) + DAY;
+        const ahead = freeSlotsAhead(r, { from, to, timeOff: q.timeOff, busy: q.busy });
+        expect(offeredIn(r, ahead, q)).toEqual(freeSlots(r, q));
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -137,6 +137,39 @@ export function freeSlots(rules: AvailabilityRules, q: SlotQuery): Slot[] {
 }
 
 /**
+ * Every free slot starting in [from, to), whatever the notice and the horizon: a search at any `now` is this
+ * list cut by offeredIn (a slot grid does not depend on now; notice and horizon only cut it).
+ */
+export function freeSlotsAhead(rules: AvailabilityRules, q: Omit<SlotQuery, 'now'>): Slot[] {
+  const days = Math.ceil((q.to - q.from) / (1440 * MINUTE_MS)) + 1;
+  return freeSlots({ ...rules, minNoticeMinutes: 0, maxDaysAhead: days }, { ...q, now: q.from });
+}
+
+/**
+ * freeSlots(rules, { from, to, now, …the same time off and busy time }) out of `ahead` (freeSlotsAhead over a
+ * span holding every slot this search may offer): the notice and the horizon applied, by binary search.
+ */
+export function offeredIn<T extends Slot>(
+  rules: AvailabilityRules,
+  ahead: readonly T[],
+  q: { from: number; to: number; now: number },
+): T[] {
+  const earliest = Math.max(q.from, q.now + rules.minNoticeMinutes * MINUTE_MS);
+  const latest = Math.min(q.to, q.now + rules.maxDaysAhead * 1440 * MINUTE_MS);
+  if (earliest >= latest) return [];
+  const firstAtOrAfter = (t: number) => {
+    let [lo, hi] = [0, ahead.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ahead[mid].startsAt < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return ahead.slice(firstAtOrAfter(earliest), firstAtOrAfter(latest));
+}
+
+/**
  * Whether `startsAt` is one of the free slots (for the appointments module: a booking must name an offered
  * slot). Reads only the slot's own day.
  */

@@ -28,13 +28,32 @@ export interface BusyTimeSource {
  */
 export interface DoctorGate {
   bookable(doctorId: string, at: Date, tx?: DbOrTx): Promise<boolean>;
+  /** The last day (YYYY-MM-DD, UTC) the doctor may be booked on as things stand (licence expiry), or null: never. */
+  bookableThrough(doctorId: string, tx?: DbOrTx): Promise<string | null>;
 }
+
+/** No gate registered: every doctor with availability may be booked on any day. */
+const ALWAYS = '9999-12-31';
 
 /** The registries other modules fill at init (exported from index.ts). */
 @Injectable()
 export class AvailabilitySeams {
   private readonly sources: BusyTimeSource[] = [];
   private gate: DoctorGate | undefined;
+  private readonly changed: ((doctorId: string) => Promise<void>)[] = [];
+
+  /** Availability's schedule cache listens here (doctor-schedules.ts). */
+  onScheduleChanged(listener: (doctorId: string) => Promise<void>): void {
+    this.changed.push(listener);
+  }
+
+  /**
+   * What a doctor may be booked for changed outside availability (providers: approval, licence): the slot
+   * search reads it again. Call after the change commits.
+   */
+  async scheduleChanged(doctorId: string): Promise<void> {
+    for (const listener of this.changed) await listener(doctorId);
+  }
 
   registerBusyTimeSource(source: BusyTimeSource): void {
     if (!this.sources.includes(source)) this.sources.push(source);
@@ -54,5 +73,9 @@ export class AvailabilitySeams {
 
   bookable(doctorId: string, at: Date, tx?: DbOrTx): Promise<boolean> {
     return this.gate ? this.gate.bookable(doctorId, at, tx) : Promise.resolve(true);
+  }
+
+  bookableThrough(doctorId: string, tx?: DbOrTx): Promise<string | null> {
+    return this.gate ? this.gate.bookableThrough(doctorId, tx) : Promise.resolve(ALWAYS);
   }
 }

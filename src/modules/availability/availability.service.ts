@@ -23,24 +23,15 @@ import {
 } from './availability.dto.js';
 import { AvailabilityErrors } from './availability.errors.js';
 import { AvailabilityRepository, type AvailabilityRow, type TimeOffRow } from './availability.repository.js';
-import { freeSlots, type AvailabilityRules, type Slot } from './availability.rules.js';
+import { freeSlots, offeredIn, type Slot } from './availability.rules.js';
 import { AvailabilitySeams } from './availability.seams.js';
+import { DoctorSchedules, rulesOf } from './doctor-schedules.js';
 import { addDays, instantOf, midnightOf } from './availability.zone.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_WINDOW_DAYS = 7;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const timeOffCursor = cursorShape(cursorField.instant, cursorField.id);
-
-const rulesOf = (row: AvailabilityRow): AvailabilityRules => ({
-  timeZone: row.timeZone,
-  slotMinutes: row.slotMinutes,
-  bufferMinutes: row.bufferMinutes,
-  minNoticeMinutes: row.minNoticeMinutes,
-  maxDaysAhead: row.maxDaysAhead,
-  weekly: row.weekly,
-  overrides: row.overrides,
-});
 
 const view = (row: AvailabilityRow): AvailabilityView => ({
   doctorId: row.doctorId,
@@ -74,6 +65,7 @@ export class AvailabilityService {
   constructor(
     private readonly repo: AvailabilityRepository,
     private readonly seams: AvailabilitySeams,
+    private readonly schedules: DoctorSchedules,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -103,6 +95,7 @@ export class AvailabilityService {
         }))
         .sort((a, b) => a.date.localeCompare(b.date)),
     });
+    await this.schedules.forget(doctorId);
     return view(row);
   }
 
@@ -120,6 +113,7 @@ export class AvailabilityService {
       endsAt: new Date(body.endsAt),
       reason: body.reason ?? null,
     });
+    await this.schedules.forget(doctorId);
     return timeOffView(row);
   }
 
@@ -148,7 +142,7 @@ export class AvailabilityService {
 
   async removeTimeOff(actor: UserActor, id: string, meta?: RequestMeta): Promise<void> {
     const doctorId = this.doctorOf(actor);
-    if (await this.repo.deleteTimeOff(id, doctorId)) return;
+    if (await this.repo.deleteTimeOff(id, doctorId)) return this.schedules.forget(doctorId);
     const row = await this.repo.findTimeOff(id);
     if (row) throw await this.audit.notYours(actor, 'doctor_time_off', id, meta, AvailabilityErrors.timeOffNotFound());
     throw AvailabilityErrors.timeOffNotFound();
@@ -159,20 +153,18 @@ export class AvailabilityService {
    * (unknown, not a doctor, never set) or that the providers' gate refuses answers 404 like an unknown id.
    */
   async slots(doctorId: string, query: SlotsQuery): Promise<SlotsView> {
-    const now = this.clock.now();
-    const row = await this.repo.find(doctorId);
-    if (!row || !(await this.seams.bookable(doctorId, now))) throw AvailabilityErrors.doctorNotFound();
-    const { from, to } = window(query, row.timeZone, now.getTime());
-    const items = await this.freeIn(row, from, to, now.getTime());
+    const now = this.clock.now().getTime();
+    const schedule = await this.schedules.get(doctorId, now);
+    // A licence expires by the day passing, not by a write: checked on every search.
+    if (!schedule || schedule.bookableThrough < new Date(now).toISOString().slice(0, 10))
+      throw AvailabilityErrors.doctorNotFound();
+    const { from, to } = window(query, schedule.rules.timeZone, now);
     return {
       doctorId,
-      timeZone: row.timeZone,
+      timeZone: schedule.rules.timeZone,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      items: items.map((s) => ({
-        startsAt: new Date(s.startsAt).toISOString(),
-        endsAt: new Date(s.endsAt).toISOString(),
-      })),
+      items: offeredIn(schedule.rules, schedule.slots, { from, to, now }).map((s) => s.view),
     };
   }
 

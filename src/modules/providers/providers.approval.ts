@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
+import { AvailabilitySeams } from '../availability/index.js';
 import { DoctorAccountHooks, type DoctorStatusChange } from '../identity/index.js';
 import { ProviderErrors } from './providers.errors.js';
 import { ProvidersRepository } from './providers.repository.js';
@@ -18,6 +19,7 @@ export class DoctorApprovalReview implements OnModuleInit {
     private readonly hooks: DoctorAccountHooks,
     private readonly repo: ProvidersRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly seams: AvailabilitySeams,
   ) {}
 
   onModuleInit(): void {
@@ -28,6 +30,9 @@ export class DoctorApprovalReview implements OnModuleInit {
     const profile = await this.repo.lockProfile(change.doctorId, change.tx);
     if (change.to !== 'active') {
       if (profile) await this.repo.setApproval(change.doctorId, { approvedAt: null, approvedBy: null }, change.tx);
+      // Out of booking now (in identity's transaction: a search loading before its commit is kept at most
+      // the schedule cache's time to live).
+      await this.seams.scheduleChanged(change.doctorId);
       return;
     }
     // Approved already (an approval asked again): who approved and when stay as recorded.
@@ -43,5 +48,6 @@ export class DoctorApprovalReview implements OnModuleInit {
       { approvedAt: this.clock.now(), approvedBy: change.actor.userId, name: change.name },
       change.tx,
     );
+    await this.seams.scheduleChanged(change.doctorId);
   }
 }

@@ -22,4 +22,10 @@ export class ProvidersDoctorGate implements DoctorGate, OnModuleInit {
   async bookable(doctorId: string, at: Date, tx?: DbOrTx): Promise<boolean> {
     return practiceRefusal(await this.repo.findProfile(doctorId, tx), isoDay(at)) === null;
   }
+
+  /** Approved: through the licence's expiry day (practiceRefusal's rule read ahead); else never. */
+  async bookableThrough(doctorId: string, tx?: DbOrTx): Promise<string | null> {
+    const profile = await this.repo.findProfile(doctorId, tx);
+    return profile && profile.approvedAt !== null ? profile.licenseExpiresOn : null;
+  }
 }

@@ -11,6 +11,7 @@ import {
   type RequestMeta,
 } from '../../kernel/http/index.js';
 import { AuditService } from '../audit/index.js';
+import { AvailabilitySeams } from '../availability/index.js';
 import type {
   AdminSpecialtyView,
   CreateSpecialtyBody,
@@ -48,6 +49,7 @@ export class ProvidersService {
     private readonly repo: ProvidersRepository,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly seams: AvailabilitySeams,
   ) {}
 
   async createSpecialty(
@@ -161,6 +163,8 @@ export class ProvidersService {
         return { row, specialties: (await this.repo.specialtiesOf([actor.userId], tx)).get(actor.userId) ?? [] };
       })
       .catch(rethrow);
+    // A licence reviewed again takes the doctor out of booking: the slot search reads the gate again.
+    await this.seams.scheduleChanged(actor.userId);
     return { profile: toOwnProfileView(row, specialties) };
   }
 
