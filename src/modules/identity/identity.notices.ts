@@ -1,3 +1,4 @@
+import type { DbOrTx } from '../../db/client.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '../../kernel/events/index.js';
 import { EMAIL_SENDER, SMS_SENDER, type EmailSender, type SmsSender } from '../../kernel/messaging/index.js';
@@ -22,7 +23,8 @@ export class IdentityNotices implements OnModuleInit {
 
   onModuleInit(): void {
     this.outbox.subscribe(IdentityEvents.contactChanged, (p) => this.contactChanged(p as ContactChangedEvent));
-    this.outbox.subscribe(IdentityEvents.recoveryPaused, (p) => this.recoveryPaused(p as UserEvent));
+    // Read in the delivery's transaction: embedded PostgreSQL has one connection, which that transaction holds.
+    this.outbox.subscribe(IdentityEvents.recoveryPaused, (p, _e, tx) => this.recoveryPaused(p as UserEvent, tx));
   }
 
   /** To the replaced contact, verified or not: it is the owner's last known address, and the text holds no secret. */
@@ -33,8 +35,8 @@ export class IdentityNotices implements OnModuleInit {
   }
 
   /** Through a verified contact only (email first): an unverified one may belong to whoever is guessing. */
-  private async recoveryPaused(e: UserEvent): Promise<void> {
-    const user = await this.repo.findUserById(e.userId);
+  private async recoveryPaused(e: UserEvent, tx: DbOrTx): Promise<void> {
+    const user = await this.repo.findUserById(e.userId, tx);
     if (!user) return;
     const { subject, text } = recoveryPausedText(user.locale);
     if (user.email && user.emailVerifiedAt) await this.email.send({ to: user.email, subject, text });

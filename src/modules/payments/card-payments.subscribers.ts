@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import type { DbOrTx } from '../../db/client.js';
 import { OutboxService } from '../../kernel/events/index.js';
 import { PaymentEvents, intentUpdated } from './card-payments.events.js';
 import { CardPaymentsRepository } from './card-payments.repository.js';
@@ -17,15 +18,16 @@ export class CardPaymentSubscribers implements OnModuleInit {
 
   onModuleInit(): void {
     // The orders module's topic, by name: payments reacts to orders' events and imports nothing of theirs.
-    this.outbox.subscribe('order.updated', async (payload) => {
+    // Each in the delivery's transaction (embedded PostgreSQL has one connection, which that transaction holds).
+    this.outbox.subscribe('order.updated', async (payload, _event, tx) => {
       const { orderId, to } = payload as { orderId: string; to: string };
-      if (to === 'cancelled' || to === 'expired') await this.closeCheckoutOf(orderId);
+      if (to === 'cancelled' || to === 'expired') await this.closeCheckoutOf(orderId, 'order', tx);
     });
     // Likewise an unpaid card booking cancelled or expired (appointments' topic, by name).
-    this.outbox.subscribe('appointment.updated', async (payload) => {
+    this.outbox.subscribe('appointment.updated', async (payload, _event, tx) => {
       const { appointmentId, from, to } = payload as { appointmentId: string; from: string | null; to: string };
       if (from === 'pending_payment' && (to === 'cancelled' || to === 'expired'))
-        await this.closeCheckoutOf(appointmentId, 'appointment');
+        await this.closeCheckoutOf(appointmentId, 'appointment', tx);
     });
   }
 
@@ -36,9 +38,9 @@ export class CardPaymentSubscribers implements OnModuleInit {
    * tells, and a payment that slipped through stays in the wallet. Idempotent (the relay delivers at least
    * once).
    */
-  async closeCheckoutOf(refId: string, purpose: 'order' | 'appointment' = 'order'): Promise<void> {
+  async closeCheckoutOf(refId: string, purpose: 'order' | 'appointment' = 'order', tx?: DbOrTx): Promise<void> {
     if (!this.gateway) return;
-    const intent = await this.repo.openFor(purpose, refId);
+    const intent = await this.repo.openFor(purpose, refId, tx);
     if (!intent || intent.status !== 'pending' || !intent.gatewayRef) return;
     try {
       await this.gateway.expireCheckout(intent.gatewayRef);
@@ -49,6 +51,6 @@ export class CardPaymentSubscribers implements OnModuleInit {
     await this.repo.transaction(async (t) => {
       const moved = await this.repo.move(intent.id, ['pending'], 'expired', {}, t);
       if (moved) await this.outbox.publish(PaymentEvents.intentUpdated, intentUpdated(moved, 'pending'), t);
-    });
+    }, tx);
   }
 }
