@@ -27,6 +27,7 @@ import { ConsultationsModule } from './modules/consultations/index.js';
 import { ProvidersModule } from './modules/providers/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { SupportModule } from './modules/support/index.js';
+import { PlansModule } from './modules/plans/index.js';
 
 @Module({})
 export class ConfigModule {
@@ -66,6 +67,7 @@ export class AppModule {
         ProvidersModule,
         AppointmentsModule,
         ConsultationsModule,
+        PlansModule,
         SupportModule,
         NotificationsModule,
         SearchModule,

@@ -16,6 +16,7 @@ const SELF: Permission[] = [
   'appointments:write',
   'prescriptions:read',
   'support:use',
+  'subscriptions:use',
 ];
 
 const actor = (accountType: AccountType, roles: RoleGrant[] = []) =>

@@ -37,6 +37,10 @@ export const PERMISSIONS = [
   'prescriptions:read',
   // The job queue's dead letters: list failed jobs and run them again (admins only).
   'jobs:manage',
+  // Plans on offer: create and change them (admins only).
+  'plans:write',
+  // One's own plan subscription: subscribe, read, cancel (every account; another's answers 404).
+  'subscriptions:use',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -57,6 +61,7 @@ const SELF: Permission[] = [
   'prescriptions:read',
   // A customer's own tickets; others' answer 404 (the service's check).
   'support:use',
+  'subscriptions:use',
 ];
 
 /** Implicit role of each account type, and the staff roles an admin assigns. */

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PaymentsModule } from '../payments/index.js';
+import { PlansCatalogService } from './plans-catalog.service.js';
+import { PlansAdminController } from './plans.admin.controller.js';
+import { PlansController } from './plans.controller.js';
+import { PlansRepository } from './plans.repository.js';
+
+@Module({
+  imports: [PaymentsModule],
+  controllers: [PlansController, PlansAdminController],
+  providers: [PlansRepository, PlansCatalogService],
+  exports: [],
+})
+export class PlansModule {}
