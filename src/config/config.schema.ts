@@ -202,6 +202,8 @@ export const envSchema = z.object({
   APPOINTMENT_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /** A card booking unpaid this many minutes after booking expires and frees its slot (never after its start). */
   APPOINTMENT_PAYMENT_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** A subscription whose renewal failed stays past_due this many days (retried daily), then expires. */
+  PLAN_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   /** The patient may check in (the waiting room) from this many minutes before the start until its end. */
   CONSULTATION_CHECK_IN_EARLY_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
   /** Chat stays open this many minutes after the doctor completes the consultation (0: closes at completion). */

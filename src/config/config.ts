@@ -144,6 +144,9 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       noShowGraceMinutes: env.APPOINTMENT_NO_SHOW_GRACE_MINUTES,
       paymentTtlMinutes: env.APPOINTMENT_PAYMENT_TTL_MINUTES,
     },
+    plans: {
+      graceDays: env.PLAN_GRACE_DAYS,
+    },
     consultations: {
       checkInEarlyMinutes: env.CONSULTATION_CHECK_IN_EARLY_MINUTES,
       chatAfterMinutes: env.CONSULTATION_CHAT_AFTER_MINUTES,

@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
+import { creditWallet } from '../factories/payments.factory.js';
 import { createStaff, registerUser } from '../factories/user.factory.js';
 
 let t: TestApp;
@@ -9,6 +12,8 @@ beforeAll(async () => {
   t = await bootTestApp({ DATABASE_POOL_MAX: '12' });
   admin = (await createStaff(t, [{ role: 'admin', branchId: null }])).accessToken;
 });
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await t.database.db.execute(q)) as unknown as { rows: T[] }).rows;
 afterAll(async () => {
   expect(await invariantViolations(t.database)).toEqual([]);
   await t.close();
@@ -77,5 +82,103 @@ describe('plans: admin and public list', () => {
       body: {},
     });
     expect(empty.status).toBe(400);
+  });
+});
+
+const subscribe = (token: string, planId: string, paymentMethod = 'wallet', key = randomUUID()) =>
+  t.http.request('POST', '/v1/subscriptions', {
+    token,
+    body: { planId, paymentMethod },
+    headers: { 'idempotency-key': key },
+  });
+const cancel = (token: string, id: string) =>
+  t.http.request('POST', `/v1/subscriptions/${id}/cancel`, {
+    token,
+    body: {},
+    headers: { 'idempotency-key': randomUUID() },
+  });
+const walletOf = async (customerId: string) =>
+  Number(
+    (
+      await rows<{ balance: string }>(
+        sql`select coalesce(sum(balance_minor), 0) as balance from ledger_accounts where code = ${`wallet:${customerId}`}`,
+      )
+    )[0]?.balance ?? 0,
+  );
+
+describe('subscriptions', () => {
+  it('subscribes from the wallet (charged at once), reads it back, cancels at period end', async () => {
+    const plan = await createPlan({ priceMinor: 5_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 8_000);
+    const key = randomUUID();
+    const res = await subscribe(c.accessToken, plan.id, 'wallet', key);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      planId: plan.id,
+      status: 'active',
+      priceMinor: 5_000,
+      periodNo: 1,
+      cancelAtPeriodEnd: false,
+      freeVideoConsultationsLeft: 2,
+    });
+    expect(await walletOf(c.user.id)).toBe(3_000);
+    // The same key answers the same subscription and charges nothing more.
+    const replay = await subscribe(c.accessToken, plan.id, 'wallet', key);
+    expect(replay.body.id).toBe(res.body.id);
+    expect(await walletOf(c.user.id)).toBe(3_000);
+    // A second one is refused.
+    const second = await subscribe(c.accessToken, plan.id);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ code: 'plans/already-subscribed' });
+
+    const me = await t.http.get('/v1/subscriptions/me', c.accessToken);
+    expect(me.status).toBe(200);
+    expect(me.body.subscription.id).toBe(res.body.id);
+
+    const cancelled = await cancel(c.accessToken, res.body.id);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+    expect((await cancel(c.accessToken, res.body.id)).body).toMatchObject({ code: 'plans/already-cancelled' });
+    const events = await rows<{ payload: { change: string } }>(
+      sql`select payload from outbox where topic = 'subscription.updated' and payload->>'subscriptionId' = ${res.body.id} order by id`,
+    );
+    expect(events.map((e) => e.payload.change)).toEqual(['subscribed', 'cancel_requested']);
+  });
+
+  it('refuses a wallet that cannot pay, leaving nothing; card is 400; an inactive plan is 400', async () => {
+    const plan = await createPlan({ priceMinor: 5_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 1_000);
+    const poor = await subscribe(c.accessToken, plan.id);
+    expect(poor.status).toBe(409);
+    expect(poor.body).toMatchObject({ code: 'payments/insufficient-funds' });
+    expect((await t.http.get('/v1/subscriptions/me', c.accessToken)).body).toEqual({ subscription: null });
+    const card = await subscribe(c.accessToken, plan.id, 'card');
+    expect(card.status).toBe(400);
+    expect(card.body).toMatchObject({ code: 'plans/card-unavailable' });
+    const off = await createPlan({ active: false });
+    expect((await subscribe(c.accessToken, off.id)).body).toMatchObject({ code: 'plans/plan-inactive' });
+    expect((await subscribe(c.accessToken, plan.id, 'bitcoin')).status).toBe(400);
+  });
+
+  it('two parallel subscribes of one customer: exactly one wins', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 10_000);
+    const results = await Promise.all(Array.from({ length: 5 }, () => subscribe(c.accessToken, plan.id)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(await walletOf(c.user.id)).toBe(9_000);
+  });
+
+  it('another customer’s subscription answers 404 on cancel', async () => {
+    const plan = await createPlan({ priceMinor: 0 });
+    const a = await registerUser(t);
+    const b = await registerUser(t);
+    const sub = await subscribe(a.accessToken, plan.id);
+    expect(sub.status).toBe(201);
+    const theirs = await cancel(b.accessToken, sub.body.id);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body).toMatchObject({ code: 'plans/subscription-not-found' });
   });
 });

@@ -58,7 +58,14 @@ export class PlansCatalogService {
       const updated = await this.repo.updatePlan(id, patch, t);
       if (!updated) throw PlanErrors.planNotFound();
       await this.audit.record(
-        { actor, action: 'plans.updated', subjectType: 'plan', subjectId: id, meta, details: { fields: Object.keys(body) } },
+        {
+          actor,
+          action: 'plans.updated',
+          subjectType: 'plan',
+          subjectId: id,
+          meta,
+          details: { fields: Object.keys(body) },
+        },
         t,
       );
       return updated;

@@ -3,7 +3,14 @@ import { ApiTags } from '@nestjs/swagger';
 import { Can, CurrentActor, type UserActor } from '../../kernel/auth/index.js';
 import { ReqMeta, Route, type RequestMeta } from '../../kernel/http/index.js';
 import { PlansCatalogService } from './plans-catalog.service.js';
-import { createPlanBody, planIdParam, planView, updatePlanBody, type CreatePlanBody, type UpdatePlanBody } from './plans.dto.js';
+import {
+  createPlanBody,
+  planIdParam,
+  planView,
+  updatePlanBody,
+  type CreatePlanBody,
+  type UpdatePlanBody,
+} from './plans.dto.js';
 
 @ApiTags('admin: plans')
 @Controller('v1/admin/plans')

@@ -46,9 +46,14 @@ export const subscribeBody = z.strictObject({
   planId: idSchema.describe('An active plan (GET /v1/plans)'),
   paymentMethod: z
     .enum(SUBSCRIPTION_PAYMENT_METHODS)
-    .describe('`wallet`: the first period is charged at once. `card`: not available yet (400 `plans/card-unavailable`)'),
+    .describe(
+      '`wallet`: the first period is charged at once. `card`: not available yet (400 `plans/card-unavailable`)',
+    ),
 });
 export type SubscribeBody = z.infer<typeof subscribeBody>;
+
+export const cancelSubscriptionBody = z.strictObject({});
+export type CancelSubscriptionBody = z.infer<typeof cancelSubscriptionBody>;
 
 // ---- responses
 export const benefitsView = z.object({
@@ -99,5 +104,7 @@ export const subscriptionView = z
   .meta({ id: 'Subscription' });
 export type SubscriptionView = z.infer<typeof subscriptionView>;
 export const mySubscriptionView = z
-  .object({ subscription: subscriptionView.nullable().describe('The live (active or past_due) one, else null') })
+  .object({
+    subscription: z.union([subscriptionView, z.null()]).describe('The live (active or past_due) one, else null'),
+  })
   .meta({ id: 'MySubscription' });

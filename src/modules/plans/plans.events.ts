@@ -6,3 +6,7 @@ export const PlanEvents = {
    */
   subscriptionUpdated: 'subscription.updated',
 } as const;
+
+/** What happened to a subscription, in `subscription.updated`'s `change`. */
+export type SubscriptionChange =
+  'subscribed' | 'renewed' | 'renewal_failed' | 'reactivated' | 'cancel_requested' | 'cancelled' | 'expired';

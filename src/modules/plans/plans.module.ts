@@ -4,11 +4,13 @@ import { PlansCatalogService } from './plans-catalog.service.js';
 import { PlansAdminController } from './plans.admin.controller.js';
 import { PlansController } from './plans.controller.js';
 import { PlansRepository } from './plans.repository.js';
+import { SubscriptionsController } from './subscriptions.controller.js';
+import { SubscriptionsService } from './subscriptions.service.js';
 
 @Module({
   imports: [PaymentsModule],
-  controllers: [PlansController, PlansAdminController],
-  providers: [PlansRepository, PlansCatalogService],
+  controllers: [PlansController, PlansAdminController, SubscriptionsController],
+  providers: [PlansRepository, PlansCatalogService, SubscriptionsService],
   exports: [],
 })
 export class PlansModule {}

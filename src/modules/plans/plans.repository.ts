@@ -13,7 +13,13 @@ export type NewSubscription = typeof subscriptions.$inferInsert;
 export type SubscriptionPatch = Partial<
   Pick<
     SubscriptionRow,
-    'periodNo' | 'currentPeriodStart' | 'currentPeriodEnd' | 'cancelAtPeriodEnd' | 'graceUntil' | 'nextRetryAt' | 'endedAt'
+    | 'periodNo'
+    | 'currentPeriodStart'
+    | 'currentPeriodEnd'
+    | 'cancelAtPeriodEnd'
+    | 'graceUntil'
+    | 'nextRetryAt'
+    | 'endedAt'
   >
 >;
 
@@ -101,7 +107,9 @@ export class PlansRepository {
 
   /** Locks one subscription for the job, skipping it when another worker holds it. */
   async lockForJob(id: string, tx: DbOrTx): Promise<SubscriptionRow | undefined> {
-    return (await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update', { skipLocked: true }))[0];
+    return (
+      await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update', { skipLocked: true })
+    )[0];
   }
 
   // ---- benefit uses

@@ -13,15 +13,7 @@ export function addInterval(start: Date, interval: PlanInterval): Date {
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   const day = Math.min(start.getUTCDate(), lastDay);
   return new Date(
-    Date.UTC(
-      y,
-      m,
-      day,
-      start.getUTCHours(),
-      start.getUTCMinutes(),
-      start.getUTCSeconds(),
-      start.getUTCMilliseconds(),
-    ),
+    Date.UTC(y, m, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()),
   );
 }
 
