@@ -28,7 +28,6 @@ import { ProvidersModule } from './modules/providers/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { SupportModule } from './modules/support/index.js';
 import { PlansModule } from './modules/plans/index.js';
-import { PlansModule } from './modules/plans/index.js';
 
 @Module({})
 export class ConfigModule {
@@ -68,7 +67,6 @@ export class AppModule {
         ProvidersModule,
         AppointmentsModule,
         ConsultationsModule,
-        PlansModule,
         PlansModule,
         SupportModule,
         NotificationsModule,

@@ -20,6 +20,5 @@ export * from '../modules/availability/availability.tables.js';
 export * from '../modules/appointments/appointments.tables.js';
 export * from '../modules/consultations/consultations.tables.js';
 export * from '../modules/plans/plans.tables.js';
-export * from '../modules/plans/plans.tables.js';
 export * from '../modules/support/support.tables.js';
 export * from '../modules/notifications/notifications.tables.js';
