@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RenewalsService } from '../../src/modules/plans/index.js';
 import { bootTestApp, type TestApp } from '../setup/app.js';
 import { invariantViolations } from '../support/invariants.js';
 import { creditWallet } from '../factories/payments.factory.js';
@@ -180,5 +181,129 @@ describe('subscriptions', () => {
     const theirs = await cancel(b.accessToken, sub.body.id);
     expect(theirs.status).toBe(404);
     expect(theirs.body).toMatchObject({ code: 'plans/subscription-not-found' });
+  });
+});
+
+const DAY = 86_400_000;
+const renewals = () => t.app.get(RenewalsService);
+const subRow = async (id: string) =>
+  (
+    await rows<{
+      status: string;
+      period_no: number;
+      current_period_start: string;
+      current_period_end: string;
+      grace_until: string | null;
+      next_retry_at: string | null;
+    }>(sql`select * from subscriptions where id = ${id}`)
+  )[0]!;
+const changes = async (id: string) =>
+  (
+    await rows<{ payload: { change: string } }>(
+      sql`select payload from outbox where topic = 'subscription.updated' and payload->>'subscriptionId' = ${id} order by id`,
+    )
+  ).map((e) => e.payload.change);
+const at = (iso: string, plusMs: number) => new Date(new Date(iso).getTime() + plusMs);
+
+describe('renewals', () => {
+  it('renews from the wallet at period end; a failed charge goes past_due, a later payment reactivates', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 2_500);
+    const sub = (await subscribe(c.accessToken, plan.id)).body as { id: string; currentPeriodEnd: string };
+    expect(await renewals().renewOne(sub.id, at(sub.currentPeriodEnd, -1000))).toBe('skipped');
+    // Through the job's entry point: everything due at that instant.
+    await renewals().renewDue(at(sub.currentPeriodEnd, 1000));
+    const renewed = await subRow(sub.id);
+    expect(renewed).toMatchObject({ status: 'active', period_no: 2 });
+    expect(new Date(renewed.current_period_start).toISOString()).toBe(sub.currentPeriodEnd);
+    expect(await walletOf(c.user.id)).toBe(500);
+    // Not due again until the new period ends.
+    expect(await renewals().renewOne(sub.id, at(sub.currentPeriodEnd, 2000))).toBe('skipped');
+
+    const end2 = new Date(renewed.current_period_end).toISOString();
+    const failedAt = at(end2, 1000);
+    expect(await renewals().renewOne(sub.id, failedAt)).toBe('past_due');
+    const pastDue = await subRow(sub.id);
+    expect(pastDue.status).toBe('past_due');
+    expect(new Date(pastDue.grace_until!).toISOString()).toBe(at(end2, 3 * DAY).toISOString());
+    expect(new Date(pastDue.next_retry_at!).toISOString()).toBe(at(failedAt.toISOString(), DAY).toISOString());
+    expect(await walletOf(c.user.id)).toBe(500);
+    // Benefits are off while past_due.
+    expect((await t.http.get('/v1/subscriptions/me', c.accessToken)).body.subscription).toMatchObject({
+      status: 'past_due',
+      freeVideoConsultationsLeft: 0,
+    });
+    expect(await renewals().renewOne(sub.id, at(failedAt.toISOString(), DAY / 2))).toBe('skipped');
+
+    await creditWallet(t, c.user.id, 1_000);
+    const paidAt = at(failedAt.toISOString(), DAY + 1000);
+    expect(await renewals().renewOne(sub.id, paidAt)).toBe('reactivated');
+    const back = await subRow(sub.id);
+    expect(back).toMatchObject({ status: 'active', period_no: 3, grace_until: null, next_retry_at: null });
+    expect(new Date(back.current_period_start).toISOString()).toBe(paidAt.toISOString());
+    expect(await walletOf(c.user.id)).toBe(500);
+    expect(await changes(sub.id)).toEqual(['subscribed', 'renewed', 'renewal_failed', 'reactivated']);
+  });
+
+  it('retries daily during grace, then expires; the customer may subscribe again', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 1_000);
+    const sub = (await subscribe(c.accessToken, plan.id)).body as { id: string; currentPeriodEnd: string };
+    const end = sub.currentPeriodEnd;
+    expect(await renewals().renewOne(sub.id, at(end, 1000))).toBe('past_due');
+    expect(await renewals().renewOne(sub.id, at(end, DAY + 1000))).toBe('retry_failed');
+    expect(await renewals().renewOne(sub.id, at(end, 2 * DAY + 1000))).toBe('retry_failed');
+    // The last retry is at the end of grace, not a day after it.
+    expect(new Date((await subRow(sub.id)).next_retry_at!).toISOString()).toBe(at(end, 3 * DAY).toISOString());
+    expect(await renewals().renewOne(sub.id, at(end, 3 * DAY))).toBe('expired');
+    expect((await subRow(sub.id)).status).toBe('expired');
+    expect(await changes(sub.id)).toEqual([
+      'subscribed',
+      'renewal_failed',
+      'renewal_failed',
+      'renewal_failed',
+      'expired',
+    ]);
+    expect((await t.http.get('/v1/subscriptions/me', c.accessToken)).body).toEqual({ subscription: null });
+    await creditWallet(t, c.user.id, 1_000);
+    expect((await subscribe(c.accessToken, plan.id)).status).toBe(201);
+  });
+
+  it('a cancel at period end ends it then, charging nothing', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 5_000);
+    const sub = (await subscribe(c.accessToken, plan.id)).body as { id: string; currentPeriodEnd: string };
+    await cancel(c.accessToken, sub.id);
+    expect(await renewals().renewOne(sub.id, at(sub.currentPeriodEnd, 1000))).toBe('cancelled');
+    expect((await subRow(sub.id)).status).toBe('cancelled');
+    expect(await walletOf(c.user.id)).toBe(4_000);
+    expect(await changes(sub.id)).toEqual(['subscribed', 'cancel_requested', 'cancelled']);
+  });
+
+  it('a past_due cancel ends it at once', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 1_000);
+    const sub = (await subscribe(c.accessToken, plan.id)).body as { id: string; currentPeriodEnd: string };
+    expect(await renewals().renewOne(sub.id, at(sub.currentPeriodEnd, 1000))).toBe('past_due');
+    const res = await cancel(c.accessToken, sub.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'cancelled' });
+    expect((await cancel(c.accessToken, sub.id)).body).toMatchObject({ code: 'common/illegal-transition' });
+  });
+
+  it('two parallel renewals of one period charge it once', async () => {
+    const plan = await createPlan({ priceMinor: 1_000 });
+    const c = await registerUser(t);
+    await creditWallet(t, c.user.id, 5_000);
+    const sub = (await subscribe(c.accessToken, plan.id)).body as { id: string; currentPeriodEnd: string };
+    const now = at(sub.currentPeriodEnd, 1000);
+    const outcomes = await Promise.all([1, 2, 3].map(() => renewals().renewOne(sub.id, now)));
+    expect(outcomes.filter((o) => o === 'renewed')).toHaveLength(1);
+    expect(await walletOf(c.user.id)).toBe(3_000);
+    expect((await subRow(sub.id)).period_no).toBe(2);
   });
 });

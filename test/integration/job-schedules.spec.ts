@@ -24,6 +24,7 @@ describe('schedules declared by the modules', () => {
         { name: 'orders.expire-overdue', everyMs: 60_000 },
         { name: 'appointments.mark-no-shows', everyMs: 60_000 },
         { name: 'appointments.expire-unpaid', everyMs: 60_000 },
+        { name: 'plans.renew', everyMs: 900_000 },
       ]),
     );
   });
