@@ -71,7 +71,8 @@ describe('BullMQ driver (REDIS_URL set)', () => {
     const list = await api.http.get('/v1/admin/jobs/failed?limit=100', admin);
     expect(list.status).toBe(200);
     const failed: { id: string } | undefined = list.body.items.find(
-      (i: { name: string; payload: { n?: number } }) => i.name === 'probe.work' && i.payload.n === n,
+      (i: { name: string; payload: string }) =>
+        i.name === 'probe.work' && (JSON.parse(i.payload) as { n?: number }).n === n,
     );
     expect(failed).toMatchObject({ attempts: 2, lastError: `probe ${n} failed on purpose` });
 

@@ -26,12 +26,11 @@ async function failedJobs(): Promise<Failed[]> {
   const items: Failed[] = [];
   let cursor: string | null = null;
   do {
-    const res: Res<{ items: Failed[]; nextCursor: string | null }> = await t.http.get(
-      `/v1/admin/jobs/failed?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
-      admin,
-    );
+    const res: Res<{ items: (Omit<Failed, 'payload'> & { payload: string })[]; nextCursor: string | null }> =
+      await t.http.get(`/v1/admin/jobs/failed?limit=1${cursor ? `&cursor=${cursor}` : ''}`, admin);
     expect(res.status).toBe(200);
-    items.push(...res.body.items);
+    // The payload comes as JSON text.
+    items.push(...res.body.items.map((i) => ({ ...i, payload: JSON.parse(i.payload) as Record<string, unknown> })));
     cursor = res.body.nextCursor;
   } while (cursor);
   return items;

@@ -11,7 +11,7 @@ import type { JobName } from './jobs.js';
 const view = (r: JobFailureRow): FailedJobView => ({
   id: r.id,
   name: r.name,
-  payload: r.payload as Record<string, unknown>,
+  payload: JSON.stringify(r.payload),
   attempts: r.attempts,
   lastError: r.lastError,
   failedAt: r.failedAt.toISOString(),

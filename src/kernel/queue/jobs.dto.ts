@@ -13,7 +13,8 @@ export const failedJobView = z.object({
   id: z.string(),
   /** The job's name in the job map (`outbox.deliver`, `orders.expire-overdue`, …). */
   name: z.string(),
-  payload: z.record(z.string(), z.unknown()),
+  /** The job's payload, as JSON text (its shape is the job's own: the job map in the code names it). */
+  payload: z.string(),
   /** Attempts made before it was given up (the first run and its retries). */
   attempts: z.number().int(),
   lastError: z.string(),
