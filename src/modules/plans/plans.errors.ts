@@ -19,9 +19,6 @@ export const PlanErrors = {
     }),
   alreadyCancelled: () =>
     AppError.conflict('plans/already-cancelled', 'The subscription is already set to end at the end of its period'),
-  /** No free use of the benefit is left in this period. */
-  benefitExhausted: (benefit: string) =>
-    AppError.conflict('plans/benefit-exhausted', `No free ${benefit} is left in this period`, { benefit }),
 };
 
 /** What a person reads for each of the plans module's codes (problem+json `detail`, en and ar). */
@@ -40,9 +37,5 @@ export const PlansMessages = defineMessages({
   'plans/already-cancelled': {
     en: 'This subscription is already set to end at the end of its period',
     ar: 'هذا الاشتراك سينتهي بالفعل في نهاية فترته',
-  },
-  'plans/benefit-exhausted': {
-    en: 'No free use of this benefit is left in this period',
-    ar: 'لم يتبق استخدام مجاني لهذه الميزة في هذه الفترة',
   },
 });

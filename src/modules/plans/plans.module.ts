@@ -5,6 +5,7 @@ import { PlansAdminController } from './plans.admin.controller.js';
 import { PlansController } from './plans.controller.js';
 import { PlansJobs } from './plans.jobs.js';
 import { PlansRepository } from './plans.repository.js';
+import { PlansService } from './plans.service.js';
 import { RenewalsService } from './renewals.service.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
 import { SubscriptionsService } from './subscriptions.service.js';
@@ -12,7 +13,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
 @Module({
   imports: [PaymentsModule],
   controllers: [PlansController, PlansAdminController, SubscriptionsController],
-  providers: [PlansRepository, PlansCatalogService, SubscriptionsService, RenewalsService, PlansJobs],
-  exports: [],
+  providers: [PlansRepository, PlansService, PlansCatalogService, SubscriptionsService, RenewalsService, PlansJobs],
+  exports: [PlansService],
 })
 export class PlansModule {}
