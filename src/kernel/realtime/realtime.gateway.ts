@@ -177,7 +177,10 @@ function redisAdapterClients(url: string, redis: RedisService): [Redis, Redis] {
     retryStrategy: (n: number) => Math.min(n * 200, 2_000),
   };
   const pub = new Redis(url, { ...options, enableOfflineQueue: false });
-  const sub = new Redis(url, options);
+  // The adapter subscribes once, at start, and does not catch: while Redis is away its subscriptions wait
+  // (no retry limit) and are made when it comes (an unhandled rejection, and an adapter never subscribed,
+  // otherwise).
+  const sub = new Redis(url, { ...options, maxRetriesPerRequest: null });
   const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
   (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
     publish(channel, message).catch((err: unknown) => {
