@@ -177,10 +177,29 @@ function redisAdapterClients(url: string, redis: RedisService): [Redis, Redis] {
     retryStrategy: (n: number) => Math.min(n * 200, 2_000),
   };
   const pub = new Redis(url, { ...options, enableOfflineQueue: false });
-  // The adapter subscribes once, at start, and does not catch: while Redis is away its subscriptions wait
-  // (no retry limit) and are made when it comes (an unhandled rejection, and an adapter never subscribed,
-  // otherwise).
-  const sub = new Redis(url, { ...options, maxRetriesPerRequest: null });
+  const sub = new Redis(url, options);
+  // The adapter subscribes once, at start, and does not catch: a subscription Redis refused (it was away) is
+  // reported and made again once the connection is ready, instead of an unhandled rejection and an adapter
+  // that never hears the other processes.
+  const refused = new Map<string, () => Promise<unknown>>();
+  for (const method of ['subscribe', 'psubscribe'] as const) {
+    const original = (sub[method] as (...args: unknown[]) => Promise<unknown>).bind(sub);
+    (sub as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const again = () => original(...args);
+      return again().catch((err: unknown) => {
+        redis.reportFailure(err);
+        refused.set(`${method}:${JSON.stringify(args)}`, again);
+        return 0;
+      });
+    };
+  }
+  sub.on('ready', () => {
+    for (const [key, again] of refused)
+      again().then(
+        () => refused.delete(key),
+        (err: unknown) => redis.reportFailure(err),
+      );
+  });
   const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
   (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
     publish(channel, message).catch((err: unknown) => {
