@@ -11,6 +11,7 @@ import { bookAppointment, createBookableDoctor } from '../factories/appointments
 import { issuePrescription } from '../factories/prescriptions.factory.js';
 import { bookConsultation, startedConsultation } from '../factories/consultations.factory.js';
 import { openTicket, resolvedTicket, staffStep, supportAgent } from '../factories/support.factory.js';
+import { subscribeToFreePlan } from '../factories/plans.factory.js';
 
 /** How the object-level matrix makes an object owned by `ownerToken` and proves it unchanged. */
 export interface OwnedResource {
@@ -160,6 +161,22 @@ const resolvedTickets: OwnedResource = {
         sql`select (select count(*) from support_ticket_transitions x where x.ticket_id = s.id and x.actor_id is distinct from s.customer_id) as others_steps,
                    (select count(*) from support_ticket_messages m where m.ticket_id = s.id and m.author_id is distinct from s.customer_id) as others_messages
             from support_tickets s where s.id = ${id}`,
+      )) as unknown as { rows: unknown[] }
+    ).rows,
+};
+/**
+ * A customer's subscription: the owner's cancel only sets cancelAtPeriodEnd, so the proof is that nothing else
+ * of it moved and no one but the owner left an event on it (another customer's cancel answers 404).
+ */
+const subscriptions: OwnedResource = {
+  create: async (t, token) => ({ id: await subscribeToFreePlan(t, token) }),
+  snapshot: async (t, { id }) =>
+    (
+      (await t.database.db.execute(
+        sql`select s.status, s.period_no, s.current_period_end, s.ended_at,
+                   (select count(*) from outbox o where o.topic = 'subscription.updated' and o.payload->>'subscriptionId' = s.id::text
+                      and o.payload->>'change' not in ('subscribed', 'cancel_requested')) as other_changes
+            from subscriptions s where s.id = ${id}`,
       )) as unknown as { rows: unknown[] }
     ).rows,
 };
@@ -409,6 +426,8 @@ export const OBJECT_ROUTES: Record<string, OwnedResource | Exempt> = {
       ];
     }),
   ),
+  'POST /v1/subscriptions/{id}/cancel': subscriptions,
+  'PATCH /v1/admin/plans/{id}': staffOnly('plans:write (admins): every plan by design (plans e2e)'),
   'DELETE /v1/devices/{id}': {
     exempt:
       "the owner's call deletes it, so the matrix's owner-first order cannot apply; notifications e2e: another account's DELETE answers 404 like a missing one, audited, and the device stays",
