@@ -2112,6 +2112,250 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The plans on offer (active ones), cheapest first
+     * @description Public. Each plan is a price per period (`monthly` or `yearly`, minor units of `currency`) and its benefits each period: free video consultations, free delivery, a percent off OTC lines.
+     */
+    get: operations['listPlans'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a plan (names en/ar, interval, price, benefits)
+     * @description Requires permission `plans:write`. Money in minor units of the deployment currency. `otcPercentOff` is 0–100.
+     */
+    post: operations['createPlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a plan (names, price, benefits, active)
+     * @description Requires permission `plans:write`. The interval is fixed. A new price applies to new subscribers (current ones keep theirs); benefits apply to everyone from the next use. `active: false` stops new subscriptions; current ones renew.
+     */
+    patch: operations['updatePlan'];
+    trace?: never;
+  };
+  '/v1/subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Subscribe to a plan; the first period is charged from the wallet at once
+     * @description Requires permission `subscriptions:use`. The plan must be on offer (404 `plans/plan-not-found`, 400 `plans/plan-inactive`). One live (active or past_due) subscription per customer: a second answers 409 `plans/already-subscribed` (the database refuses it under races too). `paymentMethod: wallet` charges the plan’s price in the subscription’s transaction (409 `payments/insufficient-funds` leaves nothing); `card` answers 400 `plans/card-unavailable` for now. The price is kept for renewals, which charge the wallet at each period end. Send an Idempotency-Key: a retry answers the same subscription.
+     */
+    post: operations['subscribe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subscriptions/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in account’s live subscription (active or past_due), or null
+     * @description Requires permission `subscriptions:use`.
+     */
+    get: operations['getMySubscription'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/subscriptions/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel at period end (benefits stay until then; nothing more is charged)
+     * @description Requires permission `subscriptions:use`. An active subscription gets `cancelAtPeriodEnd: true` and stays active until `currentPeriodEnd`, when it becomes `cancelled`; a past_due one is cancelled at once. Asking twice answers 409 `plans/already-cancelled`; an ended one 409 `common/illegal-transition`. Another customer’s subscription answers 404 `plans/subscription-not-found` like a missing id.
+     */
+    post: operations['cancelSubscription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The inbox: the caller’s notifications, newest first
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). One per event the caller cares about (order, appointment, prescription, payment and refund, account changes), in the caller’s language when it was made. `unread=true` lists only unread ones. Each new one is also sent live over Socket.IO as `notification.created` (the same shape), and by push, email or SMS as the preferences say.
+     */
+    get: operations['listNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many of the caller’s notifications are unread: `{ count }`
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s).
+     */
+    get: operations['countUnreadNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark notifications read: `{ ids: [...] }` or `{ all: true }`
+     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). Exactly one of `ids` (at most 100) and `all`. Ids that are not the caller’s, unknown or already read change nothing (and are not told apart); `updated` counts the ones this call marked.
+     */
+    post: operations['markNotificationsRead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Which channels the caller receives per category, and their quiet hours
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). Categories: orders, appointments, prescriptions, payments, account, support; channels: push, email, sms (defaults: push and email on, SMS off). The inbox and its realtime event are always on. Email and SMS go only to a verified address.
+     */
+    get: operations['getNotificationPreferences'];
+    /**
+     * Change channel choices and quiet hours (only what the body names)
+     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). `channels.<category>.<channel>`: true or false. `quietHours`: `{ start, end, timeZone }` in the caller’s wall clock (a window may wrap midnight), or null to remove them. During quiet hours non-urgent push, email and SMS wait until the window ends (the inbox and realtime are immediate); urgent ones (a consultation starting, a password change) are sent at once. Answers the whole result.
+     */
+    put: operations['putNotificationPreferences'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register this app install’s push token for the caller
+     * @description Requires permission `profile:write`. The token is an Expo push token (else 400). Registering it again refreshes it; a token last registered by another account moves to the caller (one install, whoever is signed in there). Pushes stop by `DELETE /v1/devices/{id}` (sign-out), and on their own when the push service reports the token dead (`DeviceNotRegistered`).
+     */
+    post: operations['registerDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/devices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a push device of the caller’s (by the id `POST /v1/devices` answered)
+     * @description Requires permission `profile:write`. Another account’s device answers 404 `notifications/device-not-found` like a missing one (audited), and stays.
+     */
+    delete: operations['deleteDevice'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/tickets': {
     parameters: {
       query?: never;
@@ -2311,130 +2555,6 @@ export interface paths {
      */
     post: operations['transitionTicket'];
     delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The inbox: the caller’s notifications, newest first
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). One per event the caller cares about (order, appointment, prescription, payment and refund, account changes), in the caller’s language when it was made. `unread=true` lists only unread ones. Each new one is also sent live over Socket.IO as `notification.created` (the same shape), and by push, email or SMS as the preferences say.
-     */
-    get: operations['listNotifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/unread-count': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * How many of the caller’s notifications are unread: `{ count }`
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s).
-     */
-    get: operations['countUnreadNotifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Mark notifications read: `{ ids: [...] }` or `{ all: true }`
-     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). Exactly one of `ids` (at most 100) and `all`. Ids that are not the caller’s, unknown or already read change nothing (and are not told apart); `updated` counts the ones this call marked.
-     */
-    post: operations['markNotificationsRead'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/preferences': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Which channels the caller receives per category, and their quiet hours
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). Categories: orders, appointments, prescriptions, payments, account, support; channels: push, email, sms (defaults: push and email on, SMS off). The inbox and its realtime event are always on. Email and SMS go only to a verified address.
-     */
-    get: operations['getNotificationPreferences'];
-    /**
-     * Change channel choices and quiet hours (only what the body names)
-     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). `channels.<category>.<channel>`: true or false. `quietHours`: `{ start, end, timeZone }` in the caller’s wall clock (a window may wrap midnight), or null to remove them. During quiet hours non-urgent push, email and SMS wait until the window ends (the inbox and realtime are immediate); urgent ones (a consultation starting, a password change) are sent at once. Answers the whole result.
-     */
-    put: operations['putNotificationPreferences'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/devices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Register this app install’s push token for the caller
-     * @description Requires permission `profile:write`. The token is an Expo push token (else 400). Registering it again refreshes it; a token last registered by another account moves to the caller (one install, whoever is signed in there). Pushes stop by `DELETE /v1/devices/{id}` (sign-out), and on their own when the push service reports the token dead (`DeviceNotRegistered`).
-     */
-    post: operations['registerDevice'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/devices/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Remove a push device of the caller’s (by the id `POST /v1/devices` answered)
-     * @description Requires permission `profile:write`. Another account’s device answers 404 `notifications/device-not-found` like a missing one (audited), and stays.
-     */
-    delete: operations['deleteDevice'];
     options?: never;
     head?: never;
     patch?: never;
@@ -3071,6 +3191,120 @@ export interface components {
       comment: string | null;
       createdAt: string;
     };
+    PlanList: {
+      items: components['schemas']['Plan'][];
+    };
+    Plan: {
+      id: string;
+      nameEn: string;
+      nameAr: string;
+      /** @enum {string} */
+      interval: 'monthly' | 'yearly';
+      priceMinor: number;
+      currency: string;
+      active: boolean;
+      benefits: {
+        freeVideoConsultationsPerPeriod: number;
+        freeDelivery: boolean;
+        otcPercentOff: number;
+      };
+      createdAt: string;
+      updatedAt: string;
+    };
+    Subscription: {
+      id: string;
+      planId: string;
+      plan: components['schemas']['Plan'];
+      /** @enum {string} */
+      status: 'active' | 'past_due' | 'cancelled' | 'expired';
+      /** @enum {string} */
+      paymentMethod: 'wallet' | 'card';
+      /** @description Charged each period (the price agreed at subscribe time) */
+      priceMinor: number;
+      currency: string;
+      /** @enum {string} */
+      interval: 'monthly' | 'yearly';
+      periodNo: number;
+      currentPeriodStart: string;
+      currentPeriodEnd: string;
+      cancelAtPeriodEnd: boolean;
+      /** @description past_due: the renewal is retried daily until then, then it expires */
+      graceUntil: string | null;
+      endedAt: string | null;
+      freeVideoConsultationsLeft: number;
+      createdAt: string;
+      updatedAt: string;
+    };
+    MySubscription: {
+      /** @description The live (active or past_due) one, else null */
+      subscription: components['schemas']['Subscription'] | null;
+    };
+    Notification: {
+      id: string;
+      kind: string;
+      /** @enum {string} */
+      category: 'orders' | 'appointments' | 'prescriptions' | 'payments' | 'account' | 'support';
+      urgent: boolean;
+      title: string;
+      body: string;
+      data: {
+        [key: string]: string | number;
+      };
+      read: boolean;
+      readAt: string | null;
+      createdAt: string;
+    };
+    UnreadCount: {
+      count: number;
+    };
+    NotificationsRead: {
+      updated: number;
+    };
+    NotificationPreferences: {
+      channels: {
+        orders: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        appointments: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        prescriptions: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        payments: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        account: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        support: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+      };
+      quietHours: {
+        start: string;
+        end: string;
+        timeZone: string;
+      } | null;
+    };
+    Device: {
+      id: string;
+      platform: string;
+      createdAt: string;
+      lastSeenAt: string;
+    };
     Ticket: {
       id: string;
       /** @enum {string} */
@@ -3207,72 +3441,6 @@ export interface components {
       /** @description An internal note: never shown to the customer */
       internal: boolean;
     };
-    Notification: {
-      id: string;
-      kind: string;
-      /** @enum {string} */
-      category: 'orders' | 'appointments' | 'prescriptions' | 'payments' | 'account' | 'support';
-      urgent: boolean;
-      title: string;
-      body: string;
-      data: {
-        [key: string]: string | number;
-      };
-      read: boolean;
-      readAt: string | null;
-      createdAt: string;
-    };
-    UnreadCount: {
-      count: number;
-    };
-    NotificationsRead: {
-      updated: number;
-    };
-    NotificationPreferences: {
-      channels: {
-        orders: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        appointments: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        prescriptions: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        payments: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        account: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        support: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-      };
-      quietHours: {
-        start: string;
-        end: string;
-        timeZone: string;
-      } | null;
-    };
-    Device: {
-      id: string;
-      platform: string;
-      createdAt: string;
-      lastSeenAt: string;
-    };
     ProductSummary: {
       id: string;
       nameEn: string;
@@ -3343,9 +3511,7 @@ export interface operations {
             items: {
               id: string;
               name: string;
-              payload: {
-                [key: string]: unknown;
-              };
+              payload: string;
               attempts: number;
               lastError: string;
               failedAt: string;
@@ -12552,6 +12718,900 @@ export interface operations {
       };
     };
   };
+  listPlans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanList'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createPlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          nameEn: string;
+          nameAr: string;
+          /** @enum {string} */
+          interval: 'monthly' | 'yearly';
+          /** @description Price per period, minor units */
+          priceMinor: number;
+          /** @default true */
+          active?: boolean;
+          /** @default 0 */
+          freeVideoConsultationsPerPeriod?: number;
+          /** @default false */
+          freeDelivery?: boolean;
+          /**
+           * @description Percent off OTC (not Rx-only, not controlled) lines
+           * @default 0
+           */
+          otcPercentOff?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Plan'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updatePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          nameEn?: string;
+          nameAr?: string;
+          /** @description Price per period, minor units */
+          priceMinor?: number;
+          active?: boolean;
+          freeVideoConsultationsPerPeriod?: number;
+          freeDelivery?: boolean;
+          /** @description Percent off OTC (not Rx-only, not controlled) lines */
+          otcPercentOff?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Plan'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  subscribe: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uuid
+           * @description An active plan (GET /v1/plans)
+           */
+          planId: string;
+          /**
+           * @description `wallet`: the first period is charged at once. `card`: not available yet (400 `plans/card-unavailable`)
+           * @enum {string}
+           */
+          paymentMethod: 'wallet' | 'card';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Subscription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMySubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MySubscription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelSubscription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A replay with the same key answers the first response (header `Idempotent-Replayed: true`); the same key with another body answers 409 `common/idempotency-key-reused`. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Subscription'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listNotifications: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        unread?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Notification'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  countUnreadNotifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCount'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  markNotificationsRead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          ids?: string[];
+          /** @enum {boolean} */
+          all?: true;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsRead'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          channels?: {
+            orders?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            appointments?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            prescriptions?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            payments?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            account?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            support?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+          };
+          quietHours?: {
+            start: string;
+            end: string;
+            timeZone: string;
+          } | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  registerDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          token: string;
+          /** @enum {string} */
+          platform: 'ios' | 'android' | 'web';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Device'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success, no body */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   listTickets: {
     parameters: {
       query?: {
@@ -13438,472 +14498,6 @@ export interface operations {
       };
       /** @description Conflict with the current state */
       409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listNotifications: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-        unread?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['Notification'][];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  countUnreadNotifications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnreadCount'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  markNotificationsRead: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          ids?: string[];
-          /** @enum {boolean} */
-          all?: true;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationsRead'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getNotificationPreferences: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationPreferences'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  putNotificationPreferences: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          channels?: {
-            orders?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            appointments?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            prescriptions?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            payments?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            account?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            support?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-          };
-          quietHours?: {
-            start: string;
-            end: string;
-            timeZone: string;
-          } | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationPreferences'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  registerDevice: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          token: string;
-          /** @enum {string} */
-          platform: 'ios' | 'android' | 'web';
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Device'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  deleteDevice: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success, no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (also for objects that are not yours) */
-      404: {
         headers: {
           [name: string]: unknown;
         };
