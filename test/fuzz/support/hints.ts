@@ -15,6 +15,7 @@ import { PRESCRIPTION_HINTS } from './prescriptions-world.js';
 import { NOTIFICATION_HINTS } from './notifications-world.js';
 import { JOBS_HINTS } from './jobs-world.js';
 import { SUPPORT_HINTS } from './support-world.js';
+import { PLANS_HINTS } from './plans-world.js';
 import { insertProduct } from '../../factories/offers.factory.js';
 import { receive } from '../../factories/inventory.factory.js';
 import { catalogOf, expiresNextYear, freshLot, importForm } from './catalog-world.js';
@@ -423,6 +424,7 @@ export const HINTS: Record<string, Hint> = {
   ...NOTIFICATION_HINTS,
   ...JOBS_HINTS,
   ...SUPPORT_HINTS,
+  ...PLANS_HINTS,
 };
 
 /** A consultation of the world's doctor in progress with a draft note (signed when `signed`). */
