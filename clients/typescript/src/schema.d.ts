@@ -2232,130 +2232,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The inbox: the caller’s notifications, newest first
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). One per event the caller cares about (order, appointment, prescription, payment and refund, account changes), in the caller’s language when it was made. `unread=true` lists only unread ones. Each new one is also sent live over Socket.IO as `notification.created` (the same shape), and by push, email or SMS as the preferences say.
-     */
-    get: operations['listNotifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/unread-count': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * How many of the caller’s notifications are unread: `{ count }`
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s).
-     */
-    get: operations['countUnreadNotifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Mark notifications read: `{ ids: [...] }` or `{ all: true }`
-     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). Exactly one of `ids` (at most 100) and `all`. Ids that are not the caller’s, unknown or already read change nothing (and are not told apart); `updated` counts the ones this call marked.
-     */
-    post: operations['markNotificationsRead'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications/preferences': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Which channels the caller receives per category, and their quiet hours
-     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). Categories: orders, appointments, prescriptions, payments, account, support; channels: push, email, sms (defaults: push and email on, SMS off). The inbox and its realtime event are always on. Email and SMS go only to a verified address.
-     */
-    get: operations['getNotificationPreferences'];
-    /**
-     * Change channel choices and quiet hours (only what the body names)
-     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). `channels.<category>.<channel>`: true or false. `quietHours`: `{ start, end, timeZone }` in the caller’s wall clock (a window may wrap midnight), or null to remove them. During quiet hours non-urgent push, email and SMS wait until the window ends (the inbox and realtime are immediate); urgent ones (a consultation starting, a password change) are sent at once. Answers the whole result.
-     */
-    put: operations['putNotificationPreferences'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/devices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Register this app install’s push token for the caller
-     * @description Requires permission `profile:write`. The token is an Expo push token (else 400). Registering it again refreshes it; a token last registered by another account moves to the caller (one install, whoever is signed in there). Pushes stop by `DELETE /v1/devices/{id}` (sign-out), and on their own when the push service reports the token dead (`DeviceNotRegistered`).
-     */
-    post: operations['registerDevice'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/devices/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Remove a push device of the caller’s (by the id `POST /v1/devices` answered)
-     * @description Requires permission `profile:write`. Another account’s device answers 404 `notifications/device-not-found` like a missing one (audited), and stays.
-     */
-    delete: operations['deleteDevice'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/v1/tickets': {
     parameters: {
       query?: never;
@@ -2555,6 +2431,130 @@ export interface paths {
      */
     post: operations['transitionTicket'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The inbox: the caller’s notifications, newest first
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). One per event the caller cares about (order, appointment, prescription, payment and refund, account changes), in the caller’s language when it was made. `unread=true` lists only unread ones. Each new one is also sent live over Socket.IO as `notification.created` (the same shape), and by push, email or SMS as the preferences say.
+     */
+    get: operations['listNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many of the caller’s notifications are unread: `{ count }`
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s).
+     */
+    get: operations['countUnreadNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark notifications read: `{ ids: [...] }` or `{ all: true }`
+     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). Exactly one of `ids` (at most 100) and `all`. Ids that are not the caller’s, unknown or already read change nothing (and are not told apart); `updated` counts the ones this call marked.
+     */
+    post: operations['markNotificationsRead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/notifications/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Which channels the caller receives per category, and their quiet hours
+     * @description Requires permission `profile:read`. Always the caller’s own notifications (no id names another person’s). Categories: orders, appointments, prescriptions, payments, account, support; channels: push, email, sms (defaults: push and email on, SMS off). The inbox and its realtime event are always on. Email and SMS go only to a verified address.
+     */
+    get: operations['getNotificationPreferences'];
+    /**
+     * Change channel choices and quiet hours (only what the body names)
+     * @description Requires permission `profile:write`. Always the caller’s own notifications (no id names another person’s). `channels.<category>.<channel>`: true or false. `quietHours`: `{ start, end, timeZone }` in the caller’s wall clock (a window may wrap midnight), or null to remove them. During quiet hours non-urgent push, email and SMS wait until the window ends (the inbox and realtime are immediate); urgent ones (a consultation starting, a password change) are sent at once. Answers the whole result.
+     */
+    put: operations['putNotificationPreferences'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register this app install’s push token for the caller
+     * @description Requires permission `profile:write`. The token is an Expo push token (else 400). Registering it again refreshes it; a token last registered by another account moves to the caller (one install, whoever is signed in there). Pushes stop by `DELETE /v1/devices/{id}` (sign-out), and on their own when the push service reports the token dead (`DeviceNotRegistered`).
+     */
+    post: operations['registerDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/devices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a push device of the caller’s (by the id `POST /v1/devices` answered)
+     * @description Requires permission `profile:write`. Another account’s device answers 404 `notifications/device-not-found` like a missing one (audited), and stays.
+     */
+    delete: operations['deleteDevice'];
     options?: never;
     head?: never;
     patch?: never;
@@ -3239,72 +3239,6 @@ export interface components {
       /** @description The live (active or past_due) one, else null */
       subscription: components['schemas']['Subscription'] | null;
     };
-    Notification: {
-      id: string;
-      kind: string;
-      /** @enum {string} */
-      category: 'orders' | 'appointments' | 'prescriptions' | 'payments' | 'account' | 'support';
-      urgent: boolean;
-      title: string;
-      body: string;
-      data: {
-        [key: string]: string | number;
-      };
-      read: boolean;
-      readAt: string | null;
-      createdAt: string;
-    };
-    UnreadCount: {
-      count: number;
-    };
-    NotificationsRead: {
-      updated: number;
-    };
-    NotificationPreferences: {
-      channels: {
-        orders: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        appointments: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        prescriptions: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        payments: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        account: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-        support: {
-          push: boolean;
-          email: boolean;
-          sms: boolean;
-        };
-      };
-      quietHours: {
-        start: string;
-        end: string;
-        timeZone: string;
-      } | null;
-    };
-    Device: {
-      id: string;
-      platform: string;
-      createdAt: string;
-      lastSeenAt: string;
-    };
     Ticket: {
       id: string;
       /** @enum {string} */
@@ -3440,6 +3374,72 @@ export interface components {
       createdAt: string;
       /** @description An internal note: never shown to the customer */
       internal: boolean;
+    };
+    Notification: {
+      id: string;
+      kind: string;
+      /** @enum {string} */
+      category: 'orders' | 'appointments' | 'prescriptions' | 'payments' | 'account' | 'support';
+      urgent: boolean;
+      title: string;
+      body: string;
+      data: {
+        [key: string]: string | number;
+      };
+      read: boolean;
+      readAt: string | null;
+      createdAt: string;
+    };
+    UnreadCount: {
+      count: number;
+    };
+    NotificationsRead: {
+      updated: number;
+    };
+    NotificationPreferences: {
+      channels: {
+        orders: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        appointments: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        prescriptions: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        payments: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        account: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+        support: {
+          push: boolean;
+          email: boolean;
+          sms: boolean;
+        };
+      };
+      quietHours: {
+        start: string;
+        end: string;
+        timeZone: string;
+      } | null;
+    };
+    Device: {
+      id: string;
+      platform: string;
+      createdAt: string;
+      lastSeenAt: string;
     };
     ProductSummary: {
       id: string;
@@ -13146,472 +13146,6 @@ export interface operations {
       };
     };
   };
-  listNotifications: {
-    parameters: {
-      query?: {
-        limit?: number;
-        cursor?: string;
-        unread?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['Notification'][];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  countUnreadNotifications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnreadCount'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  markNotificationsRead: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          ids?: string[];
-          /** @enum {boolean} */
-          all?: true;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationsRead'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getNotificationPreferences: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationPreferences'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  putNotificationPreferences: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          channels?: {
-            orders?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            appointments?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            prescriptions?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            payments?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            account?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-            support?: {
-              push?: boolean;
-              email?: boolean;
-              sms?: boolean;
-            };
-          };
-          quietHours?: {
-            start: string;
-            end: string;
-            timeZone: string;
-          } | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationPreferences'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  registerDevice: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          token: string;
-          /** @enum {string} */
-          platform: 'ios' | 'android' | 'web';
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Device'];
-        };
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  deleteDevice: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success, no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (problem+json with errors[]) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Missing, invalid or revoked access token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The actor lacks the permission */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (also for objects that are not yours) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limited (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
   listTickets: {
     parameters: {
       query?: {
@@ -14498,6 +14032,472 @@ export interface operations {
       };
       /** @description Conflict with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listNotifications: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        unread?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Notification'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  countUnreadNotifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCount'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  markNotificationsRead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          ids?: string[];
+          /** @enum {boolean} */
+          all?: true;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsRead'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          channels?: {
+            orders?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            appointments?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            prescriptions?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            payments?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            account?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+            support?: {
+              push?: boolean;
+              email?: boolean;
+              sms?: boolean;
+            };
+          };
+          quietHours?: {
+            start: string;
+            end: string;
+            timeZone: string;
+          } | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  registerDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          token: string;
+          /** @enum {string} */
+          platform: 'ios' | 'android' | 'web';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Device'];
+        };
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success, no body */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (problem+json with errors[]) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or revoked access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The actor lacks the permission */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for objects that are not yours) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
