@@ -105,8 +105,11 @@ async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctor
     const taken = await t.query(Q.BUSY_BETWEEN, [body.doctorId, ...Q.ACTIVE, new Date(at + 1), startsAt]);
     throw new Refused(409, taken.rows.length > 0 ? 'appointments/slot-taken' : 'appointments/slot-not-offered');
   }
-  const fee = doctor.video_fee_minor as number;
   const id = uuidv7();
+  // Plans' consumeBenefit: the patient's live subscription, locked (the bench's patients hold none: they pay).
+  const live = (await t.query(Q.SUBSCRIPTION_LIVE, [patientId, 'active', 'past_due'])).rows[0];
+  if (live) throw new Error('the bench patients hold no plan');
+  const fee = doctor.video_fee_minor as number;
   const endsAt = new Date(slot.endsAt);
   const saved = (
     await t.query(Q.APPOINTMENT_INSERT, [

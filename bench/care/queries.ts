@@ -29,3 +29,6 @@ const APPOINTMENT_COLUMNS = `"id", "doctor_id", "patient_id", "starts_at", "ends
 export const APPOINTMENT_INSERT = `insert into "appointments" (${APPOINTMENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, default, default, default, default, $15, $16, default, default) returning ${APPOINTMENT_COLUMNS}`;
 
 export const APPOINTMENT_TRANSITION_INSERT = `insert into "appointment_transitions" ("id", "appointment_id", "from_status", "to_status", "actor_id", "reason", "created_at") values ($1, $2, $3, $4, $5, default, default)`;
+
+/** Plans' liveOf, locked: a patient's active or past-due subscription (a booking may use its free consultation). */
+export const SUBSCRIPTION_LIVE = `select "id", "customer_id", "plan_id", "status", "payment_method", "price_minor", "currency", "interval", "period_no", "current_period_start", "current_period_end", "cancel_at_period_end", "grace_until", "next_retry_at", "ended_at", "created_at", "updated_at" from "subscriptions" where ("subscriptions"."customer_id" = $1 and "subscriptions"."status" in ($2, $3)) for update`;

@@ -118,8 +118,8 @@ export async function runCare(o: CareOptions, log: (m: string) => void): Promise
       await pool.end();
     }
     const sqlSame = {
-      slots: sameSql(captured.get('slots'), baseSql.slots),
-      booking: sameSql(captured.get('book'), baseSql.booking, [Q.SESSION_STATE]),
+      slots: sameSql(captured.get('slots'), baseSql.slots, [], 'slots'),
+      booking: sameSql(captured.get('book'), baseSql.booking, [Q.SESSION_STATE], 'booking'),
     };
     if (!sqlSame.booking || !sqlSame.slots)
       for (const [k, v] of captured) log(`  our SQL for ${k}:\n    ${v.join('\n    ')}`);

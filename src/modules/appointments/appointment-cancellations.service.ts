@@ -3,9 +3,10 @@ import type { UserActor } from '../../kernel/auth/index.js';
 import { CLOCK, type Clock } from '../../kernel/clock.js';
 import type { RequestMeta } from '../../kernel/http/index.js';
 import { Accounts, CardRefundsService, LedgerService, credit, debit, type CardRefund } from '../payments/index.js';
+import { PlansService } from '../plans/index.js';
 import type { AppointmentView, CancelAppointmentBody } from './appointments.dto.js';
 import { AppointmentsRepository } from './appointments.repository.js';
-import { cancellationRefund, cardRefundKey, refundKey } from './appointments.rules.js';
+import { cancellationRefund, cardRefundKey, planRef, refundKey } from './appointments.rules.js';
 import { AppointmentsService, appointmentView } from './appointments.service.js';
 
 /**
@@ -23,6 +24,7 @@ export class AppointmentCancellationsService {
     private readonly appointments: AppointmentsService,
     private readonly ledger: LedgerService,
     private readonly cardRefunds: CardRefundsService,
+    private readonly plans: PlansService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -43,8 +45,11 @@ export class AppointmentCancellationsService {
       const row = await this.appointments.participantOf(actor, id, this.repo.lock(id, t), meta);
       const by = row.doctorId === actor.userId ? 'doctor' : 'patient';
       // A held card booking was never paid: nothing goes back.
-      const refundMinor =
-        row.status === 'pending_payment' ? 0 : cancellationRefund(row, by, this.clock.now()).refundMinor;
+      const outcome = cancellationRefund(row, by, this.clock.now());
+      const refundMinor = row.status === 'pending_payment' ? 0 : outcome.refundMinor;
+      // A plan's free consultation goes back on the terms a fee would (in the free window, or the doctor
+      // cancelling); a late cancellation uses it up. Nothing happens for a booking no plan paid.
+      if (!outcome.late) await this.plans.releaseBenefit(row.patientId, 'video_consultation', planRef(row.id), t);
       const moved = await this.appointments.advance(actor, row, 'cancelled', body.reason ?? null, t, {
         cancelledBy: actor.userId,
         cancelReason: body.reason ?? null,

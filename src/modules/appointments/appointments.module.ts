@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AvailabilityModule } from '../availability/index.js';
 import { PaymentsModule } from '../payments/index.js';
+import { PlansModule } from '../plans/index.js';
 import { ProvidersModule } from '../providers/index.js';
 import { AppointmentCancellationsService } from './appointment-cancellations.service.js';
 import { AppointmentCardPayments } from './appointments.card.js';
@@ -10,7 +11,7 @@ import { AppointmentsRepository } from './appointments.repository.js';
 import { AppointmentsService } from './appointments.service.js';
 
 @Module({
-  imports: [AvailabilityModule, ProvidersModule, PaymentsModule],
+  imports: [AvailabilityModule, ProvidersModule, PaymentsModule, PlansModule],
   controllers: [AppointmentsController, DoctorAppointmentsController],
   providers: [
     AppointmentsRepository,

@@ -24,6 +24,9 @@ export function paymentDue(now: Date, ttlMinutes: number, startsAt: Date): Date 
   return new Date(Math.min(now.getTime() + ttlMinutes * 60_000, startsAt.getTime()));
 }
 
+/** The plan benefit a booking used (plans' free video consultations): one per appointment. */
+export const planRef = (appointmentId: string) => `appointment:${appointmentId}`;
+
 /** Ledger keys: one payment and at most one refund per appointment (a retry posts nothing twice). */
 export const paymentKey = (appointmentId: string) => `appointment:${appointmentId}:payment`;
 export const refundKey = (appointmentId: string) => `appointment:${appointmentId}:refund`;

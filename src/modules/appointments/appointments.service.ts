@@ -17,6 +17,7 @@ import { newId } from '../../kernel/ids.js';
 import { transition } from '../../kernel/state-machine.js';
 import { AuditService } from '../audit/index.js';
 import { AvailabilitySeams, AvailabilityService, type BusyTimeSource } from '../availability/index.js';
+import { PlansService } from '../plans/index.js';
 import { Accounts, CardPaymentsService, LedgerService, credit, debit } from '../payments/index.js';
 import { ProvidersService } from '../providers/index.js';
 import type { AppointmentView, AppointmentsQuery, BookBody, RescheduleBody } from './appointments.dto.js';
@@ -24,7 +25,7 @@ import { AppointmentErrors } from './appointments.errors.js';
 import { AppointmentEvents } from './appointments.events.js';
 import { appointmentMachine, type AppointmentStatus } from './appointments.machine.js';
 import { AppointmentsRepository, type AppointmentRow } from './appointments.repository.js';
-import { paymentDue, paymentKey } from './appointments.rules.js';
+import { paymentDue, paymentKey, planRef } from './appointments.rules.js';
 
 const listCursor = cursorShape(cursorField.instant, cursorField.id);
 const EXCLUSION_VIOLATION = '23P01';
@@ -65,6 +66,7 @@ export class AppointmentsService implements OnModuleInit {
     private readonly repo: AppointmentsRepository,
     private readonly availability: AvailabilityService,
     private readonly seams: AvailabilitySeams,
+    private readonly plans: PlansService,
     private readonly providers: ProvidersService,
     private readonly ledger: LedgerService,
     private readonly cardPayments: CardPaymentsService,
@@ -104,14 +106,21 @@ export class AppointmentsService implements OnModuleInit {
           const taken = await this.repo.busyBetween(body.doctorId, startsAt, new Date(startsAt.getTime() + 1), t);
           throw taken.length > 0 ? AppointmentErrors.slotTaken() : AppointmentErrors.slotNotOffered();
         }
-        const feeMinor = body.type === 'video' ? doctor.videoFeeMinor : doctor.clinicFeeMinor;
+        const id = newId();
+        const listFee = body.type === 'video' ? doctor.videoFeeMinor : doctor.clinicFeeMinor;
+        // A plan's free video consultation of this period pays it (used atomically: of two bookings for the
+        // last one, one gets it); the booking then costs nothing, and a full cancellation gives it back.
+        const covered =
+          body.type === 'video' && listFee > 0
+            ? await this.plans.consumeBenefit(actor.userId, 'video_consultation', planRef(id), t)
+            : null;
+        const feeMinor = covered ? 0 : listFee;
         const policy = this.config.appointments;
         const byCard = body.paymentMethod === 'card' && feeMinor > 0;
         if (byCard) {
           this.cardPayments.assertAvailable('paymentMethod');
           this.cardPayments.assertPayable(feeMinor, 'paymentMethod');
         }
-        const id = newId();
         const saved = await this.repo.insert(
           {
             id,
