@@ -7,7 +7,8 @@ import { PlansService } from '../plans/index.js';
 import type { AppointmentView, CancelAppointmentBody } from './appointments.dto.js';
 import { AppointmentsRepository } from './appointments.repository.js';
 import { cancellationRefund, cardRefundKey, planRef, refundKey } from './appointments.rules.js';
-import { AppointmentsService, appointmentView } from './appointments.service.js';
+import { AppointmentsService } from './appointments.service.js';
+import { appointmentView } from './appointments.view.js';
 
 /**
  * Cancelling a booking (its own use case, beside booking and reading in AppointmentsService). The refund

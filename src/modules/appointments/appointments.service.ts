@@ -26,34 +26,10 @@ import { AppointmentEvents } from './appointments.events.js';
 import { appointmentMachine, type AppointmentStatus } from './appointments.machine.js';
 import { AppointmentsRepository, type AppointmentRow } from './appointments.repository.js';
 import { paymentDue, paymentKey, planRef } from './appointments.rules.js';
+import { appointmentView } from './appointments.view.js';
 
 const listCursor = cursorShape(cursorField.instant, cursorField.id);
 const EXCLUSION_VIOLATION = '23P01';
-
-export const appointmentView = (r: AppointmentRow): AppointmentView => ({
-  id: r.id,
-  doctorId: r.doctorId,
-  patientId: r.patientId,
-  startsAt: r.startsAt.toISOString(),
-  endsAt: r.endsAt.toISOString(),
-  type: r.type as AppointmentView['type'],
-  status: r.status as AppointmentStatus,
-  feeMinor: r.feeMinor,
-  currency: r.currency,
-  reason: r.reason,
-  policy: {
-    freeCancelHours: r.freeCancelHours,
-    lateCancelFeePercent: r.lateCancelFeePercent,
-    rescheduleCap: r.rescheduleCap,
-  },
-  reschedules: r.reschedules,
-  refundedMinor: r.refundedMinor,
-  cancelReason: r.cancelReason,
-  paymentMethod: r.paymentMethod as AppointmentView['paymentMethod'],
-  paymentDueAt: r.paymentDueAt?.toISOString() ?? null,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
 
 /**
  * Booking, reading and cancelling appointments (exported from index.ts). The fee is paid from the patient's
