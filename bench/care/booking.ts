@@ -1,26 +1,12 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { bookable, forgetSchedule, freeIn } from './slots.js';
 import * as Q from './queries.js';
+import { idempotentPost, Refused, type Answered } from '../lib/idempotent.js';
 
-export interface Booked {
-  status: number;
-  body: unknown;
-}
+export type Booked = Answered;
 
-const KEY_TTL_MS = 24 * 3600 * 1000;
-const CLAIM_TIMEOUT_MS = 60 * 1000;
 const EXCLUSION_VIOLATION = '23P01';
-
-class Refused extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(code);
-  }
-}
 
 /**
  * POST /v1/appointments on bare pg, the statements our booking sends in their order: the idempotency key
@@ -35,58 +21,15 @@ export async function bookSlot(
   body: { doctorId: string; startsAt: string; type: 'video' },
   key: string,
 ): Promise<Booked> {
-  const scope = `${patientId}:POST:/v1/appointments`;
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ params: {}, body }))
-    .digest('hex');
-  const claimId = uuidv7();
-  const now = new Date();
-  const claimed = await pool.query(Q.IDEMPOTENCY_CLAIM, [
-    scope,
+  return idempotentPost(
+    pool,
+    `${patientId}:POST:/v1/appointments`,
     key,
-    hash,
-    claimId,
-    now,
-    now,
-    hash,
-    null,
-    null,
-    claimId,
-    now,
-    now,
-    null,
-    new Date(now.getTime() - KEY_TTL_MS),
-    new Date(now.getTime() - CLAIM_TIMEOUT_MS),
-  ]);
-  if (claimed.rows.length === 0) return { status: 409, body: { code: 'idempotency/in-progress' } };
-  const client = await pool.connect();
-  let booked: Booked;
-  try {
-    await client.query('begin');
-    booked = { status: 201, body: await inTransaction(client, patientId, body) };
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback');
-    const refused =
-      err instanceof Refused
-        ? err
-        : (err as { code?: string }).code === EXCLUSION_VIOLATION
-          ? new Refused(409, 'appointments/slot-taken')
-          : undefined;
-    if (!refused) throw err;
-    booked = { status: refused.status, body: { code: refused.code } };
-  } finally {
-    client.release();
-  }
-  await pool.query(Q.IDEMPOTENCY_COMPLETE, [
-    booked.status,
-    JSON.stringify(booked.body),
-    new Date(),
-    scope,
-    key,
-    claimId,
-  ]);
-  return booked;
+    body,
+    (client) => inTransaction(client, patientId, body),
+    (err) =>
+      (err as { code?: string }).code === EXCLUSION_VIOLATION ? new Refused(409, 'appointments/slot-taken') : undefined,
+  );
 }
 
 async function inTransaction(t: pg.PoolClient, patientId: string, body: { doctorId: string; startsAt: string }) {

@@ -1,28 +1,15 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { cutoff, priceCart, type Line } from './pricing.js';
 import * as Q from './queries.js';
+import { idempotentPost, Refused, type Answered } from '../lib/idempotent.js';
 
 /** What the baseline's checkout answers: 201 and the order, or a refusal the bench counts as non-2xx. */
-export interface Placed {
-  status: number;
-  body: unknown;
-}
+export type Placed = Answered;
 
 const HOLD_MS = 30 * 24 * 3600 * 1000;
-const KEY_TTL_MS = 24 * 3600 * 1000;
-const CLAIM_TIMEOUT_MS = 60 * 1000;
 let revenueId: string | undefined;
-
-class Refused extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(code);
-  }
-}
 
 /**
  * POST /v1/orders on bare pg, the statements our checkout sends in their order: the idempotency key claimed,
@@ -38,52 +25,9 @@ export async function placeOrder(
   key: string,
   body: unknown,
 ): Promise<Placed> {
-  const scope = `${customerId}:POST:/v1/orders`;
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ params: {}, body }))
-    .digest('hex');
-  const claimId = uuidv7();
-  const now = new Date();
-  const claimed = await pool.query(Q.IDEMPOTENCY_CLAIM, [
-    scope,
-    key,
-    hash,
-    claimId,
-    now,
-    now,
-    hash,
-    null,
-    null,
-    claimId,
-    now,
-    now,
-    null,
-    new Date(now.getTime() - KEY_TTL_MS),
-    new Date(now.getTime() - CLAIM_TIMEOUT_MS),
-  ]);
-  if (claimed.rows.length === 0) return { status: 409, body: { code: 'idempotency/in-progress' } };
-  const client = await pool.connect();
-  let placed: Placed;
-  try {
-    await client.query('begin');
-    placed = { status: 201, body: await inTransaction(client, customerId, branchId) };
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback');
-    if (!(err instanceof Refused)) throw err;
-    placed = { status: err.status, body: { code: err.code } };
-  } finally {
-    client.release();
-  }
-  await pool.query(Q.IDEMPOTENCY_COMPLETE, [
-    placed.status,
-    JSON.stringify(placed.body),
-    new Date(),
-    scope,
-    key,
-    claimId,
-  ]);
-  return placed;
+  return idempotentPost(pool, `${customerId}:POST:/v1/orders`, key, body, (client) =>
+    inTransaction(client, customerId, branchId),
+  );
 }
 
 async function inTransaction(t: pg.PoolClient, customerId: string, branchId: string) {
